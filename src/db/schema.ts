@@ -275,6 +275,12 @@ export const assets = pgTable(
     index('assets_serial_lower_idx').on(sql`lower(${t.serialNumber})`),
     index('assets_ip_gin_idx').using('gin', t.ipAddresses),
     index('assets_mac_gin_idx').using('gin', t.macAddresses),
+    // Prefix search (LIKE 'abc%') needs pattern ops whatever the database collation is.
+    index('assets_name_prefix_idx').on(sql`lower(${t.name}) text_pattern_ops`),
+    index('assets_hostname_prefix_idx').on(sql`lower(${t.hostname}) text_pattern_ops`),
+    index('assets_serial_prefix_idx').on(sql`lower(${t.serialNumber}) text_pattern_ops`),
+    index('assets_cluster_name_idx').on(t.clusterName),
+    index('assets_host_name_idx').on(t.hostName),
   ],
 );
 
@@ -391,3 +397,14 @@ export const assetEvents = pgTable(
   },
   (t) => [index('asset_events_asset_idx').on(t.assetUuid, t.id), index('asset_events_run_idx').on(t.runId)],
 );
+
+// ---------------------------------------------------------------- login protection
+// Failed logins per key (`ip:<address>` or `user:<lower-case name>`) within a window; past a limit
+// the key is locked until `locked_until` (the API answers 429).
+export const loginThrottles = pgTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: ts('window_started_at').notNull().defaultNow(),
+  lastFailureAt: ts('last_failure_at').notNull().defaultNow(),
+  lockedUntil: ts('locked_until'),
+});
