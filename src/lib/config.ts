@@ -20,6 +20,7 @@ export const configSchema = z.object({
     .optional(),
   ASSET_LEDGER_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
   ASSET_LEDGER_DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_TTL_HOURS: intFrom(24, 1),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   WORKER_CONCURRENCY: intFrom(1, 1),
   RUN_TIMEOUT_SECONDS: intFrom(1800, 1),

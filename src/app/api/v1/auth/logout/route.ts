@@ -1,0 +1,18 @@
+import { isSecureRequest, noContent, route } from '@/server/http';
+import { clearSessionCookie, logout } from '@/server/auth';
+
+export const POST = route(
+  {
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Sign out',
+    description: 'Ends the current session and clears the cookie.',
+    tags: ['auth'],
+    auth: 'user',
+    responses: { 204: { description: 'Signed out' } },
+  },
+  async ({ session, db, ip, requestId, request }) => {
+    await logout(db, session, { ip, requestId });
+    return noContent({ 'set-cookie': clearSessionCookie(isSecureRequest(request)) });
+  },
+);

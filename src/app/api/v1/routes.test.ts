@@ -1,0 +1,48 @@
+// Every route.ts under src/app/api must be in routes.ts, or /api/openapi.json silently misses it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { routeModules } from './routes';
+import { GET as openapi } from '../openapi.json/route';
+
+const API_DIR = path.resolve(import.meta.dirname, '..');
+
+function routeFolders(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...routeFolders(full));
+    else if (entry.name === 'route.ts') out.push(path.relative(API_DIR, dir).split(path.sep).join('/'));
+  }
+  return out;
+}
+
+// Not API operations: the document itself and the page that renders it.
+const NOT_OPERATIONS = new Set(['openapi.json', 'docs']);
+
+describe('route index', () => {
+  it('lists every route.ts under src/app/api', () => {
+    const onDisk = routeFolders(API_DIR)
+      .filter((f) => !NOT_OPERATIONS.has(f))
+      .sort();
+    expect(Object.keys(routeModules).sort()).toEqual(onDisk);
+  });
+
+  it('every exported handler is in the OpenAPI document with its required role', async () => {
+    const res = await openapi(new Request('http://localhost/api/openapi.json'));
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const mod of Object.values(routeModules)) {
+      for (const handler of Object.values(mod)) {
+        const op = (handler as { operation?: { method: string; path: string; auth: string } }).operation;
+        if (!op) continue;
+        const entry = doc.paths[op.path]?.[op.method];
+        expect(entry, `${op.method} ${op.path}`).toBeDefined();
+        expect(entry['x-required-role']).toBe(op.auth);
+      }
+    }
+    expect(doc.paths['/api/v1/auth/login'].post.requestBody).toBeDefined();
+    expect(doc.components.schemas.Error).toBeDefined();
+  });
+});
