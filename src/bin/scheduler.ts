@@ -1,0 +1,75 @@
+// The scheduler process: `npm run scheduler`. The first tick on start-up is the catch-up (within the grace).
+import { pathToFileURL } from 'node:url';
+import { closeDb, getDb, type Db } from '@/db/client';
+import { getConfig } from '@/lib/config';
+import { createLogger, errorFields, type Logger } from '@/lib/logger';
+import { tick, type Clock } from '@/server/scheduler/scheduler';
+
+export interface SchedulerHandle {
+  stop(): Promise<void>;
+  /** Resolves after the tick in progress (if any); for tests. */
+  tickNow(): Promise<void>;
+}
+
+export function startScheduler(options: {
+  db: Db;
+  log?: Logger;
+  clock?: Clock;
+  tickSeconds?: number;
+  graceMinutes?: number;
+}): SchedulerHandle {
+  const log = options.log ?? createLogger('scheduler');
+  const clock = options.clock ?? (() => new Date());
+  const intervalMs = (options.tickSeconds ?? getConfig().SCHEDULER_TICK_SECONDS) * 1000;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const runTick = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        await tick(options.db, clock(), { log, graceMinutes: options.graceMinutes });
+      } catch (err) {
+        log.error('scheduler.tick_failed', errorFields(err));
+      }
+    });
+    return running;
+  };
+  const loop = () => {
+    void runTick().then(() => {
+      if (!stopped) timer = setTimeout(loop, intervalMs);
+    });
+  };
+  log.info('scheduler.started', { tick_seconds: intervalMs / 1000 });
+  loop();
+  return {
+    tickNow: runTick,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      log.info('scheduler.stopped');
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const log = createLogger('scheduler');
+  const db = getDb();
+  const handle = startScheduler({ db, log });
+  const shutdown = async () => {
+    await handle.stop();
+    await closeDb(db);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    createLogger('scheduler').error('scheduler.crashed', errorFields(err));
+    process.exit(1);
+  });
+}
