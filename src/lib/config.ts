@@ -28,6 +28,8 @@ export const configSchema = z.object({
   RUN_STALE_SECONDS: intFrom(120, 5),
   RUN_MAX_ATTEMPTS: intFrom(3, 1),
   RUN_OUTPUT_LIMIT_MB: intFrom(1024, 1),
+  // A retryable failure waits base × 2^(attempt-1) seconds (capped at 15 min) before the next attempt.
+  RUN_RETRY_BASE_SECONDS: intFrom(30, 0),
   SCHEDULER_TICK_SECONDS: intFrom(30, 1),
   SCHEDULER_GRACE_MINUTES: intFrom(60, 0),
 });
