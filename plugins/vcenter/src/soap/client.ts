@@ -91,6 +91,8 @@ export class SoapClient {
   private sessionGeneration = 0;
   private reloginsLeft = 1;
   private relogin: Promise<void> | undefined;
+  /** Returns a promise while the consumer of streamed objects wants the response paused. */
+  backpressure?: () => Promise<void> | undefined;
   /** Called on each re-login so callers can count it (tests, warnings). */
   onRelogin?: () => void;
 
@@ -150,7 +152,15 @@ export class SoapClient {
     const builder = new XmlTreeBuilder({ onElement: status === 200 ? onElement : undefined });
     const decoder = new StringDecoder('utf8');
     await new Promise<void>((resolve, reject) => {
-      res.on('data', (chunk: Buffer) => builder.write(decoder.write(chunk)));
+      res.on('data', (chunk: Buffer) => {
+        builder.write(decoder.write(chunk));
+        // Let a slow consumer of streamed objects (stdout) hold the response instead of buffering it.
+        const wait = this.backpressure?.();
+        if (wait) {
+          res.pause();
+          void wait.then(() => res.resume());
+        }
+      });
       res.on('end', () => resolve());
       res.on('error', reject);
       res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
@@ -160,6 +170,7 @@ export class SoapClient {
     try {
       root = builder.close();
     } catch (err) {
+      if (builder.callbackError !== undefined) throw builder.callbackError;
       throw new VcenterError(
         'VCENTER_API_ERROR',
         `${method}: HTTP ${status}, response is not valid XML (${(err as Error).message.slice(0, 200)})`,

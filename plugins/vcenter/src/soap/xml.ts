@@ -44,6 +44,8 @@ export class XmlTreeBuilder {
   private readonly stack: XmlNode[] = [];
   private root: XmlNode | undefined;
   private error: Error | undefined;
+  /** An error thrown by onElement (not a parse error): rethrown as is by close(). */
+  callbackError: unknown;
 
   constructor(opts: TreeBuilderOptions = {}) {
     this.parser = new SaxesParser({ xmlns: true, position: false });
@@ -74,7 +76,16 @@ export class XmlTreeBuilder {
       const node = this.stack.pop()!;
       const depth = this.stack.length;
       if (node.children.length > 0) node.text = '';
-      if (opts.onElement?.(node, depth)) return;
+      if (opts.onElement && this.callbackError === undefined) {
+        let taken = false;
+        try {
+          taken = opts.onElement(node, depth);
+        } catch (err) {
+          this.callbackError = err;
+          taken = true;
+        }
+        if (taken) return;
+      }
       const parent = this.stack[depth - 1];
       if (parent) parent.children.push(node);
       else this.root = node;
@@ -82,7 +93,7 @@ export class XmlTreeBuilder {
   }
 
   write(chunk: string): void {
-    if (this.error) return;
+    if (this.error || this.callbackError !== undefined) return;
     try {
       this.parser.write(chunk);
     } catch (err) {
@@ -92,6 +103,7 @@ export class XmlTreeBuilder {
 
   /** Ends the document; throws on malformed XML. */
   close(): XmlNode {
+    if (this.callbackError !== undefined) throw this.callbackError;
     if (!this.error) {
       try {
         this.parser.close();
@@ -150,8 +162,8 @@ export type Plain = string | Plain[] | { [key: string]: Plain };
 
 /**
  * Converts an element to plain data. Leaves become strings; ArrayOfX becomes an array; data objects become
- * objects with `_type` (from xsi:type) and repeated child names collected into arrays. A moref leaf with a
- * `type` attribute becomes `{_moref_type, value}`-free "Type:value"-less object: `{type, value}`.
+ * objects with `_type` (from xsi:type) and repeated child names collected into arrays. A managed object
+ * reference (leaf with a `type` attribute) becomes `{type, value}`.
  */
 export function toPlain(node: XmlNode): Plain {
   if (node.children.length === 0) {

@@ -1,0 +1,466 @@
+// The vCenter collector: runs one mode against one vCenter and streams assets to a sink as they are parsed.
+// Small object sets (folders, datacenters, compute resources, pools, networks, datastores, tags) are read
+// first, so each host/VM can be normalized and emitted the moment its ObjectContent has been parsed.
+import type {
+  CollectorAsset,
+  CollectorError,
+  CollectorRelation,
+  DetectResult,
+  RunMode,
+} from '../../../src/collector/contract';
+import type { VcenterCredential, VcenterSourceConfig } from '../../../src/collector/source-config';
+import {
+  normalizeCluster,
+  normalizeHost,
+  normalizeVm,
+  num,
+  txt,
+  type DatastoreInfo,
+  type Placement,
+} from './normalize';
+import { SoapClient, type ObjectContent } from './soap/client';
+import { VcenterError, toCollectorError } from './soap/errors';
+import { toPlain, type Plain } from './soap/xml';
+import { fetchTags } from './tags';
+
+export const DRIVER = 'asset-ledger-vcenter-soap/1';
+
+export type Warning = { code: string; message: string; [k: string]: unknown };
+
+/** Where assets go as they are produced. A returned promise means "wait before producing more". */
+export interface AssetSink {
+  asset(a: CollectorAsset): Promise<void> | undefined;
+}
+
+export interface CollectResult {
+  detect?: DetectResult;
+  relations: CollectorRelation[];
+  warnings: Warning[];
+  errors: CollectorError[];
+  inventory_complete: boolean;
+  assets: number;
+  /** HTTP requests sent (SOAP + REST) and bytes read, for benchmarks. */
+  http: { requests: number; bytes: number; pages: number };
+}
+
+export interface CollectOptions {
+  /** maxObjects per RetrievePropertiesEx page. */
+  pageSize?: number;
+  maxConcurrency?: number;
+  maxAttempts?: number;
+  backoffMs?: number;
+  /** Skip the REST tagging API (CLI flag, benchmarks of the SOAP path). */
+  skipTags?: boolean;
+}
+
+// ---------------------------------------------------------------- property sets (DESIGN §7)
+
+export const PROPS = {
+  Folder: ['name', 'parent'],
+  Datacenter: ['name', 'parent'],
+  ComputeResource: ['name', 'parent'],
+  ClusterComputeResource: ['name', 'parent', 'summary'],
+  ResourcePool: ['name', 'parent'],
+  Network: ['name'],
+  Datastore: ['summary'],
+  HostSystemPlacement: ['name', 'parent'],
+  HostSystem: [
+    'name',
+    'parent',
+    'summary.hardware',
+    'hardware.systemInfo',
+    'summary.config.product',
+    'runtime.connectionState',
+    'runtime.inMaintenanceMode',
+    'runtime.powerState',
+    'config.network.vnic',
+    'config.network.pnic',
+    'config.network.dnsConfig',
+    'config.storageDevice.scsiLun',
+    'datastore',
+  ],
+  VirtualMachine: [
+    'name',
+    'parent',
+    'resourcePool',
+    'config.uuid',
+    'config.instanceUuid',
+    'config.template',
+    'config.hardware.numCPU',
+    'config.hardware.numCoresPerSocket',
+    'config.hardware.memoryMB',
+    'config.hardware.device',
+    'guest.hostName',
+    'guest.guestFullName',
+    'guest.guestId',
+    'guest.ipAddress',
+    'guest.net',
+    'guest.toolsRunningStatus',
+    'guest.toolsStatus',
+    'guest.toolsVersion',
+    'runtime.powerState',
+    'runtime.connectionState',
+    'runtime.host',
+  ],
+} as const;
+
+/** The retrievals each mode makes: [view type, property set key]. Shared with the benchmark's floor. */
+export function retrievalsFor(mode: RunMode): { type: string; props: keyof typeof PROPS }[] {
+  const structure = [
+    { type: 'Folder', props: 'Folder' as const },
+    { type: 'Datacenter', props: 'Datacenter' as const },
+    { type: 'ComputeResource', props: 'ComputeResource' as const },
+  ];
+  const hosts = [
+    ...structure,
+    { type: 'ClusterComputeResource', props: 'ClusterComputeResource' as const },
+    { type: 'Datastore', props: 'Datastore' as const },
+    { type: 'HostSystem', props: 'HostSystem' as const },
+  ];
+  const vms = [
+    { type: 'ResourcePool', props: 'ResourcePool' as const },
+    { type: 'Network', props: 'Network' as const },
+    { type: 'VirtualMachine', props: 'VirtualMachine' as const },
+  ];
+  if (mode === 'collect_hosts') return hosts;
+  if (mode === 'collect_vms')
+    return [...structure, { type: 'HostSystem', props: 'HostSystemPlacement' }, ...vms];
+  if (mode === 'collect') return [...hosts, ...vms];
+  return [];
+}
+
+interface InvNode {
+  type: string;
+  name?: string;
+  parent?: string; // key of the parent
+}
+
+const key = (type: string, value: string) => `${type}:${value}`;
+
+/** Inventory tree of containers, for datacenter / cluster / folder / pool names. */
+class Inventory {
+  readonly nodes = new Map<string, InvNode>();
+
+  add(o: ObjectContent): void {
+    const parent = o.props.get('parent');
+    const ptype = parent?.attrs?.type;
+    this.nodes.set(key(o.obj.type, o.obj.value), {
+      type: o.obj.type,
+      name: txt(o.props.get('name')),
+      parent: parent && ptype ? key(ptype, parent.text) : undefined,
+    });
+  }
+
+  /** Walks up from `k`; returns the chain (self first). */
+  chain(k: string | undefined): InvNode[] {
+    const out: InvNode[] = [];
+    const seen = new Set<string>();
+    while (k && !seen.has(k)) {
+      seen.add(k);
+      const n = this.nodes.get(k);
+      if (!n) break;
+      out.push(n);
+      k = n.parent;
+    }
+    return out;
+  }
+
+  datacenter(k: string | undefined): string | undefined {
+    return this.chain(k).find((n) => n.type === 'Datacenter')?.name;
+  }
+
+  /** Folder path below the datacenter, e.g. "vm/Prod/Web" (the datacenter's own vm folder included). */
+  folderPath(folderKey: string | undefined): string | undefined {
+    const names: string[] = [];
+    for (const n of this.chain(folderKey)) {
+      if (n.type === 'Datacenter') return names.length ? names.reverse().join('/') : undefined;
+      if (n.type !== 'Folder' || !n.name) return undefined;
+      names.push(n.name);
+    }
+    return undefined;
+  }
+
+  cluster(k: string | undefined): string | undefined {
+    const n = k ? this.nodes.get(k) : undefined;
+    return n?.type === 'ClusterComputeResource' ? n.name : undefined;
+  }
+}
+
+function rawOf(o: ObjectContent): Record<string, Plain> {
+  const raw: Record<string, Plain> = { _moref: o.obj.value, _type: o.obj.type };
+  for (const [p, v] of o.props) raw[p] = toPlain(v);
+  return raw;
+}
+
+/**
+ * Runs one mode. Never throws for vCenter problems: they come back in `errors` (with inventory_complete
+ * false); assets already emitted stay emitted, and the caller must treat the run as failed.
+ */
+export async function collect(
+  config: VcenterSourceConfig,
+  credential: VcenterCredential,
+  mode: RunMode,
+  sink: AssetSink,
+  opts: CollectOptions = {},
+): Promise<CollectResult> {
+  const result: CollectResult = {
+    relations: [],
+    warnings: [],
+    errors: [],
+    inventory_complete: false,
+    assets: 0,
+    http: { requests: 0, bytes: 0, pages: 0 },
+  };
+  const transportOpts = {
+    endpoint: config.endpoint,
+    caPem: config.ca_pem,
+    thumbprintSha256: config.thumbprint_sha256,
+    insecure: config.insecure,
+    timeoutMs: config.request_timeout_ms,
+    maxConcurrency: opts.maxConcurrency ?? 4,
+    maxAttempts: opts.maxAttempts,
+    backoffMs: opts.backoffMs,
+  };
+  const client = new SoapClient(transportOpts);
+  client.onRelogin = () =>
+    result.warnings.push({
+      code: 'VCENTER_RELOGIN',
+      message: 'vCenter session expired during the run; logged in again',
+    });
+  const restStats = { requests: 0, bytes: 0 };
+  let pending: Promise<void> | undefined;
+  client.backpressure = () => pending;
+  const emitted = new Set<string>();
+  const emit = (a: CollectorAsset) => {
+    const k = key(a.external_kind, a.external_id);
+    if (emitted.has(k)) return; // a retried or restarted page repeats objects already sent
+    emitted.add(k);
+    result.assets++;
+    const p = sink.asset(a);
+    if (p) {
+      pending = p.then(() => {
+        pending = undefined;
+      });
+    }
+  };
+  const relationKeys = new Set<string>();
+  const relate = (r: CollectorRelation) => {
+    const k = `${r.type}|${r.from.external_kind}:${r.from.external_id}|${r.to.external_kind}:${r.to.external_id}`;
+    if (relationKeys.has(k)) return;
+    relationKeys.add(k);
+    result.relations.push(r);
+  };
+  const gone = (o: ObjectContent): boolean => {
+    const m = o.missing.find((x) => x.fault === 'ManagedObjectNotFound');
+    if (m) {
+      result.warnings.push({
+        code: 'VCENTER_OBJECT_GONE',
+        message: `${o.obj.type} ${o.obj.value} was deleted while it was being read; skipped`,
+        external_id: o.obj.value,
+      });
+      return true;
+    }
+    if (o.missing.some((x) => x.fault === 'NotAuthenticated')) {
+      // The simulator reports an expired session this way instead of faulting.
+      throw new VcenterError('VCENTER_AUTH_FAILED', 'NotAuthenticated', {
+        faultType: 'NotAuthenticated',
+        retryable: true,
+      });
+    }
+    return false;
+  };
+
+  let loggedIn = false;
+  let tagsSettled: Promise<unknown> = Promise.resolve();
+  try {
+    const about = (await client.retrieveServiceContent()).about;
+    await client.loginWith(credential.username, credential.password);
+    loggedIn = true;
+
+    if (mode === 'healthcheck' || mode === 'detect') {
+      const now = await client.withSession(() => client.currentTime());
+      result.detect = {
+        target_version: about.version,
+        build: about.build,
+        instance_uuid: about.instanceUuid,
+        api_type: about.apiType,
+        api_version: about.apiVersion,
+        product: about.fullName,
+        server_time: now,
+        capabilities: ['soap_property_collector', 'container_view', 'retrieve_properties_ex', 'vapi_tagging'],
+        driver: DRIVER,
+      };
+      if (mode === 'healthcheck')
+        result.detect = { server_time: now, target_version: about.version, driver: DRIVER };
+      result.inventory_complete = true;
+      return result;
+    }
+
+    const wantHosts = mode === 'collect_hosts' || mode === 'collect';
+    const wantVms = mode === 'collect_vms' || mode === 'collect';
+    const pageSize = opts.pageSize ?? 1000;
+    const inv = new Inventory();
+    const datastores = new Map<string, DatastoreInfo>();
+    const networks = new Map<string, string>();
+    const hostPlacement = new Map<string, string>(); // host moref -> key of its parent compute resource
+    const clusterContent: ObjectContent[] = [];
+
+    const retrieve = async (type: string, props: readonly string[], onObject: (o: ObjectContent) => void) => {
+      const s = await client.retrieveAll(
+        type,
+        props,
+        (o) => {
+          if (!gone(o)) onObject(o);
+        },
+        { maxObjects: pageSize },
+      );
+      result.http.pages += s.pages;
+    };
+
+    const tagsPromise: Promise<Map<string, string[]> | undefined> = opts.skipTags
+      ? Promise.resolve(undefined)
+      : fetchTags(
+          { ...transportOpts, maxConcurrency: 2 },
+          credential.username,
+          credential.password,
+          restStats,
+        ).catch((err) => {
+          result.warnings.push({
+            code: 'VCENTER_TAGS_UNAVAILABLE',
+            message: `tags could not be read (${toCollectorError(err).message}); assets have no tags this run`,
+          });
+          return undefined;
+        });
+
+    tagsSettled = tagsPromise;
+
+    // Small sets first, concurrently (the transport bounds requests in flight).
+    await Promise.all([
+      retrieve('Folder', PROPS.Folder, (o) => inv.add(o)),
+      retrieve('Datacenter', PROPS.Datacenter, (o) => inv.add(o)),
+      retrieve('ComputeResource', PROPS.ComputeResource, (o) => inv.add(o)),
+      wantHosts
+        ? retrieve('ClusterComputeResource', PROPS.ClusterComputeResource, (o) => clusterContent.push(o))
+        : undefined,
+      wantHosts
+        ? retrieve('Datastore', PROPS.Datastore, (o) => {
+            const s = o.props.get('summary');
+            datastores.set(o.obj.value, {
+              name: txt(s, 'name'),
+              type: txt(s, 'type'),
+              capacity_bytes: num(s, 'capacity'),
+              free_bytes: num(s, 'freeSpace'),
+            });
+          })
+        : undefined,
+      wantVms ? retrieve('ResourcePool', PROPS.ResourcePool, (o) => inv.add(o)) : undefined,
+      wantVms
+        ? retrieve('Network', PROPS.Network, (o) => {
+            const name = txt(o.props.get('name'));
+            if (name) networks.set(o.obj.value, name);
+          })
+        : undefined,
+      wantVms && !wantHosts
+        ? retrieve('HostSystem', PROPS.HostSystemPlacement, (o) => {
+            inv.add(o);
+            const p = o.props.get('parent');
+            if (p?.attrs?.type) hostPlacement.set(o.obj.value, key(p.attrs.type, p.text));
+          })
+        : undefined,
+    ]);
+    const tags = await tagsPromise;
+    const tagsOf = (moref: string): string[] | undefined => (tags ? (tags.get(moref) ?? []) : undefined);
+
+    if (wantHosts) {
+      for (const o of clusterContent) {
+        const k = key(o.obj.type, o.obj.value);
+        const node = inv.nodes.get(k);
+        emit({
+          external_kind: 'cluster',
+          external_id: o.obj.value,
+          normalized: normalizeCluster(
+            o.props,
+            { datacenter: inv.datacenter(k), folder: inv.folderPath(node?.parent) },
+            tagsOf(o.obj.value),
+          ),
+          raw_payload: rawOf(o),
+        });
+      }
+      await retrieve('HostSystem', PROPS.HostSystem, (o) => {
+        inv.add(o);
+        const p = o.props.get('parent');
+        const parentKey = p?.attrs?.type ? key(p.attrs.type, p.text) : undefined;
+        if (parentKey) hostPlacement.set(o.obj.value, parentKey);
+        const placement: Placement = {
+          datacenter: inv.datacenter(parentKey),
+          cluster: inv.cluster(parentKey),
+        };
+        emit({
+          external_kind: 'host',
+          external_id: o.obj.value,
+          normalized: normalizeHost(o.props, placement, datastores, tagsOf(o.obj.value)),
+          raw_payload: rawOf(o),
+        });
+        if (p?.attrs?.type === 'ClusterComputeResource') {
+          relate({
+            type: 'member_of',
+            from: { external_kind: 'host', external_id: o.obj.value },
+            to: { external_kind: 'cluster', external_id: p.text },
+          });
+        }
+      });
+    }
+
+    if (wantVms) {
+      await retrieve('VirtualMachine', PROPS.VirtualMachine, (o) => {
+        const parent = o.props.get('parent');
+        const parentKey = parent?.attrs?.type ? key(parent.attrs.type, parent.text) : undefined;
+        const rp = o.props.get('resourcePool');
+        const rpKey = rp ? key(rp.attrs?.type ?? 'ResourcePool', rp.text) : undefined;
+        const host = txt(o.props.get('runtime.host'));
+        const hostParent = host ? hostPlacement.get(host) : undefined;
+        const placement: Placement = {
+          datacenter: inv.datacenter(parentKey) ?? inv.datacenter(rpKey),
+          cluster: inv.cluster(hostParent),
+          folder: inv.folderPath(parentKey),
+          resource_pool: rpKey ? inv.nodes.get(rpKey)?.name : undefined,
+        };
+        emit({
+          external_kind: 'vm',
+          external_id: o.obj.value,
+          normalized: normalizeVm(o.props, placement, networks, tagsOf(o.obj.value)),
+          raw_payload: rawOf(o),
+        });
+        if (host) {
+          relate({
+            type: 'runs_on',
+            from: { external_kind: 'vm', external_id: o.obj.value },
+            to: { external_kind: 'host', external_id: host },
+          });
+          relate({
+            type: 'hosts_vm',
+            from: { external_kind: 'host', external_id: host },
+            to: { external_kind: 'vm', external_id: o.obj.value },
+          });
+        }
+      });
+    }
+    if (pending) await pending;
+    result.inventory_complete = true;
+  } catch (err) {
+    result.errors.push(toCollectorError(err));
+    result.inventory_complete = false;
+  } finally {
+    if (loggedIn) {
+      const ok = await client.logout();
+      if (!ok) result.warnings.push({ code: 'VCENTER_LOGOUT_FAILED', message: 'logout from vCenter failed' });
+    }
+    result.http.requests += client.transport.stats.requests;
+    result.http.bytes += client.transport.stats.bytesRead;
+    client.close();
+    await tagsSettled;
+    result.http.requests += restStats.requests;
+    result.http.bytes += restStats.bytes;
+  }
+  return result;
+}

@@ -1,0 +1,41 @@
+// vCenter collector plugin entry: collector-request-v1 on stdin → collector-response-v1 on stdout.
+// Exit 0 on success, 1 when errors[] is non-empty, 2 when the request itself is unusable.
+// Nothing derived from the credential is ever written to stdout or stderr.
+import { EXIT_BAD_REQUEST, errorResponse, parseRequest, runRequest } from './run';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function main(): Promise<number> {
+  const parsed = parseRequest(await readStdin());
+  if (!parsed.ok) {
+    process.stdout.write(parsed.output);
+    return EXIT_BAD_REQUEST;
+  }
+  const { exitCode } = await runRequest(parsed.request, process.stdout);
+  return exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Keep-alive sockets are closed by the collector; this only guards against a stray handle.
+    setTimeout(() => process.exit(code), 5000).unref();
+  },
+  (err: unknown) => {
+    process.stdout.write(
+      errorResponse([
+        {
+          code: 'VCENTER_API_ERROR',
+          category: 'internal',
+          message: `collector crashed: ${err instanceof Error ? err.name : 'error'}`,
+          retryable: false,
+        },
+      ]),
+    );
+    process.exit(1);
+  },
+);
