@@ -7,6 +7,25 @@ import * as authMe from './auth/me/route';
 import * as authPassword from './auth/password/route';
 import * as health from './health/route';
 import * as users from './users/route';
+// API resources (issue 5)
+import * as assets from './assets/route';
+import * as assetsId from './assets/[id]/route';
+import * as assetsRelations from './assets/[id]/relations/route';
+import * as assetsHistory from './assets/[id]/history/route';
+import * as assetsRecords from './assets/[id]/records/route';
+import * as assetsRecordRaw from './assets/[id]/records/[recordId]/raw/route';
+import * as auditEvents from './audit-events/route';
+import * as credentials from './credentials/route';
+import * as credentialsId from './credentials/[id]/route';
+import * as exportsAssets from './exports/assets/route';
+import * as scheduleGroups from './schedule-groups/route';
+import * as scheduleGroupsId from './schedule-groups/[id]/route';
+import * as sources from './sources/route';
+import * as sourcesId from './sources/[id]/route';
+import * as tokens from './tokens/route';
+import * as tokensId from './tokens/[id]/route';
+import * as usersId from './users/[id]/route';
+import * as usersIdPassword from './users/[id]/password/route';
 
 export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
@@ -15,4 +34,22 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/password': authPassword,
   'v1/health': health,
   'v1/users': users,
+  'v1/assets': assets,
+  'v1/assets/[id]': assetsId,
+  'v1/assets/[id]/relations': assetsRelations,
+  'v1/assets/[id]/history': assetsHistory,
+  'v1/assets/[id]/records': assetsRecords,
+  'v1/assets/[id]/records/[recordId]/raw': assetsRecordRaw,
+  'v1/audit-events': auditEvents,
+  'v1/credentials': credentials,
+  'v1/credentials/[id]': credentialsId,
+  'v1/exports/assets': exportsAssets,
+  'v1/schedule-groups': scheduleGroups,
+  'v1/schedule-groups/[id]': scheduleGroupsId,
+  'v1/sources': sources,
+  'v1/sources/[id]': sourcesId,
+  'v1/tokens': tokens,
+  'v1/tokens/[id]': tokensId,
+  'v1/users/[id]': usersId,
+  'v1/users/[id]/password': usersIdPassword,
 };

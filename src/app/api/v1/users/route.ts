@@ -1,13 +1,7 @@
-import { asc, sql } from 'drizzle-orm';
-import { users } from '@/db/schema';
-import { listEnvelope, page, paginationQuery, route, z } from '@/server/http';
-import { userSchema } from '@/server/auth/schemas';
-
-const userListItem = userSchema.extend({
-  enabled: z.boolean(),
-  lastLoginAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-});
+import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { actorFrom } from '@/server/users/actor';
+import { createUserBody, createdUserSchema, userDetailSchema } from '@/server/users/schemas';
+import { createUser, listUsers } from '@/server/users/service';
 
 export const GET = route(
   {
@@ -17,27 +11,22 @@ export const GET = route(
     tags: ['users'],
     auth: 'admin',
     query: paginationQuery,
-    responses: { 200: listEnvelope(userListItem) },
+    responses: { 200: listEnvelope(userDetailSchema) },
   },
-  async ({ db, query }) => {
-    const [rows, [count]] = await Promise.all([
-      db
-        .select({
-          id: users.id,
-          username: users.username,
-          displayName: users.displayName,
-          role: users.role,
-          mustChangePassword: users.mustChangePassword,
-          enabled: users.enabled,
-          lastLoginAt: users.lastLoginAt,
-          createdAt: users.createdAt,
-        })
-        .from(users)
-        .orderBy(asc(sql`lower(${users.username})`))
-        .limit(query.limit)
-        .offset(query.offset),
-      db.select({ n: sql<number>`count(*)::int` }).from(users),
-    ]);
-    return page(rows, count!.n, query);
+  async ({ db, query }) => listUsers(db, query),
+);
+
+export const POST = route(
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    summary: 'Create a user',
+    description:
+      'The user must change the password at first sign-in. Without `password`, one is generated and returned once.',
+    tags: ['users'],
+    auth: 'admin',
+    body: createUserBody,
+    responses: { 201: createdUserSchema, 409: { description: 'User name taken (CONFLICT)' } },
   },
+  async (ctx) => json(await createUser(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );

@@ -1,0 +1,33 @@
+import { listAuditEvents } from '@/server/audit/events';
+import { listEnvelope, paginationQuery, route, z } from '@/server/http';
+import { auditEventSchema } from '@/server/users/schemas';
+
+export const GET = route(
+  {
+    method: 'get',
+    path: '/api/v1/audit-events',
+    summary: 'List audit events',
+    description: 'Newest first. `action` ending in `.` or `*` matches a prefix (e.g. `source.`).',
+    tags: ['audit'],
+    auth: 'admin',
+    query: paginationQuery.extend({
+      action: z.string().min(1).max(100).optional(),
+      outcome: z.enum(['success', 'failure', 'denied']).optional(),
+      actorUserId: z.uuid().optional(),
+      targetType: z.string().min(1).max(100).optional(),
+      targetId: z.string().min(1).max(200).optional(),
+      requestId: z.string().min(1).max(200).optional(),
+      since: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+    }),
+    responses: { 200: listEnvelope(auditEventSchema) },
+  },
+  async ({ db, query }) => {
+    const { limit, offset, since, until, ...filters } = query;
+    return listAuditEvents(
+      db,
+      { ...filters, since: since ? new Date(since) : undefined, until: until ? new Date(until) : undefined },
+      { limit, offset },
+    );
+  },
+);

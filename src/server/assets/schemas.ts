@@ -1,0 +1,145 @@
+// API shapes for assets (zod → OpenAPI). The list query is shared by the list and the CSV export.
+import { paginationQuery } from '@/server/http/pagination';
+import { z } from '@/server/http/openapi';
+import { ts } from '@/server/users/schemas';
+import { ASSET_KINDS, ASSET_SORT_VALUES, ASSET_STATUSES, POWER_STATES, type AssetFilters } from './service';
+
+export const assetFilterQuery = z.object({
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Search: prefix of name, host name or serial (case-insensitive); exact IPv4/IPv6 (any spelling); MAC in any case/separator.',
+  }),
+  kind: z.enum(ASSET_KINDS).optional(),
+  status: z.enum(ASSET_STATUSES).optional(),
+  sourceId: z.uuid().optional(),
+  cluster: z.string().min(1).max(200).optional().openapi({ description: 'Cluster name (exact).' }),
+  host: z.string().min(1).max(200).optional().openapi({ description: 'Host name the VM runs on (exact).' }),
+  powerState: z.enum(POWER_STATES).optional(),
+  sort: z
+    .enum(ASSET_SORT_VALUES)
+    .optional()
+    .openapi({ description: 'Sort key; prefix with - for descending. Default name.' }),
+});
+
+export const assetListQuery = paginationQuery.extend(assetFilterQuery.shape);
+
+export function filtersFrom(q: z.infer<typeof assetFilterQuery>): AssetFilters {
+  return {
+    q: q.q,
+    kind: q.kind,
+    status: q.status,
+    sourceId: q.sourceId,
+    cluster: q.cluster,
+    host: q.host,
+    powerState: q.powerState,
+  };
+}
+
+export const assetListItemSchema = z
+  .object({
+    uuid: z.uuid(),
+    kind: z.enum(ASSET_KINDS),
+    status: z.enum(ASSET_STATUSES),
+    name: z.string().nullable(),
+    hostname: z.string().nullable(),
+    serialNumber: z.string().nullable(),
+    ipAddresses: z.array(z.string()),
+    macAddresses: z.array(z.string()),
+    powerState: z.string().nullable(),
+    clusterName: z.string().nullable(),
+    hostName: z.string().nullable(),
+    createdAt: ts(),
+    updatedAt: ts(),
+    lastSeenAt: ts().nullable(),
+  })
+  .openapi('AssetListItem');
+
+export const assetDetailSchema = assetListItemSchema
+  .extend({
+    canonical: z.record(z.string(), z.unknown()).openapi({
+      description:
+        'Merged fields of the present links’ latest records, each with provenance and a conflict flag.',
+    }),
+    conflicts: z
+      .array(z.string())
+      .openapi({ description: 'Paths of canonical fields whose sources disagree.' }),
+    links: z.array(
+      z.object({
+        id: z.uuid(),
+        sourceId: z.uuid(),
+        sourceName: z.string(),
+        externalKind: z.string(),
+        externalId: z.string(),
+        presence: z.string(),
+        firstSeenAt: ts(),
+        lastSeenAt: ts(),
+        lastSeenRunId: z.uuid().nullable(),
+        missingSince: ts().nullable(),
+      }),
+    ),
+  })
+  .openapi('AssetDetail');
+
+export const relationSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    status: z.enum(['active', 'inactive']),
+    direction: z.enum(['out', 'in']),
+    fromAssetUuid: z.uuid(),
+    toAssetUuid: z.uuid(),
+    otherUuid: z.uuid(),
+    otherKind: z.string(),
+    otherName: z.string().nullable(),
+    otherStatus: z.string(),
+    sourceId: z.uuid(),
+    sourceName: z.string(),
+    firstSeenAt: ts(),
+    lastSeenAt: ts(),
+    inactiveSince: ts().nullable(),
+  })
+  .openapi('AssetRelation');
+
+export const assetEventSchema = z
+  .object({
+    id: z.string(),
+    ts: ts(),
+    type: z.string(),
+    runId: z.uuid().nullable(),
+    sourceId: z.uuid().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AssetEvent');
+
+export const sourceRecordSchema = z
+  .object({
+    id: z.string(),
+    sourceId: z.uuid(),
+    sourceName: z.string().nullable(),
+    runId: z.uuid(),
+    collectedAt: ts(),
+    hash: z.string(),
+    lastSeenRunId: z.uuid(),
+    lastSeenAt: ts(),
+    normalized: z.record(z.string(), z.unknown()),
+    hasRaw: z.boolean(),
+  })
+  .openapi('SourceRecord');
+
+export const rawRecordSchema = z
+  .object({
+    id: z.string(),
+    assetUuid: z.uuid(),
+    sourceId: z.uuid(),
+    runId: z.uuid(),
+    collectedAt: ts(),
+    hash: z.string(),
+    raw: z.unknown().openapi({ description: 'The plugin’s raw payload, secrets redacted.' }),
+  })
+  .openapi('RawSourceRecord');
+
+export const assetParams = z.object({ id: z.uuid() });
+export const recordParams = z.object({
+  id: z.uuid(),
+  recordId: z.string().regex(/^[1-9]\d{0,17}$/, 'a positive integer record id'),
+});

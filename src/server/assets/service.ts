@@ -1,0 +1,268 @@
+// Asset queries for the API, the UI and the CSV export. Every search and filter maps onto an index
+// (see the assets indexes in src/db/schema.ts); bench/api.ts prints the EXPLAIN of each.
+import { gunzipSync } from 'node:zlib';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { AppError } from '@/lib/errors';
+import { escapeLike, searchTerms } from './search';
+
+export const ASSET_KINDS = ['host', 'cluster', 'vm'] as const;
+export const ASSET_STATUSES = ['active', 'offline'] as const;
+export const POWER_STATES = ['poweredOn', 'poweredOff', 'suspended'] as const;
+
+// Whitelisted sort keys → the expression the indexes are built on. A '-' prefix sorts descending.
+const SORT_EXPRESSIONS = {
+  name: sql`lower(a.name)`,
+  hostname: sql`lower(a.hostname)`,
+  serialNumber: sql`lower(a.serial_number)`,
+  kind: sql`a.kind`,
+  status: sql`a.status`,
+  powerState: sql`a.power_state`,
+  clusterName: sql`a.cluster_name`,
+  hostName: sql`a.host_name`,
+  createdAt: sql`a.created_at`,
+  updatedAt: sql`a.updated_at`,
+  lastSeenAt: sql`a.last_seen_at`,
+} as const;
+export type AssetSortKey = keyof typeof SORT_EXPRESSIONS;
+export const ASSET_SORT_KEYS = Object.keys(SORT_EXPRESSIONS) as AssetSortKey[];
+export const ASSET_SORT_VALUES = ASSET_SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
+
+export interface AssetFilters {
+  q?: string;
+  kind?: (typeof ASSET_KINDS)[number];
+  status?: (typeof ASSET_STATUSES)[number];
+  sourceId?: string;
+  cluster?: string;
+  host?: string;
+  powerState?: (typeof POWER_STATES)[number];
+}
+
+export type AssetListItem = {
+  uuid: string;
+  kind: string;
+  status: string;
+  name: string | null;
+  hostname: string | null;
+  serialNumber: string | null;
+  ipAddresses: string[];
+  macAddresses: string[];
+  powerState: string | null;
+  clusterName: string | null;
+  hostName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastSeenAt: Date | null;
+};
+
+export const ASSET_LIST_COLUMNS = sql.raw(
+  'a.uuid, a.kind, a.status, a.name, a.hostname, a.serial_number as "serialNumber", ' +
+    'a.ip_addresses as "ipAddresses", a.mac_addresses as "macAddresses", a.power_state as "powerState", ' +
+    'a.cluster_name as "clusterName", a.host_name as "hostName", a.created_at as "createdAt", ' +
+    'a.updated_at as "updatedAt", a.last_seen_at as "lastSeenAt"',
+);
+
+const textArray = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
+
+/** The WHERE clause of the asset list (shared by list, count and export). */
+export function assetWhere(f: AssetFilters): SQL {
+  const where: SQL[] = [];
+  if (f.q && f.q.trim()) {
+    const t = searchTerms(f.q);
+    const like = `${escapeLike(t.prefix)}%`;
+    // Each branch has its own index; PostgreSQL combines them with a BitmapOr.
+    const any: SQL[] = [
+      sql`lower(a.name) like ${like}`,
+      sql`lower(a.hostname) like ${like}`,
+      sql`lower(a.serial_number) like ${like}`,
+    ];
+    if (t.ips.length) any.push(sql`a.ip_addresses && ${textArray(t.ips)}`);
+    if (t.mac) any.push(sql`a.mac_addresses @> ${textArray([t.mac])}`);
+    where.push(sql`(${sql.join(any, sql` or `)})`);
+  }
+  if (f.kind) where.push(sql`a.kind = ${f.kind}`);
+  if (f.status) where.push(sql`a.status = ${f.status}`);
+  if (f.powerState) where.push(sql`a.power_state = ${f.powerState}`);
+  if (f.cluster) where.push(sql`a.cluster_name = ${f.cluster}`);
+  if (f.host) where.push(sql`a.host_name = ${f.host}`);
+  if (f.sourceId) {
+    where.push(
+      sql`exists (select 1 from asset_source_links l where l.asset_uuid = a.uuid and l.source_id = ${f.sourceId})`,
+    );
+  }
+  return where.length ? sql.join(where, sql` and `) : sql`true`;
+}
+
+export function assetOrderBy(sort: string | undefined): SQL {
+  const desc = sort?.startsWith('-') ?? false;
+  const key = (sort ? sort.replace(/^-/, '') : 'name') as AssetSortKey;
+  const expr = SORT_EXPRESSIONS[key];
+  if (!expr) {
+    throw new AppError('VALIDATION_FAILED', `sort: unknown sort key '${key}'`, {
+      details: { field: 'sort', allowed: ASSET_SORT_VALUES },
+    });
+  }
+  // Default NULL placement (last ascending, first descending) matches a plain btree scanned either way.
+  return desc ? sql`${expr} desc, a.uuid desc` : sql`${expr} asc, a.uuid asc`;
+}
+
+export async function listAssets(
+  db: Db,
+  f: AssetFilters,
+  opts: { sort?: string; limit: number; offset: number },
+): Promise<{ items: AssetListItem[]; total: number; limit: number; offset: number }> {
+  const where = assetWhere(f);
+  const order = assetOrderBy(opts.sort);
+  // Items and total on two pooled connections at once: one round trip of latency, not two.
+  const [items, total] = await Promise.all([
+    db.execute<AssetListItem>(sql`select ${ASSET_LIST_COLUMNS} from assets a where ${where}
+      order by ${order} limit ${opts.limit} offset ${opts.offset}`),
+    db.execute<{ n: number }>(sql`select count(*)::int as n from assets a where ${where}`),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, limit: opts.limit, offset: opts.offset };
+}
+
+function notFound(): never {
+  throw new AppError('NOT_FOUND', 'asset not found');
+}
+
+export async function getAsset(db: Db, uuid: string) {
+  const [asset, links] = await Promise.all([
+    db.execute<AssetListItem & { canonical: Record<string, unknown> }>(
+      sql`select ${ASSET_LIST_COLUMNS}, a.canonical from assets a where a.uuid = ${uuid}`,
+    ),
+    db.execute(sql`
+      select l.id, l.source_id as "sourceId", s.name as "sourceName", l.external_kind as "externalKind",
+             l.external_id as "externalId", l.presence, l.first_seen_at as "firstSeenAt",
+             l.last_seen_at as "lastSeenAt", l.last_seen_run_id as "lastSeenRunId", l.missing_since as "missingSince"
+      from asset_source_links l join sources s on s.id = l.source_id
+      where l.asset_uuid = ${uuid} order by l.first_seen_at, l.id`),
+  ]);
+  const row = asset.rows[0];
+  if (!row) notFound();
+  const canonical = row.canonical ?? {};
+  return {
+    ...row,
+    canonical,
+    // Top-level paths whose sources disagree (ingest marks them `conflict: true`), for quick display.
+    conflicts: conflictPaths(canonical),
+    links: links.rows,
+  };
+}
+
+function conflictPaths(canonical: Record<string, unknown>, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(canonical)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    const o = v as Record<string, unknown>;
+    if (o.conflict === true) out.push(prefix + k);
+    else if (!('value' in o) && out.length < 1000) out.push(...conflictPaths(o, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+async function assertAsset(db: Db, uuid: string): Promise<void> {
+  const r = await db.execute(sql`select 1 from assets where uuid = ${uuid}`);
+  if (!r.rows[0]) notFound();
+}
+
+export async function listAssetRelations(db: Db, uuid: string, status?: 'active' | 'inactive') {
+  await assertAsset(db, uuid);
+  const st = status ? sql`and r.status = ${status}` : sql``;
+  const r = await db.execute(sql`
+    select r.id, r.type, r.status, case when r.from_asset_uuid = ${uuid} then 'out' else 'in' end as direction,
+           r.from_asset_uuid as "fromAssetUuid", r.to_asset_uuid as "toAssetUuid",
+           o.uuid as "otherUuid", o.kind as "otherKind", o.name as "otherName", o.status as "otherStatus",
+           r.source_id as "sourceId", s.name as "sourceName", r.first_seen_at as "firstSeenAt",
+           r.last_seen_at as "lastSeenAt", r.inactive_since as "inactiveSince"
+    from relations r
+    join assets o on o.uuid = case when r.from_asset_uuid = ${uuid} then r.to_asset_uuid else r.from_asset_uuid end
+    join sources s on s.id = r.source_id
+    where (r.from_asset_uuid = ${uuid} or r.to_asset_uuid = ${uuid}) ${st}
+    order by r.status, r.type, r.last_seen_at desc, r.id`);
+  return { items: r.rows };
+}
+
+export async function listAssetHistory(db: Db, uuid: string, p: { limit: number; offset: number }) {
+  await assertAsset(db, uuid);
+  const [items, total] = await Promise.all([
+    db.execute(sql`
+      select e.id, e.ts, e.type, e.run_id as "runId", e.source_id as "sourceId", e.details from asset_events e
+      where e.asset_uuid = ${uuid} order by e.id desc limit ${p.limit} offset ${p.offset}`),
+    db.execute<{ n: number }>(sql`select count(*)::int as n from asset_events where asset_uuid = ${uuid}`),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, limit: p.limit, offset: p.offset };
+}
+
+export async function listAssetRecords(db: Db, uuid: string, p: { limit: number; offset: number }) {
+  await assertAsset(db, uuid);
+  const [items, total] = await Promise.all([
+    db.execute(sql`
+      select r.id::text as id, r.source_id as "sourceId", s.name as "sourceName", r.run_id as "runId",
+             r.collected_at as "collectedAt", r.hash, r.last_seen_run_id as "lastSeenRunId",
+             r.last_seen_at as "lastSeenAt", r.normalized, (r.raw_gzip is not null) as "hasRaw"
+      from source_records r left join sources s on s.id = r.source_id
+      where r.asset_uuid = ${uuid} order by r.id desc limit ${p.limit} offset ${p.offset}`),
+    db.execute<{ n: number }>(sql`select count(*)::int as n from source_records where asset_uuid = ${uuid}`),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, limit: p.limit, offset: p.offset };
+}
+
+// Keys whose values are never shown in a raw view, at any depth (vCenter payloads can carry them).
+const SECRET_KEY =
+  /pass(word|wd|phrase)?|secret|token|credential|private[_-]?key|api[_-]?key|cookie|authorization|session/i;
+
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 64) return '[truncated]';
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] =
+        SECRET_KEY.test(k) && v !== null && typeof v !== 'object'
+          ? '[redacted]'
+          : redactSecrets(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** One record's raw plugin payload, decompressed, secrets redacted. The caller audits the view. */
+export async function getRawRecord(db: Db, uuid: string, recordId: string) {
+  const r = await db.execute<{
+    id: string;
+    source_id: string;
+    run_id: string;
+    collected_at: Date;
+    hash: string;
+    raw_gzip: Buffer | null;
+  }>(sql`
+    select id::text as id, source_id, run_id, collected_at, hash, raw_gzip from source_records
+    where id = ${recordId} and asset_uuid = ${uuid}`);
+  const row = r.rows[0];
+  if (!row) throw new AppError('NOT_FOUND', 'source record not found');
+  let raw: unknown = null;
+  if (row.raw_gzip) {
+    try {
+      raw = JSON.parse(gunzipSync(row.raw_gzip).toString('utf8'));
+    } catch {
+      throw new AppError('RECORD_RAW_UNREADABLE', 'the stored raw payload could not be decoded', {
+        status: 422,
+      });
+    }
+  }
+  return {
+    id: row.id,
+    assetUuid: uuid,
+    sourceId: row.source_id,
+    runId: row.run_id,
+    collectedAt: row.collected_at,
+    hash: row.hash,
+    raw: redactSecrets(raw),
+  };
+}

@@ -1,0 +1,391 @@
+// Shared by the API suites: every route handler keyed by "METHOD /path", the OpenAPI document, users with
+// API tokens per role, seeded rows (credential, source, group, assets with records and relations), and a
+// valid sample request per operation (fresh objects for destructive ones).
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { apiTokens } from '@/db/schema';
+import { routeModules } from '@/app/api/v1/routes';
+import { generateApiToken } from '@/server/auth/session';
+import { buildOpenApiDocument } from '@/server/http/openapi';
+import type { RouteHandler } from '@/server/http/route';
+import { createUser } from './api';
+
+export type Role = 'anonymous' | 'user' | 'admin';
+
+export function handlersByOperation(): Map<string, RouteHandler> {
+  const out = new Map<string, RouteHandler>();
+  for (const mod of Object.values(routeModules)) {
+    for (const exp of Object.values(mod)) {
+      const h = exp as RouteHandler;
+      if (typeof h === 'function' && h.operation)
+        out.set(`${h.operation.method.toUpperCase()} ${h.operation.path}`, h);
+    }
+  }
+  return out;
+}
+
+export interface OpenApiOperation {
+  key: string;
+  method: string;
+  path: string;
+  role: string;
+  op: Record<string, unknown>;
+}
+
+export function openApiOperations(): {
+  doc: ReturnType<typeof buildOpenApiDocument>;
+  ops: OpenApiOperation[];
+} {
+  void routeModules;
+  const doc = buildOpenApiDocument({ version: 'test' });
+  const ops: OpenApiOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      ops.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method,
+        path,
+        role: String(op['x-required-role']),
+        op,
+      });
+    }
+  }
+  return { doc, ops };
+}
+
+export interface Actors {
+  tokens: Record<Exclude<Role, 'anonymous'>, string>;
+  userIds: Record<Exclude<Role, 'anonymous'>, string>;
+  passwords: Record<Exclude<Role, 'anonymous'>, string>;
+}
+
+export async function createActors(): Promise<Actors> {
+  const db = getDb();
+  const passwords = { admin: `admin-pw-${randomUUID()}`, user: `user-pw-${randomUUID()}` };
+  const admin = await createUser({ username: 'matrix-admin', password: passwords.admin, role: 'admin' });
+  const user = await createUser({ username: 'matrix-user', password: passwords.user, role: 'user' });
+  const tokens = {} as Actors['tokens'];
+  for (const [role, u] of [
+    ['admin', admin],
+    ['user', user],
+  ] as const) {
+    const t = generateApiToken();
+    await db
+      .insert(apiTokens)
+      .values({ userId: u.id, name: `${role} test token`, prefix: t.prefix, tokenHash: t.tokenHash });
+    tokens[role] = t.token;
+  }
+  return { tokens, userIds: { admin: admin.id, user: user.id }, passwords };
+}
+
+// ---------------------------------------------------------------- seeded rows
+export interface SeedAsset {
+  uuid?: string;
+  kind: 'host' | 'cluster' | 'vm';
+  name: string;
+  hostname?: string | null;
+  serial?: string | null;
+  ips?: string[];
+  macs?: string[];
+  powerState?: string | null;
+  cluster?: string | null;
+  host?: string | null;
+  status?: 'active' | 'offline';
+  raw?: unknown;
+}
+
+let seq = 0;
+export async function insertCredential(
+  name = `cred-${++seq}-${randomUUID().slice(0, 8)}`,
+  password = 'seed-secret-pw',
+) {
+  const { createCredential } = await import('@/server/credentials/store');
+  return (
+    await createCredential(getDb(), {
+      name,
+      type: 'vcenter',
+      publicData: { username: 'svc' },
+      secret: { password },
+    })
+  ).id;
+}
+
+export async function insertSource(
+  opts: { credentialId?: string | null; groupId?: string | null; name?: string } = {},
+) {
+  const r = await getDb().execute<{ id: string }>(sql`
+    insert into sources (name, type, config, credential_id, schedule_group_id)
+    values (${opts.name ?? `src-${++seq}-${randomUUID().slice(0, 8)}`}, 'vcenter',
+            ${JSON.stringify({ endpoint: 'https://vc.example.test' })}::jsonb, ${opts.credentialId ?? null},
+            ${opts.groupId ?? null})
+    returning id`);
+  return r.rows[0]!.id;
+}
+
+export async function insertGroup(name = `grp-${++seq}-${randomUUID().slice(0, 8)}`) {
+  const r = await getDb().execute<{ id: string }>(
+    sql`insert into schedule_groups (name, timezone, time_of_day) values (${name}, 'Europe/Berlin', '03:30') returning id`,
+  );
+  return r.rows[0]!.id;
+}
+
+export async function insertRun(sourceId: string, status = 'succeeded', mode = 'collect_vms') {
+  const r = await getDb().execute<{ id: string }>(sql`
+    insert into runs (source_id, mode, status, trigger) values (${sourceId}, ${mode}, ${status}, 'manual') returning id`);
+  return r.rows[0]!.id;
+}
+
+/** Inserts assets with a link, one source record (raw gzip) and a 'created' event each; returns uuids. */
+export async function insertAssets(sourceId: string, runId: string, assets: SeedAsset[]) {
+  const db = getDb();
+  const out: { uuid: string; recordId: string; linkId: string }[] = [];
+  for (const a of assets) {
+    const uuid = a.uuid ?? randomUUID();
+    const canonical = {
+      identity: {
+        caption: {
+          value: a.name,
+          source_id: sourceId,
+          run_id: runId,
+          collected_at: new Date().toISOString(),
+          conflict: false,
+        },
+        serial_number: {
+          value: a.serial ?? null,
+          source_id: sourceId,
+          run_id: runId,
+          conflict: true,
+          values: ['A', 'B'],
+        },
+      },
+    };
+    await db.execute(sql`
+      insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
+                          power_state, cluster_name, host_name, last_seen_at)
+      values (${uuid}, ${a.kind}, ${a.status ?? 'active'}, ${JSON.stringify(canonical)}::jsonb, ${a.name},
+              ${a.hostname ?? null}, ${a.serial ?? null}, ${`{${(a.ips ?? []).join(',')}}`}::text[],
+              ${`{${(a.macs ?? []).join(',')}}`}::text[], ${a.powerState ?? null}, ${a.cluster ?? null},
+              ${a.host ?? null}, now())`);
+    const link = await db.execute<{ id: string }>(sql`
+      insert into asset_source_links (asset_uuid, source_id, external_kind, external_id, last_seen_run_id)
+      values (${uuid}, ${sourceId}, ${a.kind}, ${`moref-${++seq}`}, ${runId}) returning id`);
+    const raw = a.raw ?? { name: a.name, config: { guest: { password: 'raw-secret-should-not-show' } } };
+    const rec = await db.execute<{ id: string }>(sql`
+      insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,
+                                  last_seen_run_id, last_seen_at)
+      values (${link.rows[0]!.id}, ${uuid}, ${sourceId}, ${runId}, now(), ${JSON.stringify({ caption: a.name })}::jsonb,
+              ${gzipSync(Buffer.from(JSON.stringify(raw)))}, ${`hash-${seq}`}, ${runId}, now())
+      returning id::text as id`);
+    await db.execute(sql`
+      insert into asset_events (asset_uuid, run_id, source_id, type, details)
+      values (${uuid}, ${runId}, ${sourceId}, 'created', ${JSON.stringify({ name: a.name })}::jsonb)`);
+    out.push({ uuid, recordId: rec.rows[0]!.id, linkId: link.rows[0]!.id });
+  }
+  return out;
+}
+
+export async function insertRelation(
+  sourceId: string,
+  type: 'runs_on' | 'hosts_vm' | 'member_of',
+  from: string,
+  to: string,
+  status: 'active' | 'inactive' = 'active',
+) {
+  await getDb().execute(sql`
+    insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, inactive_since)
+    values (${type}, ${from}, ${to}, ${sourceId}, ${status}, ${status === 'inactive' ? sql`now()` : null})`);
+}
+
+export interface World {
+  actors: Actors;
+  credentialId: string;
+  sourceId: string;
+  groupId: string;
+  runId: string;
+  hostUuid: string;
+  vmUuid: string;
+  vmRecordId: string;
+}
+
+export async function seedWorld(): Promise<World> {
+  const actors = await createActors();
+  const credentialId = await insertCredential('world-cred');
+  const groupId = await insertGroup('world-group');
+  const sourceId = await insertSource({ credentialId, groupId, name: 'world-source' });
+  const runId = await insertRun(sourceId);
+  const [host, vm] = await insertAssets(sourceId, runId, [
+    { kind: 'host', name: 'esx01.example.test', serial: 'SRV-001', ips: ['10.0.0.1'], cluster: 'prod' },
+    {
+      kind: 'vm',
+      name: 'web-01',
+      hostname: 'web-01.example.test',
+      ips: ['10.1.0.1'],
+      macs: ['00:50:56:aa:bb:01'],
+      host: 'esx01.example.test',
+    },
+  ]);
+  await insertRelation(sourceId, 'runs_on', vm!.uuid, host!.uuid);
+  return {
+    actors,
+    credentialId,
+    sourceId,
+    groupId,
+    runId,
+    hostUuid: host!.uuid,
+    vmUuid: vm!.uuid,
+    vmRecordId: vm!.recordId,
+  };
+}
+
+// ---------------------------------------------------------------- a valid request per operation
+export interface Sample {
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+}
+
+type SampleFn = (w: World, role: Role) => Promise<Sample> | Sample;
+
+/**
+ * The designed access rule and a valid request of every operation. A route missing here fails the matrix:
+ * whoever adds a route decides who may call it.
+ */
+export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sample: SampleFn }> = {
+  'GET /api/v1/health': { role: 'public', sample: () => ({}) },
+  'POST /api/v1/auth/login': {
+    role: 'public',
+    sample: (w, role) =>
+      role === 'user'
+        ? { body: { username: 'matrix-user', password: w.actors.passwords.user } }
+        : { body: { username: 'matrix-admin', password: w.actors.passwords.admin } },
+  },
+  'POST /api/v1/auth/logout': { role: 'user', sample: () => ({}) },
+  'GET /api/v1/auth/me': { role: 'user', sample: () => ({}) },
+  'POST /api/v1/auth/password': {
+    role: 'user',
+    sample: (w, role) => {
+      const r = role === 'admin' ? 'admin' : 'user';
+      const current = w.actors.passwords[r];
+      const next = `${current}-changed`;
+      if (role !== 'anonymous') w.actors.passwords[r] = next;
+      return { body: { currentPassword: current, newPassword: next } };
+    },
+  },
+  'GET /api/v1/users': { role: 'admin', sample: () => ({ query: 'limit=10' }) },
+  'POST /api/v1/users': {
+    role: 'admin',
+    sample: () => ({
+      body: { username: `u-${randomUUID().slice(0, 8)}`, role: 'user', password: 'a-long-password' },
+    }),
+  },
+  'GET /api/v1/users/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.actors.userIds.user } }) },
+  'PATCH /api/v1/users/{id}': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.actors.userIds.user }, body: { displayName: 'Matrix User' } }),
+  },
+  'POST /api/v1/users/{id}/password': {
+    role: 'admin',
+    sample: async () => {
+      const u = await createUser({ username: `reset-${randomUUID().slice(0, 8)}`, password: 'x-password-1' });
+      return { params: { id: u.id }, body: {} };
+    },
+  },
+  'GET /api/v1/tokens': { role: 'user', sample: () => ({}) },
+  'POST /api/v1/tokens': { role: 'user', sample: () => ({ body: { name: 'script', expiresInDays: 30 } }) },
+  'DELETE /api/v1/tokens/{id}': {
+    role: 'user',
+    sample: async (w, role) => {
+      const owner = role === 'admin' ? w.actors.userIds.admin : w.actors.userIds.user;
+      const t = generateApiToken();
+      const [row] = await getDb()
+        .insert(apiTokens)
+        .values({ userId: owner, name: 'to revoke', prefix: t.prefix, tokenHash: t.tokenHash })
+        .returning();
+      return { params: { id: row!.id } };
+    },
+  },
+  'GET /api/v1/audit-events': { role: 'admin', sample: () => ({ query: 'action=auth.&limit=5' }) },
+  'GET /api/v1/credentials': { role: 'admin', sample: () => ({}) },
+  'POST /api/v1/credentials': {
+    role: 'admin',
+    sample: () => ({
+      body: {
+        name: `c-${randomUUID().slice(0, 8)}`,
+        type: 'vcenter',
+        data: { username: 'u', password: 'matrix-secret-pw' },
+      },
+    }),
+  },
+  'GET /api/v1/credentials/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.credentialId } }) },
+  'PATCH /api/v1/credentials/{id}': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.credentialId }, body: { data: { username: 'svc2' } } }),
+  },
+  'DELETE /api/v1/credentials/{id}': {
+    role: 'admin',
+    sample: async () => ({ params: { id: await insertCredential() } }),
+  },
+  'GET /api/v1/sources': { role: 'admin', sample: () => ({}) },
+  'POST /api/v1/sources': {
+    role: 'admin',
+    sample: (w) => ({
+      body: {
+        name: `s-${randomUUID().slice(0, 8)}`,
+        type: 'vcenter',
+        config: { endpoint: 'https://vc2.example.test', insecure: false },
+        credentialId: w.credentialId,
+      },
+    }),
+  },
+  'GET /api/v1/sources/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.sourceId } }) },
+  'PATCH /api/v1/sources/{id}': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.sourceId }, body: { enabled: true } }),
+  },
+  'DELETE /api/v1/sources/{id}': {
+    role: 'admin',
+    sample: async () => ({ params: { id: await insertSource() } }),
+  },
+  'GET /api/v1/schedule-groups': { role: 'admin', sample: () => ({}) },
+  'POST /api/v1/schedule-groups': {
+    role: 'admin',
+    sample: () => ({
+      body: { name: `g-${randomUUID().slice(0, 8)}`, timezone: 'Asia/Tokyo', timeOfDay: '01:15' },
+    }),
+  },
+  'GET /api/v1/schedule-groups/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.groupId } }) },
+  'PATCH /api/v1/schedule-groups/{id}': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.groupId }, body: { enabled: true, sourceIds: [w.sourceId] } }),
+  },
+  'DELETE /api/v1/schedule-groups/{id}': {
+    role: 'admin',
+    sample: async () => ({ params: { id: await insertGroup() } }),
+  },
+  'GET /api/v1/assets': { role: 'user', sample: () => ({ query: 'q=web&kind=vm&sort=-name&limit=10' }) },
+  'GET /api/v1/assets/{id}': { role: 'user', sample: (w) => ({ params: { id: w.vmUuid } }) },
+  'GET /api/v1/assets/{id}/relations': { role: 'user', sample: (w) => ({ params: { id: w.vmUuid } }) },
+  'GET /api/v1/assets/{id}/history': { role: 'user', sample: (w) => ({ params: { id: w.vmUuid } }) },
+  'GET /api/v1/assets/{id}/records': { role: 'user', sample: (w) => ({ params: { id: w.vmUuid } }) },
+  'GET /api/v1/assets/{id}/records/{recordId}/raw': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.vmUuid, recordId: w.vmRecordId } }),
+  },
+  'GET /api/v1/exports/assets': { role: 'user', sample: () => ({ query: 'kind=vm' }) },
+  // The run pipeline's routes (issue 4): admins trigger, users read runs.
+  'POST /api/v1/sources/{id}/runs': {
+    role: 'admin',
+    sample: (w) => ({ params: { id: w.sourceId }, body: { mode: 'healthcheck' } }),
+  },
+  'POST /api/v1/schedule-groups/{id}/runs': { role: 'admin', sample: (w) => ({ params: { id: w.groupId } }) },
+  'GET /api/v1/runs': { role: 'user', sample: () => ({}) },
+  'GET /api/v1/runs/{id}': { role: 'user', sample: (w) => ({ params: { id: w.runId } }) },
+};
+
+/** Fills `{name}` segments of an OpenAPI path. */
+export function fillPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(params[n] ?? `missing-${n}`));
+}
