@@ -1,0 +1,157 @@
+import Link from 'next/link';
+import { Download, Search } from 'lucide-react';
+import { PageHeader } from '@/components/app-shell';
+import { Pager } from '@/components/pager';
+import { Button, buttonVariants } from '@/components/ui/button';
+import { Input, Label, Select } from '@/components/ui/input';
+import { getDb } from '@/db/client';
+import { getTranslator } from '@/i18n/server';
+import { requirePageSession } from '@/server/auth/page';
+import { ASSET_KINDS, ASSET_STATUSES, listAssets, POWER_STATES } from '@/server/assets/service';
+import { filterChoices, filtersFrom, PAGE_SIZE, toolsRunning, type AssetQuery } from '../_data/assets';
+import { AssetTable, type AssetRow } from './asset-table';
+
+export const dynamic = 'force-dynamic';
+
+// The API's CSV export takes the same query parameters as this page.
+const EXPORT_PATH = '/api/v1/assets/export.csv';
+
+export default async function AssetsPage({ searchParams }: { searchParams: Promise<AssetQuery> }) {
+  await requirePageSession({ next: '/assets' });
+  const [{ t }, sp] = await Promise.all([getTranslator(), searchParams]);
+  const db = getDb();
+  const offset = Math.max(0, Number(sp.offset) || 0);
+  const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : 'name';
+  const filters = filtersFrom(sp);
+  const [result, choices] = await Promise.all([
+    listAssets(db, filters, { sort, limit: PAGE_SIZE, offset }).catch(() =>
+      listAssets(db, filters, { sort: 'name', limit: PAGE_SIZE, offset }),
+    ),
+    filterChoices(db),
+  ]);
+  const tools = await toolsRunning(
+    db,
+    result.items.filter((a) => a.kind === 'vm').map((a) => a.uuid),
+  );
+  const rows: AssetRow[] = result.items.map((a) => ({
+    uuid: a.uuid,
+    kind: a.kind,
+    status: a.status,
+    name: a.name,
+    hostname: a.hostname,
+    serial_number: a.serialNumber,
+    ip_addresses: a.ipAddresses ?? [],
+    power_state: a.powerState,
+    cluster_name: a.clusterName,
+    host_name: a.hostName,
+    last_seen_at: a.lastSeenAt ? new Date(a.lastSeenAt).toISOString() : null,
+    tools_running: tools[a.uuid] ?? null,
+  }));
+  const query: Record<string, string | undefined> = {
+    q: filters.q,
+    kind: filters.kind,
+    status: filters.status,
+    sourceId: filters.sourceId,
+    cluster: filters.cluster,
+    host: filters.host,
+    powerState: filters.powerState,
+    sort: sort === 'name' ? undefined : sort,
+  };
+  const exportQuery = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
+  const select = (name: keyof AssetQuery, label: string, options: { value: string; label: string }[]) => (
+    <div className="flex min-w-36 flex-1 flex-col gap-1">
+      <Label htmlFor={`f-${name}`}>{label}</Label>
+      <Select id={`f-${name}`} name={name} defaultValue={sp[name] ?? ''}>
+        <option value="">{t('common.all')}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
+  return (
+    <div className="flex flex-col gap-3">
+      <PageHeader title={t('assets.title')}>
+        <span className="text-sm text-muted-foreground" data-testid="asset-total">
+          {t('assets.total', { total: result.total })}
+        </span>
+        <a
+          href={`${EXPORT_PATH}${exportQuery ? `?${exportQuery}` : ''}`}
+          className={buttonVariants({ variant: 'outline', size: 'sm' })}
+          data-testid="export-csv"
+        >
+          <Download /> {t('assets.exportCsv')}
+        </a>
+      </PageHeader>
+      {/* A plain GET form: works with the keyboard and without JavaScript, and the URL is shareable. */}
+      <form
+        method="get"
+        action="/assets"
+        className="flex flex-col gap-3 rounded-lg border bg-card p-3"
+        role="search"
+      >
+        <div className="flex gap-2">
+          <Input
+            name="q"
+            type="search"
+            defaultValue={sp.q ?? ''}
+            placeholder={t('assets.searchPlaceholder')}
+            aria-label={t('assets.searchPlaceholder')}
+            data-testid="asset-search"
+            className="flex-1"
+          />
+          <Button type="submit" data-testid="asset-search-submit">
+            <Search /> {t('common.search')}
+          </Button>
+          <Link href="/assets" className={buttonVariants({ variant: 'ghost' })}>
+            {t('common.reset')}
+          </Link>
+        </div>
+        <div className="flex flex-wrap gap-3">
+          {select(
+            'kind',
+            t('assets.kind'),
+            ASSET_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) })),
+          )}
+          {select(
+            'status',
+            t('assets.status'),
+            ASSET_STATUSES.map((s) => ({ value: s, label: t(`assetStatus.${s}`) })),
+          )}
+          {select(
+            'sourceId',
+            t('assets.source'),
+            choices.sources.map((s) => ({ value: s.id, label: s.name })),
+          )}
+          {select(
+            'cluster',
+            t('assets.cluster'),
+            choices.clusters.map((c) => ({ value: c, label: c })),
+          )}
+          {select(
+            'host',
+            t('assets.host'),
+            choices.hosts.map((h) => ({ value: h, label: h })),
+          )}
+          {select(
+            'powerState',
+            t('assets.power'),
+            POWER_STATES.map((p) => ({ value: p, label: t(`power.${p}`) })),
+          )}
+          {sort !== 'name' && <input type="hidden" name="sort" value={sort} />}
+          <div className="flex items-end">
+            <Button type="submit" variant="secondary">
+              {t('common.apply')}
+            </Button>
+          </div>
+        </div>
+      </form>
+      <AssetTable rows={rows} />
+      <Pager basePath="/assets" query={query} total={result.total} offset={offset} limit={PAGE_SIZE} t={t} />
+    </div>
+  );
+}

@@ -1,0 +1,293 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { CircleAlert, Lightbulb } from 'lucide-react';
+import { PageHeader } from '@/components/app-shell';
+import { AutoRefresh } from '@/components/auto-refresh';
+import { fmtDateTime, fmtDuration, fmtValue } from '@/components/format';
+import { errorHelpKey, helpNext, helpWhat, runErrorItems, thumbprintOf } from '@/components/run-error';
+import { RunProgress } from '@/components/run-progress';
+import { RunStatusBadge } from '@/components/status-badge';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { getDb } from '@/db/client';
+import { translateOr } from '@/i18n';
+import { getTranslator } from '@/i18n/server';
+import { isAppError } from '@/lib/errors';
+import { requirePageSession } from '@/server/auth/page';
+import { getRun, type RunRow } from '@/server/runs';
+
+export const dynamic = 'force-dynamic';
+
+/** Ingest's counters, whatever spelling the worker used (flat, or nested under `ingest`/`assets`). */
+function counts(stats: Record<string, unknown> | null) {
+  const s = stats ?? {};
+  const nested = [s, s.ingest, s.assets, s.counts].filter(
+    (x): x is Record<string, unknown> => Boolean(x) && typeof x === 'object',
+  );
+  const pick = (...keys: string[]) => {
+    for (const o of nested) for (const k of keys) if (typeof o[k] === 'number') return o[k] as number;
+    return null;
+  };
+  return {
+    new: pick('new', 'created', 'assets_new', 'assetsNew', 'assetsCreated', 'assets_created'),
+    changed: pick('changed', 'updated', 'assets_changed', 'assetsChanged'),
+    unchanged: pick('unchanged', 'assets_unchanged', 'assetsUnchanged'),
+    missing: pick('missing', 'went_missing', 'assets_missing', 'assetsMissing', 'wentMissing'),
+    assets: pick('assets', 'assetsSeen', 'assets_seen', 'objects'),
+    relations: pick('relations', 'relationsSeen', 'relations_seen'),
+  };
+}
+
+function warningText(w: unknown): { code: string | null; message: string } {
+  if (typeof w === 'string') return { code: null, message: w };
+  if (w && typeof w === 'object') {
+    const o = w as Record<string, unknown>;
+    const extra = Object.entries(o)
+      .filter(([k]) => k !== 'code' && k !== 'message')
+      .map(([k, v]) => `${k}: ${fmtValue(v)}`)
+      .join(', ');
+    return {
+      code: typeof o.code === 'string' ? o.code : null,
+      message: [o.message, extra].filter(Boolean).join(' — '),
+    };
+  }
+  return { code: null, message: fmtValue(w) };
+}
+
+export default async function RunDetailPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requirePageSession({ next: `/runs/${id}` });
+  const { t, locale } = await getTranslator();
+  let run: RunRow;
+  try {
+    run = await getRun(getDb(), id);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
+    throw e;
+  }
+  const active = run.status === 'queued' || run.status === 'running';
+  const c = counts(run.stats);
+  const errors = run.status === 'failed' || run.errors?.length ? runErrorItems(run) : [];
+  const mainKey = errorHelpKey(run.error_code ?? errors[0]?.code);
+  const attempts = (run.attempts ?? []) as Record<string, unknown>[];
+  return (
+    <div className="flex flex-col gap-4">
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            <span>{t('run.title', { source: run.source_name ?? run.source_id })}</span>
+            <span className="text-base font-normal text-muted-foreground">
+              {translateOr(t, `mode.${run.mode}`, run.mode)}
+            </span>
+            <RunStatusBadge status={run.status} t={t} />
+          </span>
+        }
+      >
+        <AutoRefresh active={active} />
+      </PageHeader>
+
+      {run.status === 'failed' && (
+        <Card className="border-destructive/40" data-testid="run-failure">
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2 text-destructive">
+              <CircleAlert className="size-5" /> {t('run.errors')}
+            </CardTitle>
+          </CardHeader>
+          <CardContent className="flex flex-col gap-3">
+            <p className="font-medium" data-testid="failure-what">
+              {t(helpWhat(mainKey))}
+            </p>
+            <p className="flex items-start gap-2 text-sm" data-testid="failure-next">
+              <Lightbulb className="mt-0.5 size-4 shrink-0 text-warning" />
+              <span>
+                <span className="font-medium">{t('run.whatNext')}: </span>
+                {t(helpNext(mainKey))}
+              </span>
+            </p>
+            <ul className="flex flex-col gap-2">
+              {errors.map((e, i) => {
+                const tp = thumbprintOf(e);
+                const k = errorHelpKey(e.code);
+                return (
+                  <li key={i} className="rounded-md border bg-muted/40 p-3 text-sm">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className="text-xs text-muted-foreground">{t('run.code')}:</span>
+                      <code className="font-semibold" data-testid="error-code">
+                        {e.code}
+                      </code>
+                      {k !== mainKey && <span className="text-xs">{t(helpWhat(k))}</span>}
+                    </div>
+                    {tp && (
+                      <p className="mt-2 text-xs">
+                        {t('errorHelp.thumbprint')}:{' '}
+                        <code className="break-all" data-testid="thumbprint">
+                          {tp}
+                        </code>
+                      </p>
+                    )}
+                    {e.message && (
+                      <p className="mt-2 text-xs text-muted-foreground">
+                        {t('run.technical')}: <span className="break-words">{e.message}</span>
+                      </p>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </CardContent>
+        </Card>
+      )}
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>{t('run.timings')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-2 gap-3 text-sm">
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('runs.created')}</dt>
+                <dd>{fmtDateTime(run.created_at, locale)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('runs.started')}</dt>
+                <dd>{fmtDateTime(run.started_at, locale)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('runs.finished')}</dt>
+                <dd>{fmtDateTime(run.finished_at, locale)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('runs.duration')}</dt>
+                <dd data-testid="run-duration">
+                  {run.started_at ? fmtDuration(run.started_at, run.finished_at) : '—'}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('runs.trigger')}</dt>
+                <dd>{translateOr(t, `trigger.${run.trigger}`, run.trigger)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t('run.attempts')}</dt>
+                <dd>{t('runs.attempt', { n: run.attempt, max: run.max_attempts })}</dd>
+              </div>
+              {active && (
+                <div className="col-span-2">
+                  <dt className="text-xs text-muted-foreground">{t('runs.progress')}</dt>
+                  <dd>
+                    <RunProgress progress={run.progress} />
+                    <span className="text-xs text-muted-foreground">
+                      {t('run.heartbeat')}: {fmtDateTime(run.heartbeat_at, locale)}
+                    </span>
+                  </dd>
+                </div>
+              )}
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>{t('run.counts')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-3 gap-3" data-testid="run-counts">
+              {(
+                [
+                  ['new', c.new],
+                  ['changed', c.changed],
+                  ['unchanged', c.unchanged],
+                  ['missing', c.missing],
+                  ['assets', c.assets],
+                  ['relations', c.relations],
+                ] as const
+              ).map(([k, n]) => (
+                <div key={k} data-count={k}>
+                  <dt className="text-xs text-muted-foreground">{t(`run.${k}`)}</dt>
+                  <dd className="text-2xl font-semibold tabular-nums">{n ?? '—'}</dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            {t('run.warnings')} ({run.warnings?.length ?? 0})
+          </CardTitle>
+        </CardHeader>
+        <CardContent>
+          {!run.warnings?.length ? (
+            <p className="text-sm text-muted-foreground">{t('run.noWarnings')}</p>
+          ) : (
+            <ul className="flex flex-col gap-1 text-sm" data-testid="run-warnings">
+              {run.warnings.slice(0, 200).map((w, i) => {
+                const x = warningText(w);
+                return (
+                  <li key={i}>
+                    {x.code && <code className="mr-2 text-xs">{x.code}</code>}
+                    {x.message}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
+
+      {run.detect && Object.keys(run.detect).length > 0 && (
+        <Card>
+          <CardHeader>
+            <CardTitle>{t('run.detect')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-2 gap-3 text-sm lg:grid-cols-4">
+              {Object.entries(run.detect).map(([k, v]) => (
+                <div key={k}>
+                  <dt className="text-xs text-muted-foreground">{k}</dt>
+                  <dd>{fmtValue(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+      )}
+
+      {attempts.length > 1 && (
+        <Card>
+          <CardHeader>
+            <CardTitle>{t('run.attempts')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>#</TableHead>
+                  <TableHead>{t('runs.started')}</TableHead>
+                  <TableHead>{t('runs.finished')}</TableHead>
+                  <TableHead>{t('run.code')}</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {attempts.map((a, i) => (
+                  <TableRow key={i}>
+                    <TableCell>{fmtValue(a.attempt)}</TableCell>
+                    <TableCell className="text-xs">{fmtDateTime(a.startedAt as string, locale)}</TableCell>
+                    <TableCell className="text-xs">{fmtDateTime(a.finishedAt as string, locale)}</TableCell>
+                    <TableCell className="text-xs">
+                      {fmtValue(a.errorCode)} {a.errorMessage ? `— ${String(a.errorMessage)}` : ''}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </CardContent>
+        </Card>
+      )}
+      <Link href={`/runs?sourceId=${run.source_id}`} className="text-sm text-primary hover:underline">
+        ← {t('runs.title')}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// Formatting shared by server and client components. Times are shown in UTC with the zone named, so
+// every reader (and every screenshot) sees the same instant the same way.
+import type { Locale } from '@/i18n';
+
+export function fmtDateTime(value: Date | string | null | undefined, locale: Locale): string {
+  if (!value) return '—';
+  const d = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(d.getTime())) return '—';
+  return (
+    new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+      timeZone: 'UTC',
+    }).format(d) + ' UTC'
+  );
+}
+
+/** A time in a given IANA zone, e.g. a schedule group's next fire time. */
+export function fmtInZone(value: Date | string | null | undefined, zone: string, locale: Locale): string {
+  if (!value) return '—';
+  const d = typeof value === 'string' ? new Date(value) : value;
+  try {
+    return new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: zone,
+      timeZoneName: 'short',
+    }).format(d);
+  } catch {
+    return fmtDateTime(d, locale);
+  }
+}
+
+export function fmtBytes(n: unknown): string {
+  const v = typeof n === 'string' ? Number(n) : n;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let x = v;
+  let i = 0;
+  while (x >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i]}`;
+}
+
+export function fmtDuration(
+  from: Date | string | null | undefined,
+  to: Date | string | null | undefined,
+): string {
+  if (!from) return '—';
+  const a = new Date(from).getTime();
+  const b = to ? new Date(to).getTime() : Date.now();
+  const s = Math.max(0, Math.round((b - a) / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Any value as display text: arrays joined, objects as compact JSON. */
+export function fmtValue(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v))
+    return v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
