@@ -17,7 +17,10 @@ export const vcenterSourceConfigSchema = z
       .string()
       .trim()
       .url()
-      .refine((u) => new URL(u).protocol === 'https:', { message: 'endpoint must be an https:// URL' }),
+      // zod runs refinements even after .url() failed: a string the URL parser rejects must not throw (500).
+      .refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', {
+        message: 'endpoint must be an https:// URL',
+      }),
     /** PEM bundle of the CA(s) that signed the vCenter certificate. */
     ca_pem: z
       .string()
