@@ -16,7 +16,7 @@ export async function setupApiTest(): Promise<TestDatabase> {
   const t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   process.env.ASSET_LEDGER_SECRET_KEY ??= randomBytes(32).toString('hex');
-  process.env.NODE_ENV = 'test';
+  (process.env as Record<string, string | undefined>).NODE_ENV = 'test';
   resetConfig();
   return t;
 }

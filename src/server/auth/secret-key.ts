@@ -44,7 +44,8 @@ export function ensureSecretKey(config: Config): { value: string; generated: boo
   const file = secretKeyPath(config);
   const existing = readKeyFile(file);
   if (existing) return { value: existing.toString('hex'), generated: false, file };
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 0755: in embedded mode the postgres user must traverse it to reach pg/; the key file itself is 0600.
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   const value = randomBytes(32).toString('hex');
   // 'wx' never overwrites: a key another process wrote first wins, and we read that one.
   try {

@@ -1,0 +1,221 @@
+// `npm start`: everything on one machine in one process — configuration, the database (embedded PostgreSQL
+// when DATABASE_URL is unset), migrations, the first admin, the web app (Next.js), the worker and scheduler
+// loops. SIGINT/SIGTERM stop all of it, the database last.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeDb, getDb } from '@/db/client';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@/db/embedded';
+import { getConfig, resetConfig } from '@/lib/config';
+import { AppError } from '@/lib/errors';
+import { createLogger, errorFields } from '@/lib/logger';
+import { ensureFirstAdmin } from '@/server/auth/bootstrap';
+import { ensureSecretKey } from '@/server/auth/secret-key';
+import { APP_VERSION } from '@/server/http/version';
+import { checkDatabaseReachable, describeUrl, fatal, migrateWithLock } from './cli';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EMBEDDED_PREFERRED_PORT = 5433;
+const log = createLogger('start');
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the web app once (first start, or after `rm -rf .next`); later starts reuse it. */
+async function ensureBuilt(): Promise<void> {
+  if (fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  console.log('Building the web app (first start only, about a minute)…');
+  const started = Date.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  delete (env as Record<string, string | undefined>).NODE_ENV; // next build sets production itself and warns about any other value
+  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [nextBin, 'build'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (b: Buffer) => {
+      output.push(b.toString());
+      if (output.length > 200) output.shift();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    process.stderr.write(output.join(''));
+    throw new AppError(
+      'BUILD_FAILED',
+      `Building the web app failed (next build exited with ${code}); output above`,
+    );
+  }
+  log.info('web_built', { duration_ms: Date.now() - started });
+}
+
+async function startWeb(host: string, port: number): Promise<Stoppable & { server: http.Server }> {
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: ROOT, hostname: host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log.error('web_request_failed', errorFields(err));
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new AppError('CONFIG_INVALID', `Invalid configuration: PORT ${port} is already in use; set PORT`),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(
+          new AppError('CONFIG_INVALID', `Invalid configuration: PORT ${port} needs privileges; set PORT`),
+        );
+      } else reject(err);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    name: 'web',
+    server,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests in flight get 5 s to finish.
+      const force = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(force);
+      await app.close().catch(() => {});
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  let config = getConfig(); // a bad value throws CONFIG_INVALID naming the variable
+  const stack: Stoppable[] = []; // stopped in reverse order
+  let shuttingDown: Promise<void> | undefined;
+
+  const shutdown = (reason: string, exitCode = 0) => {
+    shuttingDown ??= (async () => {
+      log.info('shutdown_started', { reason });
+      for (const part of [...stack].reverse()) {
+        try {
+          await part.stop();
+        } catch (err) {
+          log.error('shutdown_step_failed', { part: part.name, ...errorFields(err) });
+        }
+      }
+      log.info('shutdown_complete', { reason });
+      process.exit(exitCode);
+    })();
+    return shuttingDown;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) {
+        // A second Ctrl-C: stop waiting. The embedded database still gets its signal on exit.
+        process.exit(130);
+      }
+      void shutdown(signal);
+    });
+  }
+
+  try {
+    // An unreachable server fails fast (before any build); the embedded one is started after the build.
+    if (config.DATABASE_URL) await checkDatabaseReachable(config.DATABASE_URL);
+    // Secret key: from the environment, else (outside production) ./data/secret.key, generated once.
+    const key = ensureSecretKey(config);
+    if (key.generated) log.info('secret_key_generated', { file: key.file });
+    process.env.ASSET_LEDGER_SECRET_KEY = key.value;
+    // The build needs no database; doing it first means a failed build leaves nothing running.
+    await ensureBuilt();
+    const tBuilt = performance.now();
+
+    // Database: DATABASE_URL, else the embedded PostgreSQL under <data dir>/pg.
+    let embedded: EmbeddedPostgresHandle | undefined;
+    if (!config.DATABASE_URL) {
+      embedded = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'pg'),
+        port: EMBEDDED_PREFERRED_PORT,
+        log,
+      });
+      stack.push({ name: 'embedded-postgres', stop: () => embedded!.stop() });
+      process.env.DATABASE_URL = embedded.url;
+    }
+    // Next.js expects production when serving a build; our config keeps the caller's NODE_ENV semantics
+    // (the secret key is already settled above).
+    (process.env as Record<string, string | undefined>).NODE_ENV ??= 'production';
+    resetConfig();
+    config = getConfig();
+    const tDb = performance.now();
+
+    const db = getDb();
+    stack.push({ name: 'database-pool', stop: () => closeDb(db) });
+    await migrateWithLock(db);
+    const tMigrated = performance.now();
+
+    const web = await startWeb(config.HOST, config.PORT);
+    stack.push(web);
+    const tWeb = performance.now();
+    // Last, so that a start that fails earlier never consumes the one-time display of the password.
+    const admin = await ensureFirstAdmin(db, { password: config.ASSET_LEDGER_ADMIN_PASSWORD });
+
+    // ===================== LEAD: wire the in-process worker and scheduler loops here =====================
+    // src/bin/worker.ts and src/bin/scheduler.ts export the start functions; push each handle so shutdown
+    // stops it before the web server and the database, e.g.
+    //   const { startScheduler } = await import('./scheduler');
+    //   stack.push({ name: 'scheduler', ...startScheduler({ db }) });
+    //   const { startWorker } = await import('./worker');
+    //   stack.push({ name: 'worker', ...startWorker({ db }) });
+    // ======================================================================================================
+
+    const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const url = `http://${shownHost}:${config.PORT}`;
+    log.info('started', {
+      url,
+      version: APP_VERSION,
+      database: embedded ? 'embedded' : describeUrl(config.DATABASE_URL!),
+      startup_ms: Math.round(performance.now() - t0),
+      build_ms: Math.round(tBuilt - t0),
+      database_ms: Math.round(tDb - tBuilt),
+      migrate_ms: Math.round(tMigrated - tDb),
+      web_ms: Math.round(tWeb - tMigrated),
+    });
+    const lines = [
+      '',
+      `Asset Ledger ${APP_VERSION} is running at ${url}`,
+      embedded
+        ? `  Database: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`
+        : `  Database: ${describeUrl(config.DATABASE_URL!)}`,
+    ];
+    if (admin.created && admin.password) {
+      lines.push(
+        '',
+        `  First start: sign in as "${admin.username}" with password: ${admin.password}`,
+        '  (shown only this once; you will be asked to change it)',
+      );
+    } else if (admin.created) {
+      lines.push('', `  First start: sign in as "${admin.username}" with ASSET_LEDGER_ADMIN_PASSWORD`);
+    }
+    lines.push('', '  Press Ctrl-C to stop.', '');
+    console.log(lines.join('\n'));
+  } catch (err) {
+    // Stop whatever already started (the embedded database above all), then one line and exit 1.
+    for (const part of [...stack].reverse()) await part.stop().catch(() => {});
+    fatal(err);
+  }
+}
+
+main().catch(fatal);
