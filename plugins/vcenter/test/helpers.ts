@@ -6,6 +6,9 @@ import {
   type CollectorResponse,
   type RunMode,
 } from '../../../src/collector/contract';
+import type { VcenterCredential, VcenterSourceConfig } from '../../../src/collector/source-config';
+import { collect, type CollectOptions, type CollectResult } from '../src/collect';
+import { MemorySink } from '../src/output';
 
 export const MAIN = path.resolve(import.meta.dirname, '..', 'src', 'main.ts');
 export const CLI = path.resolve(import.meta.dirname, '..', 'src', 'cli.ts');
@@ -29,10 +32,14 @@ export interface PluginRun {
   response: CollectorResponse;
 }
 
-export function runPluginRaw(input: string | Buffer, args: string[] = [MAIN], env: NodeJS.ProcessEnv = {}) {
+export function runPluginRaw(
+  input: string | Buffer,
+  args: string[] = [MAIN],
+  env: Record<string, string> = {},
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -64,4 +71,29 @@ export async function runPlugin(req: Record<string, unknown>): Promise<PluginRun
   }
   const response = collectorResponseSchema.parse(json);
   return { ...r, response };
+}
+
+/** Runs the collector in-process and returns the schema-validated response it would print. */
+export async function collectInProcess(
+  mode: RunMode,
+  config: VcenterSourceConfig,
+  credential: VcenterCredential,
+  opts: CollectOptions = {},
+): Promise<{ response: CollectorResponse; result: CollectResult }> {
+  const sink = new MemorySink();
+  const result = await collect(config, credential, mode, sink, { backoffMs: 10, ...opts });
+  const response = collectorResponseSchema.parse({
+    schema_version: 'collector-response-v1',
+    ...(result.detect ? { detect: result.detect } : {}),
+    assets: sink.assets,
+    relations: result.relations,
+    stats: {
+      assets: result.assets,
+      relations: result.relations.length,
+      inventory_complete: result.inventory_complete,
+      warnings: result.warnings,
+    },
+    errors: result.errors,
+  });
+  return { response, result };
 }
