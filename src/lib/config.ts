@@ -18,6 +18,19 @@ export const configSchema = z.object({
     .string()
     .refine((v) => decodeKey(v) !== null, '32 bytes as 64 hex characters or base64')
     .optional(),
+  // Key rotation (npm run rotate-key): the key to re-encrypt credentials under, and older keys rows may
+  // still use besides ASSET_LEDGER_SECRET_KEY (comma-separated).
+  ASSET_LEDGER_NEW_SECRET_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, '32 bytes as 64 hex characters or base64')
+    .optional(),
+  ASSET_LEDGER_OLD_SECRET_KEYS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((k) => decodeKey(k) !== null),
+      'comma-separated keys, each 32 bytes as 64 hex characters or base64',
+    )
+    .optional(),
   ASSET_LEDGER_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
   ASSET_LEDGER_DATA_DIR: z.string().min(1).default('./data'),
   SESSION_TTL_HOURS: intFrom(24, 1),
