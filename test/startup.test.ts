@@ -1,0 +1,165 @@
+// `npm start` through its real entry point: embedded PostgreSQL boots, /api/v1/health answers, the first
+// admin password is printed once, SIGTERM/SIGINT leave no postgres behind, and the data survives a restart.
+// Bad configuration fails with one line and a non-zero exit.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-ledger-startup-'));
+fs.chmodSync(dataDir, 0o755);
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  const pid = postmasterPid();
+  if (pid && alive(pid)) process.kill(pid, 'SIGINT');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postmasterPid(): number | null {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return null;
+  }
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** The real entry point, as `npm start` runs it, without the test run's DATABASE_URL. */
+function start(env: Record<string, string>): Started {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'info' };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.ASSET_LEDGER_SECRET_KEY;
+  delete (childEnv as Record<string, string | undefined>).NODE_ENV;
+  Object.assign(childEnv, env);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/start.ts'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(s: Started, text: string | RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const out = s.output();
+    if (typeof text === 'string' ? out.includes(text) : text.test(out)) return;
+    if (s.child.exitCode !== null) throw new Error(`start exited (${s.child.exitCode}):\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${text}:\n${s.output()}`);
+}
+
+describe('npm start (embedded mode)', () => {
+  // The first start may build the web app (≈1–2 min on two cores) and initialise the cluster.
+  it('boots, serves /api/v1/health, prints the admin password once, and SIGTERM stops its postgres', async () => {
+    const port = await freePort();
+    const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 280_000);
+    const password = /with password: (\S+)/.exec(s.output())?.[1];
+    expect(password, s.output()).toBeTruthy();
+
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toBeTruthy();
+    const body = await health.json();
+    expect(body).toMatchObject({ status: 'ok', database: { reachable: true } });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    expect((await login.json()).user).toMatchObject({ role: 'admin', mustChangePassword: true });
+
+    const keyFile = path.join(dataDir, 'secret.key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+
+    const pgPid = postmasterPid();
+    expect(pgPid && alive(pgPid)).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(alive(pgPid!)).toBe(false);
+    expect(s.output()).toContain('shutdown_complete');
+  }, 300_000);
+
+  it('a second start finds the data intact (no new password) and SIGINT stops it cleanly', async () => {
+    const key = fs.readFileSync(path.join(dataDir, 'secret.key'), 'utf8');
+    const port = await freePort();
+    const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 120_000);
+    expect(s.output()).not.toContain('with password');
+    expect(fs.readFileSync(path.join(dataDir, 'secret.key'), 'utf8')).toBe(key);
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    expect(health.status).toBe(200);
+    const pgPid = postmasterPid();
+    s.child.kill('SIGINT');
+    expect(await s.exited).toBe(0);
+    expect(alive(pgPid!)).toBe(false);
+  }, 150_000);
+});
+
+describe('npm start (bad configuration)', () => {
+  it('a bad value: one line naming the variable, no stack trace, non-zero exit', async () => {
+    const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await s.exited).not.toBe(0);
+    const lines = s.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PORT must be/);
+    expect(s.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unreachable DATABASE_URL fails within 10 s with one line', async () => {
+    const closed = await freePort(); // nothing listens there
+    const t0 = Date.now();
+    const s = start({ DATABASE_URL: `postgres://u:p@127.0.0.1:${closed}/x`, ASSET_LEDGER_DATA_DIR: dataDir });
+    expect(await s.exited).not.toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(s.output().trim()).toMatch(
+      /^asset-ledger: Cannot reach PostgreSQL at DATABASE_URL \(127\.0\.0\.1:\d+\/x\)/,
+    );
+    expect(s.output()).not.toContain(':p@');
+  });
+
+  it('NODE_ENV=production refuses to start without ASSET_LEDGER_SECRET_KEY', async () => {
+    const s = start({ NODE_ENV: 'production', ASSET_LEDGER_DATA_DIR: path.join(dataDir, 'prod') });
+    expect(await s.exited).not.toBe(0);
+    expect(s.output()).toMatch(/ASSET_LEDGER_SECRET_KEY must be set when NODE_ENV=production/);
+    expect(fs.existsSync(path.join(dataDir, 'prod', 'pg'))).toBe(false);
+  });
+});
