@@ -1,0 +1,423 @@
+// The worker (DESIGN §5): claims queued runs from the runs table (the queue), runs the plugin, validates
+// and ingests. Ownership of a run is (id, worker_id, attempt, status running); every write after the claim
+// checks it, so a run recovered from a lost worker can never be finished twice.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { getConfig } from '@/lib/config';
+import { createLogger, errorFields, type Logger } from '@/lib/logger';
+import { loadCredentialForPlugin } from '@/server/credentials/store';
+import { currentKey, type SecretKey } from '@/server/credentials/crypto';
+import type { RunRow } from '@/server/runs/types';
+import { ingestRun, type IngestResult } from '@/ingest/ingest';
+import { REQUEST_SCHEMA_VERSION, isCollectMode, type CollectorRequest, type RunMode } from './contract';
+import { PLUGIN_COMMANDS, runPlugin, type PluginCommand, type PluginFailure } from './runner';
+
+export type PluginCommandResolver = (sourceType: string, mode: RunMode) => PluginCommand | undefined;
+
+export interface WorkerOptions {
+  db: Db;
+  log?: Logger;
+  concurrency?: number;
+  /** One command for every run (tests), or a resolver; default: PLUGIN_COMMANDS by source type. */
+  pluginCommand?: PluginCommand | PluginCommandResolver;
+  workerId?: string;
+  pollMs?: number;
+  heartbeatSeconds?: number;
+  staleSeconds?: number;
+  timeoutSeconds?: number;
+  outputLimitBytes?: number;
+  retryBaseSeconds?: number;
+  secretKeys?: SecretKey[];
+  /** Called inside the ingest transaction before the commit (tests use it to die mid-ingest). */
+  beforeCommit?: (run: RunRow) => Promise<void>;
+}
+
+export interface WorkerHandle {
+  workerId: string;
+  /** Stops claiming; waits for in-flight runs, or after `timeoutMs` kills their plugins and requeues them. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Resolves when no run is in flight and the queue had nothing due at the last poll (tests). */
+  idle(): Promise<void>;
+}
+
+const MAX_BACKOFF_SECONDS = 15 * 60;
+
+/** Retryable database errors: serialization, deadlock, connection loss. */
+const isTransientDbError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    typeof code === 'string' &&
+    (code === '40001' || code === '40P01' || code.startsWith('08') || code === '57P01')
+  );
+};
+
+export function startWorker(options: WorkerOptions): WorkerHandle {
+  const cfg = getConfig();
+  const db = options.db;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const log = (options.log ?? createLogger('worker')).child({ worker_id: workerId });
+  const concurrency = options.concurrency ?? cfg.WORKER_CONCURRENCY;
+  const pollMs = options.pollMs ?? 1000;
+  const heartbeatMs = (options.heartbeatSeconds ?? cfg.RUN_HEARTBEAT_SECONDS) * 1000;
+  const staleSeconds = options.staleSeconds ?? cfg.RUN_STALE_SECONDS;
+  const timeoutMs = (options.timeoutSeconds ?? cfg.RUN_TIMEOUT_SECONDS) * 1000;
+  const outputLimitBytes = options.outputLimitBytes ?? cfg.RUN_OUTPUT_LIMIT_MB * 1024 * 1024;
+  const retryBase = options.retryBaseSeconds ?? cfg.RUN_RETRY_BASE_SECONDS;
+  const resolveCommand: PluginCommandResolver =
+    typeof options.pluginCommand === 'function'
+      ? options.pluginCommand
+      : options.pluginCommand
+        ? () => options.pluginCommand as PluginCommand
+        : (type) => PLUGIN_COMMANDS[type];
+
+  let stopping = false;
+  const abort = new AbortController();
+  const wakers = new Set<() => void>();
+  const wakeAll = () => [...wakers].forEach((w) => w());
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+  let lastPollEmpty = false;
+
+  const checkIdle = () => {
+    if (inFlight === 0 && lastPollEmpty) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      w.forEach((f) => f());
+    }
+  };
+
+  async function recoverStale(): Promise<void> {
+    const r = await db.execute<{ id: string; status: string; attempt: number }>(sql`
+      with stale as (
+        select id, (attempt < max_attempts and not exists (
+                      select 1 from jsonb_array_elements(attempts) e where e->>'errorCode' = 'WORKER_LOST')) as requeue
+        from runs
+        where status = 'running' and heartbeat_at < now() - make_interval(secs => ${staleSeconds})
+        for update skip locked
+      )
+      update runs r set
+        status = case when s.requeue then 'queued'::run_status else 'failed'::run_status end,
+        attempt = case when s.requeue then r.attempt + 1 else r.attempt end,
+        worker_id = null, heartbeat_at = null, not_before = now(),
+        finished_at = case when s.requeue then null else now() end,
+        error_code = 'WORKER_LOST',
+        error_message = ${`the worker stopped sending heartbeats for more than ${staleSeconds} s`},
+        progress = jsonb_build_object('phase', case when s.requeue then 'queued' else 'failed' end),
+        attempts = case when jsonb_array_length(r.attempts) = 0 then r.attempts else jsonb_set(r.attempts,
+          array[(jsonb_array_length(r.attempts) - 1)::text],
+          (r.attempts -> -1) || jsonb_build_object('finishedAt', now(), 'errorCode', 'WORKER_LOST',
+            'errorMessage', 'no heartbeat')) end
+      from stale s where r.id = s.id
+      returning r.id, r.status::text as status, r.attempt`);
+    for (const row of r.rows)
+      log.warn('run.stale_recovered', { run_id: row.id, status: row.status, attempt: row.attempt });
+  }
+
+  async function claim(): Promise<RunRow | null> {
+    const r = await db.execute<RunRow>(sql`
+      with next as (
+        select id from runs where status = 'queued' and not_before <= now()
+        order by created_at, id limit 1 for update skip locked
+      )
+      update runs r set status = 'running', worker_id = ${workerId}, heartbeat_at = now(),
+        started_at = coalesce(r.started_at, now()), finished_at = null,
+        progress = jsonb_build_object('phase', 'starting'),
+        attempts = r.attempts || jsonb_build_array(jsonb_build_object(
+          'attempt', r.attempt, 'startedAt', now(), 'workerId', ${workerId}::text))
+      from next where r.id = next.id
+      returning r.*`);
+    return r.rows[0] ?? null;
+  }
+
+  const owned = (run: RunRow) =>
+    sql`id = ${run.id} and worker_id = ${workerId} and status = 'running' and attempt = ${run.attempt}`;
+
+  async function setProgress(run: RunRow, progress: Record<string, unknown>): Promise<void> {
+    await db.execute(sql`update runs set progress = ${JSON.stringify(progress)}::jsonb where ${owned(run)}`);
+  }
+
+  const patchLastAttempt = (patch: Record<string, unknown>) =>
+    sql`jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
+                  (attempts -> -1) || jsonb_build_object('finishedAt', now()) || ${JSON.stringify(patch)}::jsonb)`;
+
+  async function fail(run: RunRow, f: Omit<PluginFailure, 'ok'>): Promise<void> {
+    const retry = f.retryable && run.attempt < run.max_attempts;
+    const backoff = Math.min(retryBase * 2 ** (run.attempt - 1), MAX_BACKOFF_SECONDS);
+    const r = await db.execute(sql`
+      update runs set
+        status = ${retry ? 'queued' : 'failed'}::run_status,
+        attempt = ${retry ? run.attempt + 1 : run.attempt},
+        not_before = now() + make_interval(secs => ${retry ? backoff : 0}),
+        worker_id = null, heartbeat_at = null,
+        finished_at = ${retry ? null : sql`now()`},
+        error_code = ${f.code}, error_message = ${f.message},
+        errors = ${JSON.stringify(f.errors ?? [])}::jsonb,
+        warnings = ${JSON.stringify(f.warnings ?? [])}::jsonb,
+        progress = ${JSON.stringify({ phase: retry ? 'retry_wait' : 'failed', stderr_tail: f.stderrTail?.slice(-2000) || undefined })}::jsonb,
+        attempts = ${patchLastAttempt({ errorCode: f.code, errorMessage: f.message })}
+      where ${owned(run)}`);
+    const fields = {
+      run_id: run.id,
+      source_id: run.source_id,
+      mode: run.mode,
+      attempt: run.attempt,
+      error_code: f.code,
+      error: f.message,
+      retry,
+      retry_in_seconds: retry ? backoff : undefined,
+      plugin_error_codes: f.errors?.map((e) => e.code),
+    };
+    if (r.rowCount === 0) log.warn('run.lost_ownership', fields);
+    else log.warn(retry ? 'run.retry_scheduled' : 'run.failed', fields);
+  }
+
+  /** Puts a run this worker stopped back in the queue without spending an attempt. */
+  async function release(run: RunRow): Promise<void> {
+    await db.execute(sql`
+      update runs set status = 'queued', worker_id = null, heartbeat_at = null, not_before = now(),
+        progress = jsonb_build_object('phase', 'queued'),
+        attempts = ${patchLastAttempt({ errorCode: 'WORKER_STOPPED', errorMessage: 'released by a stopping worker' })}
+      where ${owned(run)}`);
+    log.info('run.released', { run_id: run.id });
+  }
+
+  async function execute(run: RunRow): Promise<void> {
+    const rlog = log.child({
+      run_id: run.id,
+      source_id: run.source_id,
+      mode: run.mode,
+      attempt: run.attempt,
+    });
+    rlog.info('run.started');
+    const lost = new AbortController();
+    const onStop = () => lost.abort();
+    abort.signal.addEventListener('abort', onStop);
+    let beating = false;
+    const heartbeat = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      db.execute(sql`update runs set heartbeat_at = now() where ${owned(run)}`)
+        .then((r) => {
+          if (r.rowCount === 0) {
+            rlog.warn('run.lost_ownership', { reason: 'heartbeat matched no row' });
+            lost.abort();
+          }
+        })
+        .catch((err) => rlog.warn('run.heartbeat_failed', errorFields(err)))
+        .finally(() => (beating = false));
+    }, heartbeatMs);
+    try {
+      const src = await db.execute<{
+        id: string;
+        type: string;
+        config: Record<string, unknown>;
+        credential_id: string | null;
+        deleted_at: Date | null;
+      }>(sql`select id, type, config, credential_id, deleted_at from sources where id = ${run.source_id}`);
+      const source = src.rows[0];
+      if (!source || source.deleted_at) {
+        return await fail(run, {
+          code: 'SOURCE_MISSING',
+          message: 'the source of this run no longer exists',
+          retryable: false,
+        });
+      }
+      if (!source.credential_id) {
+        return await fail(run, {
+          code: 'CREDENTIAL_MISSING',
+          message: 'the source has no credential; assign one and run again',
+          retryable: false,
+        });
+      }
+      let credential: Record<string, unknown> | null;
+      try {
+        credential = await loadCredentialForPlugin(
+          db,
+          source.credential_id,
+          options.secretKeys ?? [currentKey()],
+        );
+      } catch (err) {
+        return await fail(run, {
+          code: 'CREDENTIAL_UNREADABLE',
+          message: `the credential cannot be decrypted (${(err as Error).message}); check ASSET_LEDGER_SECRET_KEY or re-enter the password`,
+          retryable: false,
+        });
+      }
+      if (!credential) {
+        return await fail(run, {
+          code: 'CREDENTIAL_MISSING',
+          message: 'the credential of the source no longer exists',
+          retryable: false,
+        });
+      }
+      const command = resolveCommand(source.type, run.mode);
+      if (!command) {
+        return await fail(run, {
+          code: 'PLUGIN_MISSING',
+          message: `no plugin for source type ${source.type}`,
+          retryable: false,
+        });
+      }
+      const request: CollectorRequest = {
+        schema_version: REQUEST_SCHEMA_VERSION,
+        source: { source_id: source.id, source_type: source.type, config: source.config, credential },
+        request: { run_id: run.id, mode: run.mode, now: new Date().toISOString() },
+      };
+      await setProgress(run, { phase: 'collecting' });
+      const outcome = await runPlugin(command, request, { timeoutMs, outputLimitBytes, signal: lost.signal });
+      credential = null;
+      if (!outcome.ok) {
+        if (outcome.code === 'WORKER_STOPPED') return await release(run);
+        return await fail(run, outcome);
+      }
+      const response = outcome.response;
+      const collectedAt = new Date();
+      const pluginStats = {
+        plugin_ms: outcome.durationMs,
+        output_bytes: outcome.outputBytes,
+        ...response.stats,
+        warnings: undefined,
+      };
+      let ingest: IngestResult | null = null;
+      if (isCollectMode(run.mode)) {
+        await setProgress(run, {
+          phase: 'ingesting',
+          assets: response.assets.length,
+          relations: response.relations.length,
+        });
+        rlog.info('run.ingest_started', {
+          assets: response.assets.length,
+          relations: response.relations.length,
+        });
+      }
+      const client = await db.$client.connect();
+      const t0 = Date.now();
+      try {
+        await client.query('begin');
+        if (isCollectMode(run.mode)) {
+          ingest = await ingestRun(client, {
+            runId: run.id,
+            sourceId: run.source_id,
+            mode: run.mode,
+            collectedAt,
+            assets: response.assets,
+            relations: response.relations,
+            inventoryComplete: response.stats.inventory_complete,
+          });
+        }
+        if (options.beforeCommit) await options.beforeCommit(run);
+        const stats = { ...pluginStats, ...(ingest ? { ...ingest.stats, ingest_ms: Date.now() - t0 } : {}) };
+        const warnings = [...response.stats.warnings, ...(ingest?.warnings ?? [])];
+        const done = await client.query(
+          `update runs set status = 'succeeded', finished_at = now(), worker_id = worker_id, heartbeat_at = now(),
+             stats = $5::jsonb, warnings = $6::jsonb, errors = '[]'::jsonb, error_code = null, error_message = null,
+             detect = coalesce($7::jsonb, detect), progress = $8::jsonb,
+             attempts = jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
+                                  (attempts -> -1) || jsonb_build_object('finishedAt', now()))
+           where id = $1 and worker_id = $2 and status = 'running' and attempt = $3 and $4::boolean`,
+          [
+            run.id,
+            workerId,
+            run.attempt,
+            true,
+            JSON.stringify(stats),
+            JSON.stringify(warnings),
+            response.detect ? JSON.stringify(response.detect) : null,
+            JSON.stringify({
+              phase: 'done',
+              assets: ingest?.stats.assets,
+              relations: ingest?.stats.relations,
+            }),
+          ],
+        );
+        if (done.rowCount === 0) {
+          // Recovered by another worker meanwhile: this attempt's work must not land.
+          await client.query('rollback');
+          rlog.warn('run.lost_ownership', { reason: 'run no longer owned at commit' });
+          return;
+        }
+        await client.query('commit');
+        rlog.info('run.succeeded', { ...stats, warnings: warnings.length });
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        rlog.error('run.ingest_failed', errorFields(err));
+        return await fail(run, {
+          code: 'INGEST_FAILED',
+          message: `ingest failed and was rolled back: ${(err as Error).message}`,
+          retryable: isTransientDbError(err),
+        });
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      rlog.error('run.worker_error', errorFields(err));
+      await fail(run, {
+        code: 'INGEST_FAILED',
+        message: `worker error: ${(err as Error).message}`,
+        retryable: isTransientDbError(err),
+      }).catch((e) => rlog.error('run.fail_update_failed', errorFields(e)));
+    } finally {
+      clearInterval(heartbeat);
+      abort.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const w = () => {
+        clearTimeout(t);
+        wakers.delete(w);
+        resolve();
+      };
+      const t = setTimeout(w, ms);
+      wakers.add(w);
+    });
+
+  async function slot(index: number): Promise<void> {
+    while (!stopping) {
+      let run: RunRow | null = null;
+      try {
+        if (index === 0) await recoverStale();
+        run = await claim();
+      } catch (err) {
+        log.error('worker.poll_failed', errorFields(err));
+      }
+      if (!run) {
+        lastPollEmpty = inFlight === 0;
+        checkIdle();
+        if (!stopping) await sleep(pollMs + Math.floor(Math.random() * 100));
+        continue;
+      }
+      lastPollEmpty = false;
+      inFlight++;
+      try {
+        await execute(run);
+      } finally {
+        inFlight--;
+      }
+    }
+  }
+
+  log.info('worker.started', { concurrency });
+  const slots = Array.from({ length: concurrency }, (_, i) => slot(i));
+
+  return {
+    workerId,
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        wakeAll();
+      }),
+    async stop({ timeoutMs } = {}) {
+      stopping = true;
+      wakeAll();
+      let timer: NodeJS.Timeout | undefined;
+      if (timeoutMs !== undefined) timer = setTimeout(() => abort.abort(), timeoutMs);
+      await Promise.all(slots);
+      if (timer) clearTimeout(timer);
+      log.info('worker.stopped');
+    },
+  };
+}

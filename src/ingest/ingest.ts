@@ -1,0 +1,590 @@
+// Ingest of one collect run (DESIGN §8). Runs inside the caller's transaction on one connection, so the
+// worker can mark the run succeeded in the same commit: a crash leaves nothing behind. Every step is
+// set-based over temporary tables filled with COPY, so the number of round trips does not grow with the
+// number of assets. Only new or changed records are sent twice (hash first, then body).
+import { gzipSync } from 'node:zlib';
+import type pg from 'pg';
+import {
+  MODE_KINDS,
+  MODE_RELATIONS,
+  type AssetKind,
+  type CollectorAsset,
+  type CollectorRelation,
+  type RunMode,
+} from '@/collector/contract';
+import {
+  canonicalHash,
+  diffNormalized,
+  identityKey,
+  mergeCanonical,
+  searchColumns,
+  sha256,
+  type Canonical,
+  type Contribution,
+} from './canonical';
+import { copyRows } from './copy';
+
+export interface IngestInput {
+  runId: string;
+  sourceId: string;
+  mode: RunMode;
+  collectedAt: Date;
+  assets: CollectorAsset[];
+  relations: CollectorRelation[];
+  /** Presence and relation lifecycle are recorded only for a complete inventory. */
+  inventoryComplete: boolean;
+}
+
+export interface IngestWarning {
+  code: string;
+  message: string;
+  count?: number;
+}
+
+export interface IngestStats {
+  assets: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  missing: number;
+  came_back: number;
+  reattached: number;
+  offline: number;
+  records_written: number;
+  snapshots: number;
+  relations: number;
+  relations_inactive: number;
+  relations_unresolved: number;
+  duplicates: number;
+  round_trips: number;
+}
+
+export interface IngestResult {
+  stats: IngestStats;
+  warnings: IngestWarning[];
+  /** Wall time per step (for the benchmark and slow-run diagnosis). */
+  timings: { step: string; ms: number }[];
+}
+
+// Placement relations: a change of target is a history event on the child (VM moved host, host moved cluster).
+const PLACEMENT_RELATIONS = ['runs_on', 'member_of'];
+
+const TEMP_TABLES = `
+create temp table _in_asset (idx int primary key, kind asset_kind not null, external_id text not null,
+  identity_key text, hash text not null) on commit drop;
+create temp table _new (idx int primary key) on commit drop;
+create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
+  was_missing boolean not null, rec_id bigint, rec_hash text) on commit drop;
+create temp table _in_rec (idx int primary key, normalized jsonb not null, raw_gzip bytea) on commit drop;
+create temp table _presence (link_id uuid not null, asset_uuid uuid not null, change text not null,
+  external_kind asset_kind not null, external_id text not null) on commit drop;
+create temp table _canon (asset_uuid uuid primary key, canonical jsonb not null, hash text not null, name text,
+  hostname text, serial_number text, ip_addresses jsonb not null, mac_addresses jsonb not null, power_state text,
+  cluster_name text, snapshot boolean not null, event_type text, event_details jsonb) on commit drop;
+create temp table _in_rel (type relation_type not null, from_kind asset_kind not null, from_id text not null,
+  to_kind asset_kind not null, to_id text not null, raw jsonb) on commit drop;
+create temp table _rel (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null, raw jsonb,
+  primary key (type, from_uuid, to_uuid)) on commit drop;
+create temp table _rel_old (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null) on commit drop;`;
+
+type Row = Record<string, unknown>;
+
+export async function ingestRun(client: pg.PoolClient, input: IngestInput): Promise<IngestResult> {
+  let roundTrips = 0;
+  const timings: { step: string; ms: number }[] = [];
+  const timed = async <R>(step: string, fn: () => Promise<R>): Promise<R> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings.push({ step, ms: Math.round(performance.now() - t0) });
+    }
+  };
+  const q = async <T extends Row = Row>(text: string, values?: unknown[]): Promise<T[]> => {
+    roundTrips++;
+    return timed(
+      text.replace(/\s+/g, ' ').trim().slice(0, 60),
+      async () => (await client.query(text, values)).rows as T[],
+    );
+  };
+  const copy = async (
+    table: string,
+    cols: string[],
+    rows: Iterable<Parameters<typeof copyRows>[3] extends Iterable<infer R> ? R : never>,
+  ) => {
+    roundTrips++;
+    await timed(`copy ${table}`, () => copyRows(client, table, cols, rows));
+  };
+  const { runId, sourceId, mode } = input;
+  const now = input.collectedAt.toISOString();
+  const kinds = MODE_KINDS[mode] as readonly AssetKind[];
+  const relTypes = MODE_RELATIONS[mode] as readonly string[];
+  const warnings: IngestWarning[] = [];
+
+  // Only the mode's kinds, each (kind, external_id) once: a duplicate would make two writes of one row.
+  const byKey = new Map<string, number>();
+  const items: { a: CollectorAsset; hash: string; identity: string | null }[] = [];
+  let duplicates = 0;
+  let foreignKinds = 0;
+  for (const a of input.assets) {
+    if (!kinds.includes(a.external_kind)) {
+      foreignKinds++;
+      continue;
+    }
+    const key = `${a.external_kind}\u0000${a.external_id}`;
+    const hash = sha256(JSON.stringify([a.normalized, a.raw_payload ?? null]));
+    const item = { a, hash, identity: identityKey(a.external_kind, a.normalized as Row) };
+    const at = byKey.get(key);
+    if (at !== undefined) {
+      duplicates++;
+      items[at] = item;
+    } else {
+      byKey.set(key, items.length);
+      items.push(item);
+    }
+  }
+  if (duplicates)
+    warnings.push({
+      code: 'DUPLICATE_ASSETS',
+      message: `${duplicates} duplicate assets ignored`,
+      count: duplicates,
+    });
+  if (foreignKinds) {
+    warnings.push({
+      code: 'ASSET_KIND_NOT_IN_MODE',
+      message: `${foreignKinds} assets of kinds this mode does not collect were ignored`,
+      count: foreignKinds,
+    });
+  }
+
+  // Runs of one source ingest one at a time (a hosts run and a VMs run touch the same relations and assets).
+  await q(`select pg_advisory_xact_lock(hashtext('asset-ledger:ingest:' || $1::text))`, [sourceId]);
+  await q(TEMP_TABLES);
+  await copy(
+    '_in_asset',
+    ['idx', 'kind', 'external_id', 'identity_key', 'hash'],
+    items.map((it, i) => [i, it.a.external_kind, it.a.external_id, it.identity, it.hash]),
+  );
+  await q('analyze _in_asset');
+
+  // Re-attach: an unknown moref whose identity key belongs to a link of this source that is not in this
+  // run takes over that link (and so its asset). Each side is matched at most once.
+  const reattached = await q<{ n: number }>(
+    `with cand as (
+       select distinct on (i.idx) i.idx, i.external_id, l.id as link_id
+       from _in_asset i
+       join asset_source_links l
+         on l.source_id = $1 and l.external_kind = i.kind and l.identity_key = i.identity_key
+       where i.identity_key is not null
+         and not exists (select 1 from asset_source_links x
+                         where x.source_id = $1 and x.external_kind = i.kind and x.external_id = i.external_id)
+         and not exists (select 1 from _in_asset y where y.kind = l.external_kind and y.external_id = l.external_id)
+       order by i.idx, l.last_seen_at desc
+     ), pick as (
+       select distinct on (link_id) link_id, external_id from cand order by link_id, idx
+     ), upd as (
+       update asset_source_links l set external_id = p.external_id from pick p where l.id = p.link_id returning 1
+     ) select count(*)::int as n from upd`,
+    [sourceId],
+  );
+
+  // New objects: an asset and a link each.
+  await q(
+    `with new_ids as materialized (
+       select i.idx, gen_random_uuid() as asset_uuid, gen_random_uuid() as link_id, i.kind, i.external_id, i.identity_key
+       from _in_asset i
+       where not exists (select 1 from asset_source_links l
+                         where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
+     ), a as (
+       insert into assets (uuid, kind, status, created_at, updated_at, last_seen_at)
+       select asset_uuid, kind, 'active', $3, $3, $3 from new_ids
+     ), l as (
+       insert into asset_source_links (id, asset_uuid, source_id, external_kind, external_id, identity_key, presence,
+                                       first_seen_at, last_seen_at, last_seen_run_id)
+       select link_id, asset_uuid, $1, kind, external_id, identity_key, 'present', $3, $3, $2 from new_ids
+     ) insert into _new (idx) select idx from new_ids`,
+    [sourceId, runId, now],
+  );
+
+  // Every object of the run mapped to its link, with the link's latest record for the hash comparison.
+  await q(
+    `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, rec_id, rec_hash)
+     select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', r.id, r.hash
+     from _in_asset i
+     join asset_source_links l on l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id
+     left join _new n on n.idx = i.idx
+     left join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r
+       on true`,
+    [sourceId],
+  );
+  await q('analyze _map');
+
+  // Seen: links present again, assets active again; came-back links remembered for their events.
+  await q(
+    `with back as (
+       insert into _presence (link_id, asset_uuid, change, external_kind, external_id)
+       select m.link_id, m.asset_uuid, 'came_back', i.kind, i.external_id
+       from _map m join _in_asset i using (idx) where m.was_missing
+     ), links as (
+       update asset_source_links l
+       set last_seen_at = $2, last_seen_run_id = $1, presence = 'present', missing_since = null,
+           identity_key = coalesce(i.identity_key, l.identity_key)
+       from _map m join _in_asset i using (idx) where l.id = m.link_id and not m.is_new
+     ) update assets a set last_seen_at = $2, status = 'active'
+       from _map m where a.uuid = m.asset_uuid and not m.is_new`,
+    [runId, now],
+  );
+
+  // Which objects need a new record: new ones and those whose hash changed.
+  const changed = await q<{ idx: number; link_id: string; asset_uuid: string; is_new: boolean }>(
+    `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m join _in_asset i using (idx)
+     where m.rec_hash is distinct from i.hash order by m.idx`,
+  );
+  // Synchronous on purpose: thousands of concurrent async gzip streams each hold their own window (~300 KB).
+  const raws = changed.map((c) => {
+    const raw = items[c.idx]!.a.raw_payload;
+    return raw === undefined ? null : gzipSync(JSON.stringify(raw), { level: 3 });
+  });
+  await copy(
+    '_in_rec',
+    ['idx', 'normalized', 'raw_gzip'],
+    changed.map((c, k) => [c.idx, JSON.stringify(items[c.idx]!.a.normalized), raws[k]]),
+  );
+  await q(
+    `with ins as (
+       insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,
+                                   last_seen_run_id, last_seen_at)
+       select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw_gzip, i.hash, $2, $3
+       from _in_rec r join _map m using (idx) join _in_asset i using (idx)
+     ) update source_records s set last_seen_run_id = $2, last_seen_at = $3
+       from _map m join _in_asset i using (idx)
+       where s.id = m.rec_id and m.rec_hash = i.hash`,
+    [sourceId, runId, now],
+  );
+
+  // Presence, after a complete run only and only for the kinds this mode returns.
+  let missing = 0;
+  let offline = 0;
+  if (input.inventoryComplete && kinds.length) {
+    const [p] = await q<{ missing: number; offline: number }>(
+      `with gone as (
+         update asset_source_links l set presence = 'missing', missing_since = $3
+         where l.source_id = $1 and l.external_kind = any($4::asset_kind[]) and l.presence = 'present'
+           and l.last_seen_run_id is distinct from $2
+         returning l.id, l.asset_uuid, l.external_kind, l.external_id
+       ), ins as (
+         insert into _presence (link_id, asset_uuid, change, external_kind, external_id)
+         select id, asset_uuid, 'went_missing', external_kind, external_id from gone
+       ), off as (
+         update assets a set status = 'offline', updated_at = $3
+         where a.uuid in (select asset_uuid from gone) and a.status = 'active'
+           and not exists (select 1 from asset_source_links l2
+                           where l2.asset_uuid = a.uuid and l2.presence = 'present'
+                             and l2.id not in (select id from gone))
+         returning 1
+       ) select (select count(*)::int from gone) as missing, (select count(*)::int from off) as offline`,
+      [sourceId, runId, now, `{${kinds.join(',')}}`],
+    );
+    missing = p!.missing;
+    offline = p!.offline;
+  }
+  await q(
+    `insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
+     select asset_uuid, $1, $2, $3, change::asset_event_type,
+            jsonb_build_object('link_id', link_id, 'external_kind', external_kind, 'external_id', external_id)
+     from _presence`,
+    [runId, sourceId, now],
+  );
+
+  // Canonical view for assets whose records changed, and for assets with several links whose presence
+  // changed (their merge changes). Other present links' latest records come from the database; this
+  // run's records are already in memory.
+  const writtenLinks = new Map(changed.map((c) => [c.link_id, c]));
+  const multi = await q<{ asset_uuid: string }>(
+    `select distinct p.asset_uuid from _presence p
+     where (select count(*) from asset_source_links l where l.asset_uuid = p.asset_uuid) > 1`,
+  );
+  const affected = new Set<string>([...changed.map((c) => c.asset_uuid), ...multi.map((m) => m.asset_uuid)]);
+  const newAssets = new Set(changed.filter((c) => c.is_new).map((c) => c.asset_uuid));
+  const oldIds = [...affected].filter((u) => !newAssets.has(u));
+  const [others, olds] = await Promise.all([
+    affected.size
+      ? q<{ asset_uuid: string; source_id: string; run_id: string; collected_at: Date; normalized: Row }>(
+          `select l.asset_uuid, l.source_id, s.run_id, s.collected_at, s.normalized
+           from asset_source_links l
+           join lateral (select run_id, collected_at, normalized from source_records s
+                         where s.link_id = l.id order by s.id desc limit 1) s on true
+           where l.asset_uuid = any($1::uuid[]) and l.presence = 'present' and not (l.id = any($2::uuid[]))`,
+          [[...affected], [...writtenLinks.keys()]],
+        )
+      : Promise.resolve([]),
+    oldIds.length
+      ? q<{ uuid: string; kind: AssetKind; canonical: Canonical }>(
+          `select uuid, kind, canonical from assets where uuid = any($1::uuid[])`,
+          [oldIds],
+        )
+      : Promise.resolve([]),
+  ]);
+  roundTrips += 0; // the two queries above are already counted by q()
+  const contributions = new Map<string, Contribution[]>();
+  const kindOf = new Map<string, AssetKind>();
+  const push = (uuid: string, c: Contribution) => {
+    const list = contributions.get(uuid);
+    if (list) list.push(c);
+    else contributions.set(uuid, [c]);
+  };
+  for (const c of changed) {
+    const a = items[c.idx]!.a;
+    kindOf.set(c.asset_uuid, a.external_kind);
+    push(c.asset_uuid, { sourceId, runId, collectedAt: now, normalized: a.normalized as Row });
+  }
+  for (const o of others) {
+    push(o.asset_uuid, {
+      sourceId: o.source_id,
+      runId: o.run_id,
+      collectedAt: new Date(o.collected_at).toISOString(),
+      normalized: o.normalized,
+    });
+  }
+  const oldCanon = new Map(olds.map((o) => [o.uuid, o.canonical]));
+  for (const o of olds) kindOf.set(o.uuid, o.kind);
+  let snapshots = 0;
+  let changedCount = 0;
+  const canonRows: Parameters<typeof copyRows>[3] extends Iterable<infer R> ? R[] : never = [];
+  for (const uuid of affected) {
+    const list = contributions.get(uuid);
+    if (!list?.length) continue; // no present link left: the asset keeps its last known view
+    const canon = mergeCanonical(list);
+    const old = oldCanon.get(uuid);
+    const hash = canonicalHash(canon)!;
+    const isNew = newAssets.has(uuid);
+    const valuesChanged = isNew || hash !== canonicalHash(old);
+    let eventType: string | null = null;
+    let eventDetails: string | null = null;
+    if (isNew) {
+      eventType = 'created';
+      eventDetails = JSON.stringify({ source_id: sourceId, kind: kindOf.get(uuid) });
+    } else if (valuesChanged) {
+      const changes = diffNormalized(old?.normalized, canon.normalized);
+      if (changes.length) {
+        changedCount++;
+        eventType = 'changed';
+        eventDetails = JSON.stringify({ source_id: sourceId, changes });
+      }
+    }
+    if (valuesChanged) snapshots++;
+    const cols = searchColumns(kindOf.get(uuid)!, canon.normalized);
+    canonRows.push([
+      uuid,
+      JSON.stringify(canon),
+      hash,
+      cols.name,
+      cols.hostname,
+      cols.serial_number,
+      JSON.stringify(cols.ip_addresses),
+      JSON.stringify(cols.mac_addresses),
+      cols.power_state,
+      cols.cluster_name,
+      valuesChanged,
+      eventType,
+      eventDetails,
+    ]);
+  }
+  if (canonRows.length) {
+    await copy(
+      '_canon',
+      [
+        'asset_uuid',
+        'canonical',
+        'hash',
+        'name',
+        'hostname',
+        'serial_number',
+        'ip_addresses',
+        'mac_addresses',
+        'power_state',
+        'cluster_name',
+        'snapshot',
+        'event_type',
+        'event_details',
+      ],
+      canonRows,
+    );
+    await q(
+      `with upd as (
+         update assets a set canonical = c.canonical, name = c.name, hostname = c.hostname,
+           serial_number = c.serial_number,
+           ip_addresses = array(select jsonb_array_elements_text(c.ip_addresses)),
+           mac_addresses = array(select jsonb_array_elements_text(c.mac_addresses)),
+           power_state = c.power_state,
+           -- VMs without a placement cluster keep the one derived from their host below.
+           cluster_name = case when a.kind = 'vm' then coalesce(c.cluster_name, a.cluster_name) else c.cluster_name end,
+           updated_at = $2
+         from _canon c where a.uuid = c.asset_uuid
+       ), snap as (
+         insert into asset_snapshots (asset_uuid, run_id, created_at, canonical, hash)
+         select asset_uuid, $1, $2, canonical, hash from _canon where snapshot
+       ) insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
+         select asset_uuid, $1, $3, $2, event_type::asset_event_type, event_details from _canon
+         where event_type is not null`,
+      [runId, now, sourceId],
+    );
+  }
+
+  // Relations: endpoints resolve against this source's links, which already include this run's objects —
+  // one join for all of them (the run first, then what earlier runs of other modes created).
+  let relationsResolved = 0;
+  let unresolved = 0;
+  let inactive = 0;
+  const rels = input.relations.filter((r) => relTypes.includes(r.type));
+  if (rels.length || (input.inventoryComplete && relTypes.length)) {
+    await copy(
+      '_in_rel',
+      ['type', 'from_kind', 'from_id', 'to_kind', 'to_id', 'raw'],
+      rels.map((r) => [
+        r.type,
+        r.from.external_kind,
+        r.from.external_id,
+        r.to.external_kind,
+        r.to.external_id,
+        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
+      ]),
+    );
+    const [res] = await q<{ resolved: number; unresolved: number }>(
+      `with resolved as (
+         insert into _rel (type, from_uuid, to_uuid, raw)
+         select distinct on (r.type, lf.asset_uuid, lt.asset_uuid) r.type, lf.asset_uuid, lt.asset_uuid, r.raw
+         from _in_rel r
+         join asset_source_links lf on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
+         join asset_source_links lt on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
+         order by r.type, lf.asset_uuid, lt.asset_uuid
+         returning 1
+       ), old as (
+         insert into _rel_old (type, from_uuid, to_uuid)
+         select type, from_asset_uuid, to_asset_uuid from relations
+         where source_id = $1 and status = 'active' and type::text = any($2::text[])
+       ) select (select count(*)::int from resolved) as resolved,
+                (select count(*)::int from _in_rel r
+                 where not exists (select 1 from asset_source_links lf
+                                   where lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id)
+                    or not exists (select 1 from asset_source_links lt
+                                   where lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id)
+                ) as unresolved`,
+      [sourceId, relTypes],
+    );
+    relationsResolved = res!.resolved;
+    unresolved = res!.unresolved;
+    await q('analyze _rel');
+    const [lc] = await q<{ inactive: number }>(
+      `with up as (
+         insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, first_seen_at, last_seen_at,
+                                last_seen_run_id, inactive_since, raw_payload)
+         select type, from_uuid, to_uuid, $1, 'active', $3, $3, $2, null, raw from _rel
+         on conflict (type, from_asset_uuid, to_asset_uuid, source_id) do update
+           set status = 'active', last_seen_at = excluded.last_seen_at, last_seen_run_id = excluded.last_seen_run_id,
+               inactive_since = null,
+               raw_payload = case when relations.raw_payload is distinct from excluded.raw_payload
+                                  then excluded.raw_payload else relations.raw_payload end
+       ), gone as (
+         update relations r set status = 'inactive', inactive_since = $3
+         where $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
+           and not exists (select 1 from _rel x where x.type = r.type and x.from_uuid = r.from_asset_uuid
+                                                 and x.to_uuid = r.to_asset_uuid)
+         returning 1
+       ) select count(*)::int as inactive from gone`,
+      [sourceId, runId, now, input.inventoryComplete, relTypes],
+    );
+    inactive = lc!.inactive;
+    // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
+    await q(
+      `with old as (
+         select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from _rel_old
+         where type::text = any($4::text[]) group by 1, 2
+       ), cur as (
+         select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from (
+           select type, from_uuid, to_uuid from _rel
+           union
+           -- an incomplete run deactivates nothing: keep old targets it did not report
+           select type, from_uuid, to_uuid from _rel_old where not $5::boolean
+         ) x where type::text = any($4::text[]) group by 1, 2
+       )
+       insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
+       select coalesce(c.from_uuid, o.from_uuid), $1, $2, $3, 'relation_changed',
+              jsonb_build_object('relation', coalesce(c.type, o.type), 'from', o.t[1], 'to', c.t[1],
+                                 'from_assets', coalesce(to_jsonb(o.t), '[]'::jsonb),
+                                 'to_assets', coalesce(to_jsonb(c.t), '[]'::jsonb))
+       from old o full join cur c on c.type = o.type and c.from_uuid = o.from_uuid
+       where o.t is distinct from c.t
+         and not (o.t is null and coalesce(c.from_uuid, o.from_uuid) in (select asset_uuid from _map where is_new))
+         -- a child that went missing lost its placement with it: its went_missing event says so
+         and not (c.t is null and o.from_uuid in (select asset_uuid from _presence where change = 'went_missing'))`,
+      [
+        runId,
+        sourceId,
+        now,
+        PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t)),
+        input.inventoryComplete,
+      ],
+    );
+  }
+  if (unresolved) {
+    warnings.push({
+      code: 'RELATIONS_UNRESOLVED',
+      message: `${unresolved} relations name an object this source has not collected (yet); they were skipped`,
+      count: unresolved,
+    });
+  }
+
+  // Placement columns follow the relations: a host's cluster (member_of), a VM's host and, when the plugin
+  // gives no cluster for the VM, its host's cluster.
+  await q(
+    `with hc as (
+       update assets h set cluster_name = c.name
+       from relations r join assets c on c.uuid = r.to_asset_uuid
+       where r.source_id = $1 and r.type = 'member_of' and r.status = 'active' and h.uuid = r.from_asset_uuid
+         and h.cluster_name is distinct from c.name
+     ) select 1`,
+    [sourceId],
+  );
+  await q(
+    `with vh as (
+       select r.from_asset_uuid as vm, h.name as host_name, h.cluster_name as host_cluster
+       from relations r join assets h on h.uuid = r.to_asset_uuid
+       where r.source_id = $1 and r.type = 'runs_on' and r.status = 'active'
+     ), upd as (
+       update assets v set host_name = vh.host_name,
+         cluster_name = coalesce(v.canonical #>> '{normalized,placement,cluster}', vh.host_cluster)
+       from vh where v.uuid = vh.vm
+         and (v.host_name is distinct from vh.host_name
+              or v.cluster_name is distinct from coalesce(v.canonical #>> '{normalized,placement,cluster}', vh.host_cluster))
+     ) update assets v set host_name = null
+       where v.kind = 'vm' and v.host_name is not null
+         and v.uuid in (select from_asset_uuid from relations where source_id = $1 and type = 'runs_on')
+         and not exists (select 1 from relations r where r.from_asset_uuid = v.uuid and r.type = 'runs_on'
+                         and r.status = 'active')`,
+    [sourceId],
+  );
+
+  const isNewCount = changed.filter((c) => c.is_new).length;
+  const stats: IngestStats = {
+    assets: items.length,
+    new: isNewCount,
+    changed: changedCount,
+    unchanged: items.length - isNewCount - changedCount,
+    missing,
+    came_back: 0,
+    reattached: reattached[0]?.n ?? 0,
+    offline,
+    records_written: changed.length,
+    snapshots,
+    relations: relationsResolved,
+    relations_inactive: inactive,
+    relations_unresolved: unresolved,
+    duplicates,
+    round_trips: 0,
+  };
+  const [cb] = await q<{ n: number }>(`select count(*)::int as n from _presence where change = 'came_back'`);
+  stats.came_back = cb!.n;
+  stats.round_trips = roundTrips;
+  return { stats, warnings, timings };
+}
