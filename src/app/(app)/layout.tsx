@@ -3,7 +3,6 @@ import { AppShell } from '@/components/app-shell';
 import { I18nProvider } from '@/i18n/client';
 import { getLocale } from '@/i18n/server';
 import { getPageSession } from '@/server/auth/page';
-import '../globals.css';
 
 // Every page below checks the session and role itself (requirePageSession); the layout only needs the
 // user for the navigation.

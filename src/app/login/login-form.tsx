@@ -1,9 +1,13 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { box, button, errorText, field, safeNext } from './styles';
+import { Button } from '@/components/ui/button';
+import { Input, Label } from '@/components/ui/input';
+import { useT } from '@/i18n/client';
+import { safeNext } from './styles';
 
 export function LoginForm({ next }: { next: string | null }) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -20,7 +24,7 @@ export function LoginForm({ next }: { next: string | null }) {
       });
       const body = await res.json().catch(() => null);
       if (!res.ok) {
-        setError(body?.error?.message ?? `Sign-in failed (${res.status})`);
+        setError(t('login.failed', { message: body?.error?.message ?? String(res.status) }));
         return;
       }
       const target = safeNext(next);
@@ -28,34 +32,30 @@ export function LoginForm({ next }: { next: string | null }) {
         body.user.mustChangePassword ? `/login/password?next=${encodeURIComponent(target)}` : target,
       );
     } catch {
-      setError('The server did not answer. Try again.');
+      setError(t('login.failed', { message: 'network' }));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <form onSubmit={onSubmit} style={box} aria-label="Sign in">
-      <h1 style={{ marginTop: 0 }}>Asset Ledger</h1>
-      <label htmlFor="username">User name</label>
-      <input id="username" name="username" autoComplete="username" required autoFocus style={field} />
-      <label htmlFor="password">Password</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        style={field}
-      />
+    <form onSubmit={onSubmit} aria-label={t('login.title')} className="flex flex-col gap-3">
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="username">{t('login.username')}</Label>
+        <Input id="username" name="username" autoComplete="username" required autoFocus />
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="password">{t('login.password')}</Label>
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
+      </div>
       {error ? (
-        <p role="alert" style={errorText}>
+        <p role="alert" className="text-sm text-destructive">
           {error}
         </p>
       ) : null}
-      <button type="submit" disabled={busy} style={button}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
+      <Button type="submit" disabled={busy}>
+        {busy ? t('common.loading') : t('login.submit')}
+      </Button>
     </form>
   );
 }

@@ -1,5 +1,8 @@
 import { redirect } from 'next/navigation';
+import { I18nProvider } from '@/i18n/client';
+import { getTranslator } from '@/i18n/server';
 import { getPageSession } from '@/server/auth/page';
+import { AuthCard } from './auth-card';
 import { LoginForm } from './login-form';
 import { safeNext } from './styles';
 
@@ -9,9 +12,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { next } = await searchParams;
   const session = await getPageSession();
   if (session && !session.user.mustChangePassword) redirect(safeNext(next));
+  const { t, locale } = await getTranslator();
   return (
-    <main>
-      <LoginForm next={next ?? null} />
-    </main>
+    <I18nProvider locale={locale}>
+      <AuthCard title={t('app.name')} subtitle={t('login.subtitle')}>
+        <LoginForm next={next ?? null} />
+      </AuthCard>
+    </I18nProvider>
   );
 }

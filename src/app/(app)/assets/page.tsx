@@ -14,7 +14,7 @@ import { AssetTable, type AssetRow } from './asset-table';
 export const dynamic = 'force-dynamic';
 
 // The API's CSV export takes the same query parameters as this page.
-const EXPORT_PATH = '/api/v1/assets/export.csv';
+const EXPORT_PATH = '/api/v1/exports/assets';
 
 export default async function AssetsPage({ searchParams }: { searchParams: Promise<AssetQuery> }) {
   await requirePageSession({ next: '/assets' });

@@ -1,9 +1,13 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { box, button, errorText, field, safeNext } from '../styles';
+import { Button } from '@/components/ui/button';
+import { Input, Label } from '@/components/ui/input';
+import { useT } from '@/i18n/client';
+import { safeNext } from '../styles';
 
 export function PasswordForm({ next, required }: { next: string | null; required: boolean }) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -11,7 +15,7 @@ export function PasswordForm({ next, required }: { next: string | null; required
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     if (form.get('newPassword') !== form.get('confirm')) {
-      setError('The new passwords do not match.');
+      setError(t('login.mismatch'));
       return;
     }
     setBusy(true);
@@ -27,58 +31,44 @@ export function PasswordForm({ next, required }: { next: string | null; required
       });
       if (!res.ok) {
         const body = await res.json().catch(() => null);
-        setError(body?.error?.message ?? `Change failed (${res.status})`);
+        setError(t('common.error', { message: body?.error?.message ?? String(res.status) }));
         return;
       }
       window.location.assign(safeNext(next));
     } catch {
-      setError('The server did not answer. Try again.');
+      setError(t('common.error', { message: 'network' }));
     } finally {
       setBusy(false);
     }
   }
 
+  const field = (id: string, label: string, autoComplete: string, minLength?: number) => (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Input id={id} name={id} type="password" autoComplete={autoComplete} minLength={minLength} required />
+    </div>
+  );
   return (
-    <form onSubmit={onSubmit} style={box} aria-label="Change password">
-      <h1 style={{ marginTop: 0 }}>Change password</h1>
-      {required ? <p>Choose your own password before you continue.</p> : null}
-      <label htmlFor="currentPassword">Current password</label>
-      <input
-        id="currentPassword"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        required
-        style={field}
-      />
-      <label htmlFor="newPassword">New password (at least 8 characters)</label>
-      <input
-        id="newPassword"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
-        style={field}
-      />
-      <label htmlFor="confirm">New password again</label>
-      <input
-        id="confirm"
-        name="confirm"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
-        style={field}
-      />
+    <form onSubmit={onSubmit} aria-label={t('login.changeTitle')} className="flex flex-col gap-3">
+      {required ? (
+        <p
+          className="rounded-md border border-warning/50 bg-warning/10 p-2 text-sm"
+          data-testid="must-change"
+        >
+          {t('login.changeHint')}
+        </p>
+      ) : null}
+      {field('currentPassword', t('login.currentPassword'), 'current-password')}
+      {field('newPassword', t('login.newPassword'), 'new-password', 8)}
+      {field('confirm', t('login.confirmPassword'), 'new-password', 8)}
       {error ? (
-        <p role="alert" style={errorText}>
+        <p role="alert" className="text-sm text-destructive">
           {error}
         </p>
       ) : null}
-      <button type="submit" disabled={busy} style={button}>
-        {busy ? 'Saving…' : 'Change password'}
-      </button>
+      <Button type="submit" disabled={busy}>
+        {busy ? t('common.saving') : t('login.changeSubmit')}
+      </Button>
     </form>
   );
 }
