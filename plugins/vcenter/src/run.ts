@@ -91,12 +91,22 @@ export async function runRequest(
   const cred = request.source.credential as { password?: unknown } | null;
   const secrets = [typeof cred?.password === 'string' ? cred.password : undefined];
   const configError = (message: string): RunOutcome => {
-    out.write(
-      errorResponse(
-        redact([{ code: 'VCENTER_CONFIG_INVALID', category: 'config', message, retryable: false }], secrets),
-      ),
+    const errors = redact(
+      [{ code: 'VCENTER_CONFIG_INVALID', category: 'config', message, retryable: false }],
+      secrets,
     );
-    return { exitCode: EXIT_ERRORS };
+    if (!opts.sink) out.write(errorResponse(errors));
+    return {
+      exitCode: EXIT_ERRORS,
+      result: {
+        relations: [],
+        warnings: [],
+        errors,
+        inventory_complete: false,
+        assets: 0,
+        http: { requests: 0, bytes: 0, pages: 0 },
+      },
+    };
   };
   if (request.source.source_type !== 'vcenter') {
     return configError(

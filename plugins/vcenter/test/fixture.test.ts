@@ -353,3 +353,59 @@ describe('request handling', () => {
     expect(r.stdout).not.toContain(NASTY);
   });
 });
+
+describe('one-shot CLI', () => {
+  it('--format csv prints one row per asset; the password comes from an environment variable', async () => {
+    const { runPluginRaw, CLI } = await import('./helpers');
+    const s = await start({ objects: smallInventory(2, (i) => `=cmd|' /C calc'!A${i}, "x"`) });
+    const r = await runPluginRaw(
+      '',
+      [
+        CLI,
+        '--endpoint',
+        s.endpoint,
+        '--username',
+        'svc-ledger',
+        '--password-env',
+        'VC_PASS',
+        '--mode',
+        'collect',
+        '--insecure',
+        '--format',
+        'csv',
+      ],
+      { VC_PASS: NASTY },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^kind,moref,name,/);
+    expect(lines).toHaveLength(1 + 1 + 1 + 2); // header, cluster, host, 2 VMs
+    // Quoted, and a leading "=" is neutralized so spreadsheets do not run it.
+    expect(lines.find((l) => l.startsWith('vm,vm-1,'))).toContain(`"'=cmd|' /C calc'!A1, ""x"""`);
+  });
+
+  it('--format json prints a schema-valid response; a missing password variable is exit 2', async () => {
+    const { runPluginRaw, CLI } = await import('./helpers');
+    const { collectorResponseSchema } = await import('../../../src/collector/contract');
+    const s = await start({ objects: smallInventory(1) });
+    const args = [
+      CLI,
+      '--endpoint',
+      s.endpoint,
+      '--username',
+      'svc-ledger',
+      '--password-env',
+      'VC_PASS',
+      '--mode',
+      'collect_vms',
+      '--thumbprint',
+      cert.thumbprint,
+    ];
+    const r = await runPluginRaw('', args, { VC_PASS: NASTY });
+    expect(r.code).toBe(0);
+    expect(collectorResponseSchema.parse(JSON.parse(r.stdout)).assets).toHaveLength(1);
+    const bad = await runPluginRaw('', args, {});
+    expect(bad.code).toBe(2);
+  });
+});
