@@ -198,16 +198,34 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const tail = serverLog.join('').trim().split('\n').slice(-5).join(' | ');
     throw new AppError(
       'EMBEDDED_POSTGRES_FAILED',
-      `Embedded PostgreSQL ${what} failed in ${dataDir}: ${err instanceof Error ? err.message : 'see below'}` +
+      `Embedded PostgreSQL ${what} failed in ${dataDir}: ${err instanceof Error ? err.message : 'postgres exited'}` +
         (tail ? ` — ${tail}` : ''),
     );
   };
+
+  // Last resort when the process exits without stop() (process.exit in an error path, a signal during
+  // start-up): postgres gets SIGINT (fast shutdown) and finishes on its own; it is a separate process.
+  // Registered before start() so that no window is left uncovered.
+  const onExit = () => {
+    const child = (instance as unknown as { process?: { pid?: number; exitCode: number | null } }).process;
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGINT');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.on('exit', onExit);
 
   if (!initialised) {
     options.log?.info('embedded_postgres.initialising', { data_dir: dataDir });
     await instance.initialise().catch((e) => fail('initdb', e));
   }
-  await instance.start().catch((e) => fail('start', e));
+  await instance.start().catch((e) => {
+    process.removeListener('exit', onExit);
+    return fail('start', e);
+  });
 
   const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -223,20 +241,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await client.end().catch(() => {});
   }
   options.log?.info('embedded_postgres.started', { port, data_dir: dataDir });
-
-  // Last resort when the process exits without stop() (e.g. process.exit in an error path): postgres gets
-  // SIGINT (fast shutdown) and finishes on its own. It is a separate process, so it must be told.
-  const child = (instance as unknown as { process?: { pid?: number; exitCode: number | null } }).process;
-  const onExit = () => {
-    if (child?.pid && child.exitCode === null) {
-      try {
-        process.kill(child.pid, 'SIGINT');
-      } catch {
-        /* already gone */
-      }
-    }
-  };
-  process.on('exit', onExit);
 
   let stopping: Promise<void> | undefined;
   return {
