@@ -110,7 +110,7 @@ export async function rows<T extends Record<string, unknown>>(
   db: Db,
   q: ReturnType<typeof sql>,
 ): Promise<T[]> {
-  return (await db.execute<T>(q)).rows;
+  return (await db.execute<T>(q)).rows as T[];
 }
 
 /** Runs a worker until the queue has nothing due and nothing is in flight, then stops it. */
