@@ -21,7 +21,7 @@ const RULES: [RegExp, ErrorHelpKey][] = [
   [/AUTH|LOGIN|PASSWORD|UNAUTHENTICATED/, 'auth'],
   [/CREDENTIAL|SOURCE_MISSING|SOURCE_NOT_FOUND|NO_SOURCE/, 'credential'],
   [/TIMEOUT|TIMED_OUT/, 'timeout'],
-  [/STALE|HEARTBEAT/, 'stale'],
+  [/STALE|HEARTBEAT|WORKER_STOPPED/, 'stale'],
   [/NETWORK|CONNECT|UNREACHABLE|DNS|ECONNREFUSED|ENOTFOUND|HOST_NOT_FOUND/, 'network'],
   [/INCOMPLETE/, 'incomplete'],
   [/INGEST/, 'ingest'],
@@ -81,4 +81,20 @@ export function thumbprintOf(item: RunErrorItem): string | null {
   }
   const m = /([0-9A-F]{2}(?::[0-9A-F]{2}){31})/i.exec(item.message);
   return m ? m[1]! : null;
+}
+
+/**
+ * The code that best explains a failed run: the plugin's own first error (e.g. VCENTER_AUTH_FAILED) when
+ * the worker recorded the failure under a wrapper code such as PLUGIN_ERRORS, else the run's code.
+ */
+export function primaryErrorCode(run: {
+  errors?: unknown[] | null;
+  error_code?: string | null;
+}): string | null {
+  for (const e of run.errors ?? []) {
+    if (e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string') {
+      return (e as { code: string }).code;
+    }
+  }
+  return run.error_code ?? null;
 }

@@ -90,7 +90,7 @@ export async function startApp(databaseUrl: string): Promise<RunningApp> {
   const port = await freePort();
   const adminPassword = `ui-admin-${randomBytes(6).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-ui-'));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     PORT: String(port),

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { PageHeader } from '@/components/app-shell';
 import { RunsBarChart } from '@/components/bar-chart';
 import { fmtDateTime } from '@/components/format';
-import { errorHelpKey, helpNext, helpWhat } from '@/components/run-error';
+import { errorHelpKey, helpNext, helpWhat, primaryErrorCode } from '@/components/run-error';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -105,7 +105,8 @@ export default async function DashboardPage({
                 </TableHeader>
                 <TableBody>
                   {failing.map((f) => {
-                    const k = errorHelpKey(f.error_code);
+                    const code = primaryErrorCode(f);
+                    const k = errorHelpKey(code);
                     return (
                       <TableRow key={f.source_id}>
                         <TableCell className="font-medium">
@@ -120,7 +121,7 @@ export default async function DashboardPage({
                         <TableCell>
                           <p className="font-medium">{t(helpWhat(k))}</p>
                           <p className="text-xs text-muted-foreground">{t(helpNext(k))}</p>
-                          {f.error_code && <code className="text-xs">{f.error_code}</code>}
+                          {code && <code className="text-xs">{code}</code>}
                         </TableCell>
                       </TableRow>
                     );

@@ -1,6 +1,7 @@
 // Asset-list helpers for the UI: filter choices and the few canonical facts the list shows.
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { canonicalValue } from './canonical';
 import { ASSET_KINDS, ASSET_STATUSES, POWER_STATES, type AssetFilters } from '@/server/assets/service';
 
 export const PAGE_SIZE = 50;
@@ -50,23 +51,6 @@ export async function filterChoices(db: Db) {
     clusters: [...new Set(clusters.rows.map((r) => r.v))],
     hosts: [...new Set(hosts.rows.map((r) => r.v))],
   };
-}
-
-/** Reads a canonical field by dotted path, whether canonical is nested or flat, unwrapping {value}. */
-export function canonicalValue(canonical: Record<string, unknown> | null | undefined, path: string): unknown {
-  if (!canonical) return undefined;
-  const unwrap = (v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object)
-      ? (v as { value: unknown }).value
-      : v;
-  if (path in canonical) return unwrap(canonical[path]);
-  let cur: unknown = canonical;
-  for (const part of path.split('.')) {
-    cur = unwrap(cur);
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return unwrap(cur);
 }
 
 /** tools_running of the listed VMs (false means the guest fields are blank for that reason). */

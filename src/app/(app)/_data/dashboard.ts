@@ -40,16 +40,17 @@ export type FailingSource = {
   finished_at: Date | null;
   error_code: string | null;
   error_message: string | null;
+  errors: unknown[];
 };
 
 /** Sources (not deleted) whose latest finished run, in any mode, failed. */
 export async function failingSources(db: Db): Promise<FailingSource[]> {
   const r = await db.execute<FailingSource>(sql`
     select s.id as source_id, s.name as source_name, lr.id as run_id, lr.mode::text as mode, lr.finished_at,
-           lr.error_code, lr.error_message
+           lr.error_code, lr.error_message, lr.errors
     from sources s
     cross join lateral (
-      select r.id, r.mode, r.status, r.finished_at, r.error_code, r.error_message from runs r
+      select r.id, r.mode, r.status, r.finished_at, r.error_code, r.error_message, r.errors from runs r
       where r.source_id = s.id and r.status in ('succeeded', 'failed', 'cancelled')
       order by r.created_at desc limit 1) lr
     where s.deleted_at is null and lr.status = 'failed'

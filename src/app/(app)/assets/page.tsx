@@ -76,7 +76,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   return (
     <div className="flex flex-col gap-3">
       <PageHeader title={t('assets.title')}>
-        <span className="text-sm text-muted-foreground" data-testid="asset-total">
+        <span className="text-sm text-muted-foreground" data-testid="asset-total" data-total={result.total}>
           {t('assets.total', { total: result.total })}
         </span>
         <a

@@ -3,7 +3,7 @@ import { PageHeader } from '@/components/app-shell';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { fmtDateTime, fmtDuration } from '@/components/format';
 import { Pager } from '@/components/pager';
-import { errorHelpKey, helpWhat } from '@/components/run-error';
+import { errorHelpKey, helpWhat, primaryErrorCode } from '@/components/run-error';
 import { RunProgress } from '@/components/run-progress';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Button, buttonVariants } from '@/components/ui/button';
@@ -146,7 +146,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                 {r.status === 'running' ? (
                   <RunProgress progress={r.progress} />
                 ) : r.status === 'failed' ? (
-                  <span className="text-xs text-destructive">{t(helpWhat(errorHelpKey(r.error_code)))}</span>
+                  <span className="text-xs text-destructive">
+                    {t(helpWhat(errorHelpKey(primaryErrorCode(r))))}
+                  </span>
                 ) : null}
               </TableCell>
             </TableRow>

@@ -15,8 +15,7 @@ import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
-import { canonicalValue } from '../../_data/assets';
-import { flattenCanonical } from '../../_data/canonical';
+import { canonicalValue, flattenCanonical } from '../../_data/canonical';
 import { RawViewer } from './raw-viewer';
 
 export const dynamic = 'force-dynamic';
@@ -113,6 +112,13 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
   const c = asset.canonical;
   const v = (p: string) => canonicalValue(c, p);
   const fields = flattenCanonical(c);
+  const conflictPaths = fields.filter((f) => f.conflict).map((f) => f.path);
+  const sourceNames: Record<string, string> = Object.fromEntries(
+    (asset.links as Record<string, unknown>[]).map((l) => [
+      String(l.sourceId),
+      String(l.sourceName ?? l.sourceId),
+    ]),
+  );
   const active = relations.filter((r) => r.status === 'active');
   const inactive = relations.filter((r) => r.status !== 'active');
   const runsOn = active.find((r) => r.type === 'runs_on' && r.direction === 'out');
@@ -253,9 +259,9 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
             </Fact>
             <Fact label={t('asset.lastSeen')}>{fmtDateTime(asset.lastSeenAt, locale)}</Fact>
           </dl>
-          {asset.conflicts.length > 0 && (
+          {conflictPaths.length > 0 && (
             <p className="mt-3 flex items-center gap-2 text-sm text-[oklch(0.45_0.12_75)]">
-              <AlertTriangle className="size-4" /> {t('asset.conflict')}: {asset.conflicts.join(', ')}
+              <AlertTriangle className="size-4" /> {t('asset.conflict')}: {conflictPaths.join(', ')}
             </p>
           )}
         </CardContent>
@@ -414,16 +420,14 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
                     {f.conflict && (
                       <span className="mt-1 flex items-center gap-1 text-[oklch(0.45_0.12_75)]">
                         <AlertTriangle className="size-3" /> {t('asset.conflict')}
-                        {f.alternatives ? `: ${fmtValue(f.alternatives)}` : ''}
+                        {f.alternatives
+                          ? `: ${f.alternatives.map((a) => `${(a.sourceId && sourceNames[a.sourceId]) ?? '?'} = ${fmtValue(a.value)}`).join('; ')}`
+                          : ''}
                       </span>
                     )}
                   </TableCell>
                   <TableCell className="text-xs text-muted-foreground">
-                    {f.sourceName ??
-                      asset.links
-                        .find((l) => (l as Record<string, unknown>).sourceId === f.sourceId)
-                        ?.sourceName?.toString() ??
-                      '—'}
+                    {f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : '—'}
                     {f.collectedAt && <div>{fmtDateTime(f.collectedAt, locale)}</div>}
                     {f.runId && (
                       <Link href={`/runs/${f.runId}`} className="text-primary hover:underline">

@@ -4,7 +4,14 @@ import { CircleAlert, Lightbulb } from 'lucide-react';
 import { PageHeader } from '@/components/app-shell';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { fmtDateTime, fmtDuration, fmtValue } from '@/components/format';
-import { errorHelpKey, helpNext, helpWhat, runErrorItems, thumbprintOf } from '@/components/run-error';
+import {
+  errorHelpKey,
+  helpNext,
+  helpWhat,
+  primaryErrorCode,
+  runErrorItems,
+  thumbprintOf,
+} from '@/components/run-error';
 import { RunProgress } from '@/components/run-progress';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -68,7 +75,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
   const active = run.status === 'queued' || run.status === 'running';
   const c = counts(run.stats);
   const errors = run.status === 'failed' || run.errors?.length ? runErrorItems(run) : [];
-  const mainKey = errorHelpKey(run.error_code ?? errors[0]?.code);
+  const mainKey = errorHelpKey(primaryErrorCode(run));
   const attempts = (run.attempts ?? []) as Record<string, unknown>[];
   return (
     <div className="flex flex-col gap-4">

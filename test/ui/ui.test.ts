@@ -1,0 +1,320 @@
+// The web UI end to end: the real app (built Next.js + worker) on a test database, the project's vCenter
+// simulator, and Debian's Chromium driven by playwright-core. Screenshots land in test-results/.
+import { sql } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '@/i18n/en';
+import { zhCN } from '@/i18n/zh-CN';
+import { createTestDatabase, type TestDatabase } from '../db';
+import { describeWithVcsim, relocateVm, startVcsim, type Vcsim } from '../vcsim';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  login,
+  screenshotPath,
+  startApp,
+  type RunningApp,
+} from './harness';
+
+const VIEWPORT = { width: 1280, height: 800 };
+// Long CJK names must not break the layout (checked on the screenshots and by the overflow check below).
+const SOURCE_NAME = '华东数据中心生产环境虚拟化平台主vCenter服务器（上海浦东新区张江高科技园区机房A）';
+const RUN_WAIT_MS = 180_000;
+// Page updates go through the server (router.refresh): give them time, not vitest's default 1 s.
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
+  expect.poll(fn, { timeout, interval: 250 });
+
+const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+if (!chromiumAvailable())
+  console.warn('\n!!! SKIPPING the UI suite: /usr/bin/chromium missing (apt-get install chromium)\n');
+
+suite('web UI in Chromium', () => {
+  let tdb: TestDatabase;
+  let sim: Vcsim;
+  let app: RunningApp;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let page: Page;
+  let sourceId = '';
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    sim = await startVcsim({ clusters: 1, hostsPerCluster: 2, vmsPerCluster: 4 });
+    app = await startApp(tdb.url);
+    browser = await launchBrowser();
+    admin = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
+    page = await admin.newPage();
+    await login(page, app.url, app.adminUser, app.adminPassword);
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await app?.stop().catch(() => {});
+    await sim?.stop().catch(() => {});
+    await tdb?.drop().catch(() => {});
+  });
+
+  const go = (p: Page, path: string) => p.goto(`${app.url}${path}`);
+  const shot = (p: Page, name: string) => p.screenshot({ path: screenshotPath(name), fullPage: true });
+
+  /** No element wider than the viewport: the page must not scroll sideways at 1280×800. */
+  async function expectNoHorizontalOverflow(p: Page) {
+    const { scroll, client } = await p.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(scroll, 'page scrolls sideways').toBeLessThanOrEqual(client + 1);
+  }
+
+  async function waitForRun(p: Page, selector: string, timeout = RUN_WAIT_MS) {
+    // The runs page refreshes itself while runs are active; reload as well in case none was active yet.
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if ((await p.locator(selector).count()) > 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${selector}\n${app.logs().slice(-3000)}`);
+      await p.waitForTimeout(1500);
+      await p.reload();
+    }
+  }
+
+  async function createCredential(name: string, username: string, password: string) {
+    await go(page, '/credentials');
+    await page.getByTestId('add-credential').click();
+    const dlg = page.getByTestId('credential-dialog');
+    await dlg.locator('#cred-name').fill(name);
+    await dlg.locator('#cred-username').fill(username);
+    await dlg.locator('#cred-password').fill(password);
+    await dlg.getByTestId('form-submit').click();
+    await eventually(() =>
+      page.getByTestId('credentials-table').getByText(name, { exact: true }).count(),
+    ).toBe(1);
+  }
+
+  async function createSource(name: string, credentialName: string) {
+    await go(page, '/sources');
+    await page.getByTestId('add-source').click();
+    const dlg = page.getByTestId('source-dialog');
+    await dlg.locator('#src-new-name').fill(name);
+    await dlg.locator('#src-new-endpoint').fill(sim.endpoint);
+    await dlg.locator('#src-new-cred').selectOption({ label: credentialName });
+    await dlg.getByTestId('tls-insecure').check();
+    await dlg.getByTestId('form-submit').click();
+    await eventually(() => page.locator(`[data-testid=source-row][data-name="${name}"]`).count()).toBe(1);
+    const r = await tdb.db.execute<{ id: string }>(sql`select id from sources where name = ${name}`);
+    return r.rows[0]!.id;
+  }
+
+  it('journey: credential → source → group → run now → assets → search by IP → host → move → history', async () => {
+    await shot(page, 'dashboard-empty');
+    await createCredential('vcsim admin', sim.username, sim.password);
+    sourceId = await createSource(SOURCE_NAME, 'vcsim admin');
+
+    // A schedule group in Shanghai time with the source as member.
+    await go(page, '/schedule-groups');
+    await page.getByTestId('add-group').click();
+    const dlg = page.getByTestId('group-dialog');
+    await dlg.locator('#grp-new-name').fill('每日采集 nightly');
+    await dlg.getByTestId('group-timezone').selectOption('Asia/Shanghai');
+    await dlg.locator('#grp-new-time').fill('02:30');
+    await dlg.getByRole('checkbox', { name: SOURCE_NAME }).check();
+    await dlg.getByTestId('form-submit').click();
+    const row = page.locator('[data-testid=group-row]').first();
+    await eventually(() => row.getByTestId('next-fire').innerText()).toMatch(/02:30/);
+    await shot(page, 'schedule-groups');
+
+    // Run now: both modes of the vCenter source are queued.
+    await row.getByTestId('run-group-now').click();
+    await eventually(() => row.getByTestId('group-run-result').innerText()).toContain('Queued 2');
+
+    await go(page, '/runs');
+    await waitForRun(page, '[data-testid=run-row][data-mode=collect_hosts][data-status=succeeded]');
+    await waitForRun(page, '[data-testid=run-row][data-mode=collect_vms][data-status=succeeded]');
+    expect(await page.locator('[data-testid=run-row][data-status=failed]').count()).toBe(0);
+    await shot(page, 'runs');
+    await expectNoHorizontalOverflow(page);
+
+    // The asset list shows the simulator's VM count.
+    await go(page, '/assets?kind=vm');
+    await eventually(() => page.getByTestId('asset-total').getAttribute('data-total')).toBe(
+      String(sim.totals.vms),
+    );
+    await shot(page, 'assets');
+    await expectNoHorizontalOverflow(page);
+
+    // Search by one VM's IP finds exactly it.
+    const vmRow = await tdb.db.execute<{
+      uuid: string;
+      name: string;
+      ip: string;
+      moref: string;
+      host_name: string;
+    }>(sql`
+      select a.uuid, a.name, a.ip_addresses[1] as ip, l.external_id as moref, a.host_name
+      from assets a join asset_source_links l on l.asset_uuid = a.uuid
+      where a.kind = 'vm' and cardinality(a.ip_addresses) > 0 order by a.name limit 1`);
+    const vm = vmRow.rows[0];
+    expect(vm, 'a VM with an IP address').toBeTruthy();
+    await go(page, '/assets');
+    await page.getByTestId('asset-search').fill(vm!.ip);
+    await page.getByTestId('asset-search').press('Enter');
+    await page.waitForURL(/q=/);
+    await eventually(() => page.getByTestId('asset-row').count()).toBe(1);
+    await eventually(() => page.getByTestId('asset-link').first().innerText()).toBe(vm!.name);
+
+    // Its detail shows the host it runs on.
+    await page.getByTestId('asset-link').first().click();
+    await page.waitForURL(/\/assets\/[0-9a-f-]{36}$/);
+    const hostBefore = (await page.getByTestId('runs-on').locator('dd').innerText()).trim();
+    expect(hostBefore).toBe(vm!.host_name);
+    await shot(page, 'asset-detail');
+    await expectNoHorizontalOverflow(page);
+
+    // vMotion the VM in the simulator to the other host, collect again: history shows the move.
+    const hosts = await tdb.db.execute<{ moref: string; name: string }>(sql`
+      select l.external_id as moref, a.name from assets a join asset_source_links l on l.asset_uuid = a.uuid
+      where a.kind = 'host' and a.name <> ${hostBefore} order by a.name limit 1`);
+    const target = hosts.rows[0]!;
+    await relocateVm(sim, vm!.moref, target.moref);
+    await go(page, '/sources');
+    await page
+      .locator(`[data-testid=source-row][data-name="${SOURCE_NAME}"]`)
+      .getByTestId('run-collect_vms')
+      .click();
+    await eventually(() => page.getByTestId('run-message').innerText()).toContain(en.mode.collect_vms);
+    await shot(page, 'sources');
+    await go(page, '/runs?mode=collect_vms&status=succeeded');
+    await eventually(async () => {
+      await page.waitForTimeout(1000);
+      await page.reload();
+      return page.locator('[data-testid=run-row]').count();
+    }, RUN_WAIT_MS).toBe(2);
+    await go(page, `/assets/${vm!.uuid}`);
+    expect((await page.getByTestId('runs-on').locator('dd').innerText()).trim()).toBe(target.name);
+    await page.getByTestId('tab-history').click();
+    const moved = page.locator('[data-event=relation_changed]').getByTestId('moved').first();
+    await eventually(() => moved.innerText()).toContain(`${hostBefore} → ${target.name}`);
+    await shot(page, 'asset-history');
+    await page.getByTestId('tab-relations').click();
+    await eventually(() =>
+      page.getByTestId('relations-inactive').getByText(hostBefore).count(),
+    ).toBeGreaterThan(0);
+    await shot(page, 'asset-relations');
+
+    await go(page, '/');
+    await eventually(() => page.getByTestId('count-vm-total').innerText()).toBe(String(sim.totals.vms));
+    await shot(page, 'dashboard');
+  });
+
+  it('a source with a wrong password shows a failed run with the reason, on the dashboard and in run detail', async () => {
+    await createCredential('wrong password', sim.username, 'not-the-password');
+    const name = 'vcsim wrong password';
+    await createSource(name, 'wrong password');
+    await page
+      .locator(`[data-testid=source-row][data-name="${name}"]`)
+      .getByTestId('run-collect_hosts')
+      .click();
+    await go(page, '/runs?status=failed');
+    await waitForRun(page, '[data-testid=run-row][data-status=failed]');
+
+    await go(page, '/');
+    const failing = page.getByTestId('failing-sources');
+    await eventually(() => failing.innerText()).toContain(name);
+    expect(await failing.innerText()).toContain(en.errorHelp.auth.what);
+    expect(await failing.innerText()).toContain(en.errorHelp.auth.next);
+
+    await failing.getByRole('link', { name }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await eventually(() => page.getByTestId('failure-what').innerText()).toBe(en.errorHelp.auth.what);
+    expect(await page.getByTestId('failure-next').innerText()).toContain(en.errorHelp.auth.next);
+    expect(await page.getByTestId('error-code').allInnerTexts()).toContain('VCENTER_AUTH_FAILED');
+    await shot(page, 'run-detail-failed');
+  });
+
+  it('a user account reads assets and runs but gets no admin pages or actions', async () => {
+    // An admin creates the account through the users page (a generated password is shown once).
+    await go(page, '/users');
+    await page.getByTestId('add-user').click();
+    const dlg = page.getByTestId('user-dialog');
+    await dlg.locator('#usr-new-username').fill('auditor');
+    await dlg.locator('#usr-new-password').fill('auditor-pass-1');
+    await dlg.getByTestId('form-submit').click();
+    await eventually(() =>
+      page.getByTestId('users-table').getByText('auditor', { exact: true }).count(),
+    ).toBe(1);
+    await shot(page, 'users');
+
+    const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
+    const user = await ctx.newPage();
+    try {
+      await login(user, app.url, 'auditor', 'auditor-pass-1');
+      expect(await user.getByTestId('admin-nav').count()).toBe(0);
+      await go(user, '/assets');
+      expect(Number(await user.getByTestId('asset-total').getAttribute('data-total'))).toBeGreaterThan(0);
+      await go(user, '/runs');
+      expect(await user.getByTestId('run-row').count()).toBeGreaterThan(0);
+      // Asset detail: no raw viewer for a user.
+      await user.getByRole('link', { name: en.nav.assets }).click();
+      await user.getByTestId('asset-link').first().click();
+      await user.getByTestId('tab-records').click();
+      expect(await user.getByTestId('view-raw').count()).toBe(0);
+      // Direct URLs of admin pages are refused (sent home with the reason).
+      for (const path of ['/sources', '/credentials', '/schedule-groups', '/users', '/tokens', '/audit']) {
+        await go(user, path);
+        expect(new URL(user.url()).pathname, path).toBe('/');
+        expect(await user.getByTestId('forbidden').count(), path).toBe(1);
+      }
+      // And the API refuses the actions too.
+      const status = await user.evaluate(async (id) => {
+        const r = await fetch(`/api/v1/sources/${id}/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: 'collect' }),
+        });
+        return r.status;
+      }, sourceId);
+      expect(status).toBe(403);
+      await shot(user, 'user-forbidden');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('renders the asset list and run detail in Simplified Chinese with no untranslated keys', async () => {
+    // The browser asks for Chinese: no cookie needed, the default follows Accept-Language.
+    const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    const zh = await ctx.newPage();
+    try {
+      await login(zh, app.url, app.adminUser, app.adminPassword);
+      expect(await zh.locator('html').getAttribute('lang')).toBe('zh-CN');
+      const check = async (name: string) => {
+        const text = await zh.locator('body').innerText();
+        expect(text, `${name}: untranslated key`).not.toContain('⟦');
+        expect(text).toContain(zhCN.nav.assets);
+        // English UI words must not leak into the Chinese pages.
+        for (const word of [en.nav.dashboard, en.common.next, en.runs.source, en.assets.exportCsv]) {
+          expect(text, `${name}: English "${word}"`).not.toContain(word);
+        }
+        await expectNoHorizontalOverflow(zh);
+        await shot(zh, `zh-${name}`);
+      };
+      await go(zh, '/assets');
+      expect(await zh.getByTestId('export-csv').innerText()).toContain(zhCN.assets.exportCsv);
+      await check('assets');
+      await go(zh, '/runs?status=failed');
+      await zh.getByTestId('run-link').first().click();
+      await zh.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      expect(await zh.getByTestId('failure-what').innerText()).toBe(zhCN.errorHelp.auth.what);
+      await check('run-detail');
+      await go(zh, '/runs');
+      await check('runs');
+      await go(zh, '/');
+      await check('dashboard');
+      // Switching the language back is a cookie the switcher sets.
+      await zh.getByTestId('locale-switcher').selectOption('en');
+      await eventually(() => zh.locator('h1').first().innerText()).toBe(en.dashboard.title);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
