@@ -1,16 +1,26 @@
 // Login, logout and password change: the service behind /api/v1/auth/*. Every attempt is audited.
-import { and, eq, gt, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { auditEvents, sessions, users } from '@/db/schema';
+import { sessions, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { recordAudit } from '@/server/audit';
+import {
+  checkLogin,
+  IP_POLICY,
+  registerLoginFailure,
+  registerLoginSuccess,
+  sleep,
+  USER_POLICY,
+} from '@/server/login-protection';
 import { burnVerifyTime, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { createSession, type Session, type SessionUser } from './session';
 
-// Failed logins allowed per window, counted from the audit log so every web instance shares the limit.
-export const LOGIN_WINDOW_MINUTES = 15;
-export const LOGIN_MAX_FAILURES_PER_USER = 10;
-export const LOGIN_MAX_FAILURES_PER_IP = 50;
+// Failed logins are counted per user name and per client address in login_throttles (one upsert per
+// attempt, shared by every web instance): slowed past a few, refused (429) for a while past the limit.
+// See src/server/login-protection.
+export const LOGIN_WINDOW_MINUTES = USER_POLICY.windowSeconds / 60;
+export const LOGIN_MAX_FAILURES_PER_USER = USER_POLICY.lockAfter;
+export const LOGIN_MAX_FAILURES_PER_IP = IP_POLICY.lockAfter;
 
 interface RequestMeta {
   ip: string | null;
@@ -19,50 +29,30 @@ interface RequestMeta {
   secure: boolean;
 }
 
-async function recentFailures(
-  db: Db,
-  username: string,
-  ip: string | null,
-): Promise<{ user: number; ip: number }> {
-  const since = sql`now() - make_interval(mins => ${LOGIN_WINDOW_MINUTES})`;
-  const [row] = await db
-    .select({
-      user: sql<number>`count(*) filter (where ${auditEvents.actorLabel} = ${username})::int`,
-      ip: sql<number>`count(*) filter (where ${auditEvents.ip} = ${ip ?? ''})::int`,
-    })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.action, 'auth.login'),
-        eq(auditEvents.outcome, 'failure'),
-        gt(auditEvents.ts, since),
-        or(eq(auditEvents.actorLabel, username), eq(auditEvents.ip, ip ?? '')),
-      ),
-    );
-  return { user: row?.user ?? 0, ip: row?.ip ?? 0 };
-}
-
 export async function login(
   db: Db,
   input: { username: string; password: string },
   meta: RequestMeta,
 ): Promise<{ user: SessionUser; cookie: string; expiresAt: Date }> {
   const username = input.username.trim().toLowerCase();
-  const failures = await recentFailures(db, username, meta.ip);
-  if (failures.user >= LOGIN_MAX_FAILURES_PER_USER || failures.ip >= LOGIN_MAX_FAILURES_PER_IP) {
+  const gate = await checkLogin(db, { ip: meta.ip, username });
+  if (gate.locked) {
     await recordAudit(db, {
       action: 'auth.login',
       outcome: 'denied',
       actorLabel: username,
       ip: meta.ip,
       requestId: meta.requestId,
-      details: { reason: 'rate_limited' },
+      details: { reason: 'rate_limited', locked_by: gate.by, retry_after_seconds: gate.retryAfterSeconds },
     });
     throw new AppError(
       'RATE_LIMITED',
-      `Too many failed sign-ins; try again in ${LOGIN_WINDOW_MINUTES} minutes`,
+      `Too many failed sign-ins; try again in ${Math.ceil(gate.retryAfterSeconds / 60)} minute(s)`,
+      { details: { retryAfterSeconds: gate.retryAfterSeconds } },
     );
   }
+  // Past a few failures every attempt waits (doubling, capped) before the password is even checked.
+  if (gate.delayMs > 0) await sleep(gate.delayMs);
 
   const [row] = await db
     .select()
@@ -72,6 +62,18 @@ export async function login(
   const ok = row ? row.enabled && (await verifyPassword(row.passwordHash, input.password)) : false;
   if (!row) await burnVerifyTime(input.password);
   if (!row || !ok) {
+    const counted = await registerLoginFailure(db, { ip: meta.ip, username });
+    for (const by of counted.lockedNow) {
+      await recordAudit(db, {
+        action: 'auth.lockout',
+        outcome: 'denied',
+        actorUserId: row?.id ?? null,
+        actorLabel: username,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        details: { locked_by: by, failures: by === 'user' ? counted.userFailures : counted.ipFailures },
+      });
+    }
     await recordAudit(db, {
       action: 'auth.login',
       outcome: 'failure',
@@ -84,6 +86,7 @@ export async function login(
     throw new AppError('AUTH_INVALID_CREDENTIALS', 'Wrong user name or password');
   }
 
+  await registerLoginSuccess(db, { ip: meta.ip, username });
   const session = await createSession(db, row.id, meta);
   await db
     .update(users)

@@ -17,11 +17,11 @@ export interface LoginPolicy {
 // An address is shared (NAT, a jump host), so it gets more room than one account.
 export const USER_POLICY: LoginPolicy = {
   windowSeconds: 900,
-  slowAfter: 3,
+  slowAfter: 5,
   lockAfter: 10,
   lockSeconds: 900,
   baseDelayMs: 250,
-  maxDelayMs: 4000,
+  maxDelayMs: 2000,
 };
 export const IP_POLICY: LoginPolicy = { ...USER_POLICY, slowAfter: 10, lockAfter: 30 };
 
@@ -48,12 +48,15 @@ export async function checkLogin(
   policies: { user: LoginPolicy; ip: LoginPolicy } = { user: USER_POLICY, ip: IP_POLICY },
 ): Promise<LoginGate> {
   const uk = userKey(s.username);
-  const ik = ipKey(s.ip);
+  // No address known (no proxy header): only the user name is checked.
+  const ik = s.ip ? ipKey(s.ip) : uk;
   const r = await db.execute<{ key: string; failures: number; retry: number | null; fresh: boolean }>(sql`
     select key, failures,
            case when locked_until > now() then ceil(extract(epoch from locked_until - now()))::int end as retry,
            (window_started_at >= now() - make_interval(secs => case when key = ${uk}
-              then ${policies.user.windowSeconds} else ${policies.ip.windowSeconds} end)) as fresh
+              then ${policies.user.windowSeconds}::int else ${policies.ip.windowSeconds}::int end)
+            -- an expired lock means the next failure starts counting from one
+            and (locked_until is null or locked_until > now())) as fresh
     from login_throttles where key in (${uk}, ${ik})`);
   let delayMs = 0;
   for (const row of r.rows) {
@@ -68,21 +71,21 @@ export async function checkLogin(
 
 async function bump(db: Db, key: string, p: LoginPolicy): Promise<{ failures: number; lockedNow: boolean }> {
   // A window that has passed, or a lock that has expired, starts counting again from one.
-  const restart = sql`(t.window_started_at < now() - make_interval(secs => ${p.windowSeconds}) or t.locked_until <= now())`;
+  const restart = sql`(t.window_started_at < now() - make_interval(secs => ${p.windowSeconds}::int) or t.locked_until <= now())`;
   const next = sql`(case when ${restart} then 1 else t.failures + 1 end)`;
   const r = await db.execute<{ failures: number; locked_now: boolean }>(sql`
     insert into login_throttles as t (key, failures, window_started_at, last_failure_at, locked_until)
     values (${key}, 1, now(), now(),
-            case when 1 >= ${p.lockAfter} then now() + make_interval(secs => ${p.lockSeconds}) end)
+            case when 1 >= ${p.lockAfter}::int then now() + make_interval(secs => ${p.lockSeconds}::int) end)
     on conflict (key) do update set
       failures = ${next},
       window_started_at = case when ${restart} then now() else t.window_started_at end,
       last_failure_at = now(),
       locked_until = case
         when t.locked_until > now() then t.locked_until
-        when ${next} >= ${p.lockAfter} then now() + make_interval(secs => ${p.lockSeconds})
+        when ${next} >= ${p.lockAfter}::int then now() + make_interval(secs => ${p.lockSeconds}::int)
         else null end
-    returning failures, (locked_until > now() and failures = ${p.lockAfter}) as locked_now`);
+    returning failures, (locked_until > now() and failures = ${p.lockAfter}::int) as locked_now`);
   const row = r.rows[0]!;
   return { failures: row.failures, lockedNow: row.locked_now };
 }
@@ -94,7 +97,8 @@ export async function registerLoginFailure(
   policies: { user: LoginPolicy; ip: LoginPolicy } = { user: USER_POLICY, ip: IP_POLICY },
 ): Promise<{ userFailures: number; ipFailures: number; lockedNow: ('user' | 'ip')[] }> {
   const u = await bump(db, userKey(s.username), policies.user);
-  const i = await bump(db, ipKey(s.ip), policies.ip);
+  // An unknown address is not a bucket: lumping every such client together would let one slow them all.
+  const i = s.ip ? await bump(db, ipKey(s.ip), policies.ip) : { failures: 0, lockedNow: false };
   const lockedNow: ('user' | 'ip')[] = [];
   if (u.lockedNow) lockedNow.push('user');
   if (i.lockedNow) lockedNow.push('ip');

@@ -38,7 +38,7 @@ export async function createToken(
 ): Promise<TokenRow & { token: string }> {
   const { token, prefix, tokenHash } = generateApiToken();
   const expires = input.expiresInDays
-    ? sql`now() + make_interval(days => ${input.expiresInDays})`
+    ? sql`now() + make_interval(days => ${input.expiresInDays}::int)`
     : sql`null`;
   return db.transaction(async (tx) => {
     const r = await tx.execute<TokenRow>(sql`
