@@ -306,6 +306,8 @@ function toAppError(err: unknown, requestId: string, def: { method: string; path
     request_id: requestId,
     route: `${def.method.toUpperCase()} ${def.path}`,
     error: err instanceof Error ? err.message : String(err),
+    // Drizzle and pg wrap the database's own message (the useful part) in `cause`.
+    cause: err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined,
     stack: err instanceof Error ? err.stack : undefined,
   });
   return new AppError('INTERNAL', `Internal error (request id ${requestId})`);
