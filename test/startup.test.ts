@@ -134,6 +134,28 @@ describe('npm start (embedded mode)', () => {
   }, 150_000);
 });
 
+describe('npm start after a hard kill', () => {
+  it('stops the postgres a SIGKILLed start left behind, then boots on the same data', async () => {
+    const first = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(await freePort()) });
+    await waitFor(first, 'is running at', 120_000);
+    const orphan = postmasterPid()!;
+    first.child.kill('SIGKILL'); // no handler runs: postgres is orphaned
+    await first.exited;
+    expect(alive(orphan)).toBe(true);
+
+    const port = await freePort();
+    const second = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(second, 'is running at', 120_000);
+    expect(second.output()).toContain('embedded_postgres.leftover_stopping');
+    expect(alive(orphan)).toBe(false);
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
+    const pgPid = postmasterPid()!;
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(alive(pgPid)).toBe(false);
+  }, 250_000);
+});
+
 describe('npm start (bad configuration)', () => {
   it('a bad value: one line naming the variable, no stack trace, non-zero exit', async () => {
     const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: 'eighty' });
