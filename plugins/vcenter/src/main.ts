@@ -15,7 +15,11 @@ async function main(): Promise<number> {
     process.stdout.write(parsed.output);
     return EXIT_BAD_REQUEST;
   }
-  const { exitCode } = await runRequest(parsed.request, process.stdout);
+  const { exitCode, result } = await runRequest(parsed.request, process.stdout);
+  // For benchmarks only: request/byte counts on stderr (never credentials).
+  if (process.env.ASSET_LEDGER_COLLECT_STATS === '1' && result) {
+    process.stderr.write(`COLLECT_STATS ${JSON.stringify(result.http)}\n`);
+  }
   return exitCode;
 }
 
