@@ -6,7 +6,7 @@ import type { RunMode } from '@/collector/contract';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { createLogger, type Logger } from '@/lib/logger';
-import type { RunRow, RunTrigger } from './types';
+import { normalizeRun, type RunRow, type RunTrigger } from './types';
 
 const defaultLog = createLogger('runs');
 
@@ -39,11 +39,11 @@ async function enqueue(db: Db | Tx, input: TriggerRunInput): Promise<TriggerRunR
               ${input.scheduleGroupId ?? null}, ${maxAttempts}, clock_timestamp(), clock_timestamp())
       on conflict (source_id, mode) where status in ('queued', 'running') do nothing
       returning *`);
-    if (inserted.rows[0]) return { run: inserted.rows[0], suppressed: false };
+    if (inserted.rows[0]) return { run: normalizeRun(inserted.rows[0]), suppressed: false };
     const active = await db.execute<RunRow>(sql`
       select * from runs where source_id = ${input.sourceId} and mode = ${input.mode}
         and status in ('queued', 'running') limit 1`);
-    if (active.rows[0]) return { run: active.rows[0], suppressed: true };
+    if (active.rows[0]) return { run: normalizeRun(active.rows[0]), suppressed: true };
   }
   throw new AppError('CONFLICT', 'could not enqueue the run: the active run kept changing');
 }

@@ -5,7 +5,7 @@ export type RunTrigger = 'schedule' | 'manual' | 'api';
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 export const RUN_TRIGGERS: readonly RunTrigger[] = ['schedule', 'manual', 'api'];
 
-/** A run as the API and the UI see it (column names as in the database). */
+/** A run as the API and the UI see it (column names as in the database; timestamps as ISO 8601 text). */
 export type RunRow = {
   id: string;
   source_id: string;
@@ -18,12 +18,12 @@ export type RunRow = {
   attempt: number;
   max_attempts: number;
   attempts: unknown[];
-  not_before: Date;
+  not_before: string;
   worker_id: string | null;
-  heartbeat_at: Date | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
+  heartbeat_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
   progress: Record<string, unknown> | null;
   stats: Record<string, unknown> | null;
   warnings: unknown[];
@@ -32,3 +32,15 @@ export type RunRow = {
   error_message: string | null;
   detect: Record<string, unknown> | null;
 };
+
+const TIMESTAMPS = ['not_before', 'heartbeat_at', 'created_at', 'started_at', 'finished_at'] as const;
+
+/** db.execute returns PostgreSQL's timestamp text; the API speaks ISO 8601. */
+export function normalizeRun<T extends RunRow>(row: T): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const k of TIMESTAMPS) {
+    const v = out[k];
+    if (v !== null && v !== undefined) out[k] = new Date(v as string).toISOString();
+  }
+  return out as T;
+}

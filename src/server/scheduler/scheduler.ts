@@ -23,7 +23,8 @@ type GroupRow = {
   timezone: string;
   time_of_day: string;
   cron: string | null;
-  last_fired_for: Date | null;
+  // db.execute returns timestamps as PostgreSQL text
+  last_fired_for: string | Date | null;
 };
 
 export async function tick(
@@ -42,7 +43,7 @@ export async function tick(
     try {
       d = decide(
         { timezone: g.timezone, timeOfDay: g.time_of_day, cron: g.cron },
-        g.last_fired_for,
+        g.last_fired_for === null ? null : new Date(g.last_fired_for),
         now,
         graceMs,
       );
@@ -62,7 +63,7 @@ export async function tick(
       const result = await triggerGroup(tx, g.id, 'schedule', { log });
       return { action: 'fired' as const, result };
     });
-    if (fired.action === 'missed') {
+    if (fired.action === 'missed' && g.last_fired_for !== null) {
       log.warn('schedule.missed', {
         schedule_group_id: g.id,
         instant: instant.toISOString(),
