@@ -175,10 +175,10 @@ async function main(): Promise<void> {
     // ===================== LEAD: wire the in-process worker and scheduler loops here =====================
     // src/bin/worker.ts and src/bin/scheduler.ts export the start functions; push each handle so shutdown
     // stops it before the web server and the database, e.g.
-    //   const { startScheduler } = await import('./scheduler');
-    //   stack.push({ name: 'scheduler', ...startScheduler({ db }) });
-    //   const { startWorker } = await import('./worker');
-    //   stack.push({ name: 'worker', ...startWorker({ db }) });
+    //   const scheduler = startScheduler({ db });              // from './scheduler'
+    //   stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+    //   const worker = startWorker({ db });                    // from './worker'
+    //   stack.push({ name: 'worker', stop: () => worker.stop({ timeoutMs: 60_000 }) });
     // ======================================================================================================
 
     const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
