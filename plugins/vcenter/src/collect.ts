@@ -446,6 +446,13 @@ export async function collect(
       });
     }
     if (pending) await pending;
+    if (!(await client.sessionActive())) {
+      throw new VcenterError(
+        'VCENTER_AUTH_FAILED',
+        'the vCenter session ended during the run, so the inventory may be incomplete',
+        { retryable: true },
+      );
+    }
     result.inventory_complete = true;
   } catch (err) {
     result.errors.push(toCollectorError(err));

@@ -1,6 +1,7 @@
 // The plugin against the fixture SOAP server: paging, faults, sessions, 5xx, timeouts, TLS, escaping.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EMPTY_RETRIEVE,
   makeSelfSignedCert,
   smallInventory,
   startFixtureServer,
@@ -207,6 +208,19 @@ describe('faults', () => {
     expect(response.stats.warnings).toEqual([
       expect.objectContaining({ code: 'VCENTER_OBJECT_GONE', external_id: 'vm-2' }),
     ]);
+  });
+
+  it('a session that silently ended (empty answers, no fault) fails the run instead of an empty inventory', async () => {
+    const s = await start({
+      objects: smallInventory(3),
+      intercept: (c) =>
+        c.method === 'RetrievePropertiesEx' && JSON.stringify(c.body).includes('"VirtualMachine"')
+          ? { kind: 'xml', body: EMPTY_RETRIEVE, dropSession: true }
+          : undefined,
+    });
+    const { response } = await collectInProcess('collect_vms', insecure(s), cred);
+    expect(response.stats.inventory_complete).toBe(false);
+    expect(response.errors[0]).toMatchObject({ code: 'VCENTER_AUTH_FAILED', retryable: true });
   });
 
   it('connection refused → VCENTER_NETWORK_ERROR, retryable', async () => {

@@ -1,7 +1,14 @@
 // The plugin against the project's vCenter simulator (govmomi), asserting against the simulator's own totals.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CollectorResponse } from '../../../src/collector/contract';
-import { describeWithVcsim, listVmPlacement, startVcsim, type Vcsim } from '../../../test/vcsim';
+import {
+  describeWithVcsim,
+  destroyVm,
+  listVmPlacement,
+  relocateVm,
+  startVcsim,
+  type Vcsim,
+} from '../../../test/vcsim';
 import { request, runPlugin, type PluginRun } from './helpers';
 
 // Special characters and CJK in the password: it travels through XML (SOAP Login) and HTTP Basic (vAPI).
@@ -230,6 +237,28 @@ describeWithVcsim('vCenter plugin against the simulator', () => {
       expect(text).not.toContain(wrong);
       expect(text).not.toContain('密码');
     }
+  });
+
+  // Last: it changes the simulator's inventory. Also proves the harness helpers the run pipeline tests use.
+  it('after relocateVm and destroyVm, collect_vms shows the VM on its new host and the other one gone', async () => {
+    const [moved, destroyed] = [...placement.keys()].filter((k) => k !== taggedVm);
+    const from = placement.get(moved)!.host!;
+    const to = [...new Set([...placement.values()].map((p) => p.host!))].find((h) => h !== from)!;
+    await relocateVm(sim, moved, to);
+    await destroyVm(sim, destroyed);
+    const r = await runPlugin(
+      request(
+        'collect_vms',
+        { endpoint: sim.endpoint, insecure: true },
+        { username: sim.username, password: sim.password },
+      ),
+    );
+    expect(r.code).toBe(0);
+    const vms = r.response.assets.map((a) => a.external_id);
+    expect(vms).toHaveLength(sim.totals.vms - 1);
+    expect(vms).not.toContain(destroyed);
+    const runsOn = r.response.relations.filter((x) => x.type === 'runs_on' && x.from.external_id === moved);
+    expect(runsOn.map((x) => x.to.external_id)).toEqual([to]);
   });
 
   it('TLS is verified by default: the simulator certificate is rejected with its thumbprint in the message', async () => {

@@ -309,6 +309,27 @@ export class SoapClient {
     }
   }
 
+  /**
+   * True when the session is still logged in (SessionManager.currentSession is set). Some servers (the
+   * simulator) answer an unauthenticated RetrievePropertiesEx with an empty result instead of a fault, so a
+   * collection confirms its session at the end before calling its inventory complete.
+   */
+  async sessionActive(): Promise<boolean> {
+    const res = await this.call('RetrievePropertiesEx', [
+      moEl('_this', this.serviceContent.propertyCollector),
+      el('specSet', [
+        el('propSet', [el('type', 'SessionManager'), el('all', false), el('pathSet', 'currentSession')]),
+        el('objectSet', [moEl('obj', this.serviceContent.sessionManager), el('skip', false)]),
+      ]),
+      el('options', []),
+    ]).catch((err) => {
+      if (err instanceof VcenterError && err.faultType === NOT_AUTHENTICATED) return undefined;
+      throw err;
+    });
+    const objects = children(child(res, 'returnval'), 'objects');
+    return objects.some((o) => parseObjectContent(o).props.has('currentSession'));
+  }
+
   async currentTime(): Promise<string | undefined> {
     const res = await this.call('CurrentTime', [
       moEl('_this', { type: 'ServiceInstance', value: 'ServiceInstance' }),
