@@ -26,6 +26,11 @@ import * as tokens from './tokens/route';
 import * as tokensId from './tokens/[id]/route';
 import * as usersId from './users/[id]/route';
 import * as usersIdPassword from './users/[id]/password/route';
+// Run pipeline (issue 4)
+import * as runs from './runs/route';
+import * as runsId from './runs/[id]/route';
+import * as sourcesIdRuns from './sources/[id]/runs/route';
+import * as scheduleGroupsIdRuns from './schedule-groups/[id]/runs/route';
 
 export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
@@ -52,4 +57,8 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/tokens/[id]': tokensId,
   'v1/users/[id]': usersId,
   'v1/users/[id]/password': usersIdPassword,
+  'v1/runs': runs,
+  'v1/runs/[id]': runsId,
+  'v1/sources/[id]/runs': sourcesIdRuns,
+  'v1/schedule-groups/[id]/runs': scheduleGroupsIdRuns,
 };

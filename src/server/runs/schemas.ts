@@ -1,0 +1,130 @@
+// API shapes for runs (zod → OpenAPI). The API speaks camelCase like the other resources; the services
+// return database-named rows (RunRow) that the UI also uses, mapped here.
+import { RUN_MODES } from '@/collector/contract';
+import { z } from '@/server/http/openapi';
+import { paginationQuery } from '@/server/http/pagination';
+import { ts } from '@/server/users/schemas';
+import { RUN_STATUSES, RUN_TRIGGERS, type RunRow, type RunStatus, type RunTrigger } from './types';
+
+export const runModeEnum = z.enum(RUN_MODES);
+
+export const runSchema = z
+  .object({
+    id: z.uuid(),
+    sourceId: z.uuid(),
+    sourceName: z.string().nullable(),
+    mode: runModeEnum,
+    status: z.enum(RUN_STATUSES as [RunStatus, ...RunStatus[]]),
+    trigger: z.enum(RUN_TRIGGERS as [RunTrigger, ...RunTrigger[]]),
+    requestedBy: z.uuid().nullable(),
+    scheduleGroupId: z.uuid().nullable(),
+    attempt: z.number().int(),
+    maxAttempts: z.number().int(),
+    attempts: z.array(z.record(z.string(), z.unknown())).openapi({
+      description: 'One entry per attempt: attempt, startedAt, finishedAt, workerId, errorCode, errorMessage',
+    }),
+    notBefore: ts().openapi({ description: 'A retry waits until then (backoff)' }),
+    workerId: z.string().nullable(),
+    heartbeatAt: ts().nullable(),
+    createdAt: ts(),
+    startedAt: ts().nullable(),
+    finishedAt: ts().nullable(),
+    progress: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'phase and counts while running' }),
+    stats: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: 'assets, new, changed, unchanged, missing, relations, relations_unresolved, …',
+    }),
+    warnings: z.array(z.unknown()),
+    errors: z
+      .array(z.unknown())
+      .openapi({ description: "The plugin's errors (code, category, message, retryable)" }),
+    errorCode: z.string().nullable().openapi({
+      description: 'e.g. PLUGIN_TIMEOUT, PLUGIN_ERRORS, INVENTORY_INCOMPLETE, INGEST_FAILED (docs/runs.md)',
+    }),
+    errorMessage: z.string().nullable(),
+    detect: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('Run');
+export type RunDto = z.infer<typeof runSchema>;
+
+export function toRunDto(r: RunRow): RunDto {
+  return {
+    id: r.id,
+    sourceId: r.source_id,
+    sourceName: r.source_name ?? null,
+    mode: r.mode,
+    status: r.status,
+    trigger: r.trigger,
+    requestedBy: r.requested_by,
+    scheduleGroupId: r.schedule_group_id,
+    attempt: r.attempt,
+    maxAttempts: r.max_attempts,
+    attempts: r.attempts as Record<string, unknown>[],
+    notBefore: r.not_before,
+    workerId: r.worker_id,
+    heartbeatAt: r.heartbeat_at,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    progress: r.progress,
+    stats: r.stats,
+    warnings: r.warnings,
+    errors: r.errors,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    detect: r.detect,
+  };
+}
+
+export const triggerRunBody = z.object({ mode: runModeEnum });
+
+export const triggerRunResult = z
+  .object({
+    run: runSchema,
+    suppressed: z
+      .boolean()
+      .openapi({ description: 'true: a run of this mode was already active; it is returned' }),
+  })
+  .openapi('TriggerRunResult');
+
+export const triggerGroupResult = z
+  .object({
+    queued: z.number().int(),
+    suppressed: z.number().int(),
+    skipped_missing_credential: z.number().int(),
+    runs: z.array(
+      z.object({ source_id: z.uuid(), mode: runModeEnum, run_id: z.uuid(), suppressed: z.boolean() }),
+    ),
+  })
+  .openapi('TriggerGroupResult');
+
+/** Comma-separated list of enum values, e.g. `status=queued,running`. */
+const csv = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const list = s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const bad = list.filter((x) => !values.includes(x as T));
+      if (bad.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown value(s) ${bad.join(', ')}; one of ${values.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return list as T[];
+    });
+
+export const listRunsQuery = paginationQuery.extend({
+  sourceId: z.uuid().optional(),
+  status: csv(RUN_STATUSES).openapi({ description: `Comma-separated: ${RUN_STATUSES.join(', ')}` }),
+  mode: csv(RUN_MODES).openapi({ description: `Comma-separated: ${RUN_MODES.join(', ')}` }),
+  trigger: csv(RUN_TRIGGERS).openapi({ description: `Comma-separated: ${RUN_TRIGGERS.join(', ')}` }),
+});
