@@ -31,7 +31,7 @@ export async function api<T = unknown>(
     const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(
       err?.code ?? `HTTP_${res.status}`,
-      err?.message ?? (text.slice(0, 200) || res.statusText),
+      err?.message ?? `${res.status} ${res.statusText}`.trim(),
       res.status,
     );
   }

@@ -76,7 +76,7 @@ export function runErrorItems(run: {
 /** A certificate thumbprint the plugin reported with a TLS error, when it did. */
 export function thumbprintOf(item: RunErrorItem): string | null {
   const c = item.context ?? {};
-  for (const k of ['thumbprint_sha256', 'thumbprint', 'sha256', 'fingerprint']) {
+  for (const k of ['server_thumbprint_sha256', 'thumbprint_sha256', 'thumbprint', 'sha256', 'fingerprint']) {
     if (typeof c[k] === 'string') return c[k] as string;
   }
   const m = /([0-9A-F]{2}(?::[0-9A-F]{2}){31})/i.exec(item.message);

@@ -228,6 +228,7 @@ export const en = {
     heartbeat: 'Last heartbeat',
     worker: 'Worker',
     technical: 'Technical message',
+    pinThumbprint: 'Pin this thumbprint on the source',
   },
   // Human explanations of run error codes: what failed and what to do next.
   errorHelp: {

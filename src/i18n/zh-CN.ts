@@ -230,6 +230,7 @@ export const zhCN: Messages = {
     heartbeat: '最后心跳',
     worker: '工作进程',
     technical: '技术信息',
+    pinThumbprint: '在数据源上固定此指纹',
   },
   errorHelp: {
     tls: {

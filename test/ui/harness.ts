@@ -153,7 +153,13 @@ export async function startApp(databaseUrl: string): Promise<RunningApp> {
 }
 
 /** Signs in through the login page; answers the change-password prompt when the account must change it. */
-export async function login(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+export async function login(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  newPassword = password,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
@@ -161,8 +167,8 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   await page.waitForURL((u) => !u.pathname.startsWith('/login') || u.pathname.startsWith('/login/password'));
   if (new URL(page.url()).pathname.startsWith('/login/password')) {
     await page.locator('#currentPassword').fill(password);
-    await page.locator('#newPassword').fill(password);
-    await page.locator('#confirm').fill(password);
+    await page.locator('#newPassword').fill(newPassword);
+    await page.locator('#confirm').fill(newPassword);
     await page.locator('form button[type=submit]').click();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   }

@@ -204,7 +204,7 @@ suite('web UI in Chromium', () => {
     await go(page, '/');
     await eventually(() => page.getByTestId('count-vm-total').innerText()).toBe(String(sim.totals.vms));
     await shot(page, 'dashboard');
-  });
+  }, 600_000);
 
   it('a source with a wrong password shows a failed run with the reason, on the dashboard and in run detail', async () => {
     await createCredential('wrong password', sim.username, 'not-the-password');
@@ -229,7 +229,7 @@ suite('web UI in Chromium', () => {
     expect(await page.getByTestId('failure-next').innerText()).toContain(en.errorHelp.auth.next);
     expect(await page.getByTestId('error-code').allInnerTexts()).toContain('VCENTER_AUTH_FAILED');
     await shot(page, 'run-detail-failed');
-  });
+  }, 600_000);
 
   it('a user account reads assets and runs but gets no admin pages or actions', async () => {
     // An admin creates the account through the users page (a generated password is shown once).
@@ -247,7 +247,8 @@ suite('web UI in Chromium', () => {
     const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
     const user = await ctx.newPage();
     try {
-      await login(user, app.url, 'auditor', 'auditor-pass-1');
+      await login(user, app.url, 'auditor', 'auditor-pass-1', 'auditor-pass-2');
+      await shot(user, 'user-dashboard');
       expect(await user.getByTestId('admin-nav').count()).toBe(0);
       await go(user, '/assets');
       expect(Number(await user.getByTestId('asset-total').getAttribute('data-total'))).toBeGreaterThan(0);
@@ -278,7 +279,7 @@ suite('web UI in Chromium', () => {
     } finally {
       await ctx.close();
     }
-  });
+  }, 600_000);
 
   it('renders the asset list and run detail in Simplified Chinese with no untranslated keys', async () => {
     // The browser asks for Chinese: no cookie needed, the default follows Accept-Language.
@@ -316,5 +317,5 @@ suite('web UI in Chromium', () => {
     } finally {
       await ctx.close();
     }
-  });
+  }, 600_000);
 });

@@ -129,7 +129,9 @@ export function RunGroupNow({ groupId }: { groupId: string }) {
           setBusy(true);
           setMessage(null);
           try {
-            const r = await api<GroupRunResult>(`/api/v1/schedule-groups/${groupId}/runs`, { body: {} });
+            const r = await api<GroupRunResult>(`/api/v1/schedule-groups/${groupId}/runs`, {
+              method: 'POST',
+            });
             setMessage({
               text: t('groups.result', {
                 queued: r.queued,

@@ -22,6 +22,8 @@ import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getRun, type RunRow } from '@/server/runs';
+import { getSource } from '@/server/sources/service';
+import { PinThumbprint } from './pin-thumbprint';
 
 export const dynamic = 'force-dynamic';
 
@@ -63,7 +65,7 @@ function warningText(w: unknown): { code: string | null; message: string } {
 
 export default async function RunDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requirePageSession({ next: `/runs/${id}` });
+  const session = await requirePageSession({ next: `/runs/${id}` });
   const { t, locale } = await getTranslator();
   let run: RunRow;
   try {
@@ -77,6 +79,13 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
   const errors = run.status === 'failed' || run.errors?.length ? runErrorItems(run) : [];
   const mainKey = errorHelpKey(primaryErrorCode(run));
   const attempts = (run.attempts ?? []) as Record<string, unknown>[];
+  // Admins get a one-click "trust this certificate" when the plugin reported the server's thumbprint.
+  const sourceConfig =
+    session.user.role === 'admin' && errors.some((e) => thumbprintOf(e))
+      ? await getSource(getDb(), run.source_id)
+          .then((s) => s.config)
+          .catch(() => null)
+      : null;
   return (
     <div className="flex flex-col gap-4">
       <PageHeader
@@ -129,7 +138,10 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                         {t('errorHelp.thumbprint')}:{' '}
                         <code className="break-all" data-testid="thumbprint">
                           {tp}
-                        </code>
+                        </code>{' '}
+                        {sourceConfig && (
+                          <PinThumbprint sourceId={run.source_id} config={sourceConfig} thumbprint={tp} />
+                        )}
                       </p>
                     )}
                     {e.message && (
