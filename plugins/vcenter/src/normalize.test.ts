@@ -1,0 +1,109 @@
+// Normalization rules that the simulator does not exercise: serial junk values, management IP fallbacks,
+// datastore totals without shared file systems, absent-not-empty.
+import { describe, expect, it } from 'vitest';
+import { hostSerial, isJunkSerial, normalizeHost, normalizeVm, type Props } from './normalize';
+import { parseXml, type XmlNode } from './soap/xml';
+
+const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+const node = (xml: string): XmlNode => parseXml(xml.replace(/^<(\w+)/, `<$1 ${XSI}`));
+const ident = (key: string, value: string) =>
+  `<otherIdentifyingInfo><identifierValue>${value}</identifierValue><identifierType><key>${key}</key></identifierType></otherIdentifyingInfo>`;
+
+describe('host serial number', () => {
+  it('treats firmware placeholders as junk', () => {
+    for (const junk of [
+      'To be filled by O.E.M.',
+      'Default string',
+      'N/A',
+      'None',
+      '0000000',
+      'System Serial Number',
+      ' ',
+      'Not Specified',
+    ]) {
+      expect(isJunkSerial(junk)).toBe(true);
+    }
+    for (const ok of ['7XK2Q53', 'CZ1234ABCD', 'VMware-42 1a 2b']) expect(isJunkSerial(ok)).toBe(false);
+  });
+
+  it('prefers systemInfo.serialNumber, then SerialNumberTag, ServiceTag, EnclosureSerialNumberTag', () => {
+    expect(hostSerial(node('<v><serialNumber>ABC123</serialNumber></v>'), undefined)).toBe('ABC123');
+    const infos =
+      ident('EnclosureSerialNumberTag', 'ENC-1') +
+      ident('ServiceTag', 'SVC-1') +
+      ident('SerialNumberTag', 'Default string');
+    expect(
+      hostSerial(node(`<v><serialNumber>To be filled by O.E.M.</serialNumber>${infos}</v>`), undefined),
+    ).toBe('SVC-1');
+    expect(hostSerial(undefined, node(`<v>${ident('EnclosureSerialNumberTag', 'ENC-9')}</v>`))).toBe('ENC-9');
+    expect(hostSerial(node(`<v>${ident('AssetTag', 'A-1')}</v>`), undefined)).toBeUndefined();
+  });
+});
+
+const vnic = (device: string, portgroup: string, ip: string) =>
+  `<HostVirtualNic><device>${device}</device><portgroup>${portgroup}</portgroup><spec><ip><ipAddress>${ip}</ipAddress></ip></spec></HostVirtualNic>`;
+
+describe('host management IP', () => {
+  const mgmt = (vnics: string) =>
+    normalizeHost(
+      new Map([['config.network.vnic', node(`<val xsi:type="ArrayOfHostVirtualNic">${vnics}</val>`)]]),
+      {},
+      new Map(),
+      undefined,
+    ).network?.management_ip;
+
+  it('is vmk0, else a vmk on a Management portgroup, else the first IPv4', () => {
+    expect(mgmt(vnic('vmk1', 'vMotion', '10.0.1.1') + vnic('vmk0', 'Mgmt', '10.0.0.1'))).toBe('10.0.0.1');
+    expect(mgmt(vnic('vmk1', 'vMotion', '10.0.1.1') + vnic('vmk2', 'Management Network', '10.0.9.9'))).toBe(
+      '10.0.9.9',
+    );
+    expect(mgmt(vnic('vmk3', 'storage', 'fe80::1') + vnic('vmk4', 'storage', '10.0.3.3'))).toBe('10.0.3.3');
+  });
+});
+
+describe('datastore total', () => {
+  it('excludes NFS, NFS41 and vSAN datastores', () => {
+    const props: Props = new Map([
+      [
+        'datastore',
+        node(
+          '<val xsi:type="ArrayOfManagedObjectReference">' +
+            ['ds-1', 'ds-2', 'ds-3', 'ds-4']
+              .map((d) => `<ManagedObjectReference type="Datastore">${d}</ManagedObjectReference>`)
+              .join('') +
+            '</val>',
+        ),
+      ],
+    ]);
+    const ds = new Map([
+      ['ds-1', { name: 'vmfs', type: 'VMFS', capacity_bytes: 100, free_bytes: 10 }],
+      ['ds-2', { name: 'nfs', type: 'NFS', capacity_bytes: 1000 }],
+      ['ds-3', { name: 'vsan', type: 'vsan', capacity_bytes: 10000 }],
+      ['ds-4', { name: 'nfs41', type: 'NFS41', capacity_bytes: 100000 }],
+    ]);
+    const n = normalizeHost(props, {}, ds, undefined);
+    expect(n.storage?.datastore_total_bytes).toBe(100);
+    expect(n.storage?.datastores).toHaveLength(4);
+  });
+});
+
+describe('absent stays absent', () => {
+  it('an object with no properties normalizes to nothing at all', () => {
+    expect(normalizeVm(new Map(), {}, new Map(), undefined)).toEqual({});
+    expect(normalizeHost(new Map(), {}, new Map(), undefined)).toEqual({});
+  });
+
+  it('blank strings are not values', () => {
+    const n = normalizeVm(
+      new Map([
+        ['name', node('<val xsi:type="xsd:string">app01</val>')],
+        ['guest.hostName', node('<val xsi:type="xsd:string">  </val>')],
+        ['guest.toolsVersion', node('<val xsi:type="xsd:string">0</val>')],
+      ]),
+      {},
+      new Map(),
+      undefined,
+    );
+    expect(n).toEqual({ identity: { caption: 'app01' } });
+  });
+});
