@@ -104,6 +104,10 @@ describe('npm start (embedded mode)', () => {
     expect(body).toMatchObject({ status: 'ok', database: { reachable: true } });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
 
+    const unknown = await fetch(`http://127.0.0.1:${port}/api/v1/no-such-endpoint`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('NOT_FOUND');
+
     const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -17,8 +17,21 @@ function routeFolders(dir: string): string[] {
   return out;
 }
 
-// Not API operations: the document itself and the page that renders it.
-const NOT_OPERATIONS = new Set(['openapi.json', 'docs']);
+// Not API operations: the document itself, the page that renders it, the JSON 404 for unknown paths.
+const NOT_OPERATIONS = new Set(['openapi.json', 'docs', 'v1/[...path]']);
+
+describe('unknown API paths', () => {
+  it('answer 404 NOT_FOUND in the error shape, with a request id', async () => {
+    const { GET } = await import('./[...path]/route');
+    const res = GET(new Request('http://localhost/api/v1/no-such-thing'));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect((await res.json()).error).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No API endpoint at GET /api/v1/no-such-thing',
+    });
+  });
+});
 
 describe('route index', () => {
   it('lists every route.ts under src/app/api', () => {
