@@ -48,6 +48,32 @@ describe('paging', () => {
     expect(s.logouts).toBe(1);
   });
 
+  it('a Continue cut off mid-answer (token consumed) → the read starts over; every VM exactly once', async () => {
+    let cut = 0;
+    const s = await start({
+      objects: smallInventory(7),
+      pageSize: 3,
+      intercept: (c) => {
+        if (
+          c.method === 'ContinueRetrievePropertiesEx' &&
+          JSON.stringify(s.calls).includes('"VirtualMachine"') &&
+          cut === 0
+        ) {
+          cut++;
+          return { kind: 'cut' };
+        }
+        return undefined;
+      },
+    });
+    const { response } = await collectInProcess('collect_vms', insecure(s), cred);
+    expect(cut).toBe(1);
+    expect(response.errors).toEqual([]);
+    expect(response.stats.inventory_complete).toBe(true);
+    const vms = response.assets.map((a) => a.external_id);
+    expect(vms).toHaveLength(7);
+    expect(new Set(vms).size).toBe(7);
+  });
+
   it('sends maxObjects and explicit property paths (no all=true)', async () => {
     const s = await start({ objects: smallInventory(1) });
     await collectInProcess('collect_vms', insecure(s), cred, { pageSize: 250 });

@@ -389,25 +389,31 @@ export class SoapClient {
           onObject(parseObjectContent(node));
           return true;
         };
-        let res = await this.call(
-          'RetrievePropertiesEx',
-          [
-            moEl('_this', this.serviceContent.propertyCollector),
-            spec,
-            el('options', [el('maxObjects', opts.maxObjects ?? 1000)]),
-          ],
-          take,
-        );
-        stats.pages++;
-        let token = childText(child(res, 'returnval'), 'token');
-        while (token) {
-          res = await this.call(
-            'ContinueRetrievePropertiesEx',
-            [moEl('_this', this.serviceContent.propertyCollector), el('token', token)],
-            take,
-          );
-          stats.pages++;
-          token = childText(child(res, 'returnval'), 'token');
+        const pc = moEl('_this', this.serviceContent.propertyCollector);
+        const options = el('options', [el('maxObjects', opts.maxObjects ?? 1000)]);
+        // A Continue whose answer broke off may have consumed its token on the server, so its retry can
+        // fail (InvalidArgument); then the read starts over once from a fresh RetrievePropertiesEx.
+        for (let restarts = 1; ; restarts--) {
+          let continuing = false;
+          try {
+            let res = await this.call('RetrievePropertiesEx', [pc, spec, options], take);
+            stats.pages++;
+            let token = childText(child(res, 'returnval'), 'token');
+            while (token) {
+              continuing = true;
+              res = await this.call('ContinueRetrievePropertiesEx', [pc, el('token', token)], take);
+              stats.pages++;
+              token = childText(child(res, 'returnval'), 'token');
+            }
+            break;
+          } catch (err) {
+            const restartable =
+              continuing &&
+              restarts > 0 &&
+              err instanceof VcenterError &&
+              (err.retryable || err.faultType === 'InvalidArgument');
+            if (!restartable) throw err;
+          }
         }
         return stats;
       } finally {
