@@ -162,7 +162,7 @@ async function main(): Promise<void> {
 
   // The route handlers read the process configuration: point it at the scratch database first.
   process.env.DATABASE_URL = url;
-  process.env.NODE_ENV = 'production';
+  (process.env as Record<string, string>).NODE_ENV = 'production';
   process.env.LOG_LEVEL = 'warn';
   process.env.ASSET_LEDGER_SECRET_KEY ??= randomBytes(32).toString('hex');
   const { getDb, closeDb } = await import('@/db/client');

@@ -120,7 +120,7 @@ describe('credential encryption', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/bin/rotate-key.ts'], {
       cwd: root,
       env: {
-        PATH: process.env.PATH,
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
         DATABASE_URL: t.url,
         ASSET_LEDGER_SECRET_KEY: oldHex,
         ASSET_LEDGER_NEW_SECRET_KEY: newHex,
