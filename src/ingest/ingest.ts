@@ -2,6 +2,7 @@
 // worker can mark the run succeeded in the same commit: a crash leaves nothing behind. Every step is
 // set-based over temporary tables filled with COPY, so the number of round trips does not grow with the
 // number of assets. Only new or changed records are sent twice (hash first, then body).
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type pg from 'pg';
 import {
@@ -73,6 +74,10 @@ const TEMP_TABLES = `
 create temp table _in_asset (idx int primary key, kind asset_kind not null, external_id text not null,
   identity_key text, hash text not null) on commit drop;
 create temp table _new (idx int primary key) on commit drop;
+create temp table _new_full (idx int primary key, asset_uuid uuid not null, link_id uuid not null, provenance jsonb not null,
+  canon_hash text not null, name text, hostname text, serial_number text, ip_addresses jsonb not null,
+  mac_addresses jsonb not null, power_state text, cluster_name text, normalized jsonb not null, raw_gzip bytea)
+  on commit drop;
 create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
   was_missing boolean not null, rec_id bigint, rec_hash text) on commit drop;
 create temp table _in_rec (idx int primary key, normalized jsonb not null, raw_gzip bytea) on commit drop;
@@ -188,23 +193,94 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     [sourceId],
   );
 
-  // New objects: an asset and a link each.
-  await q(
-    `with new_ids as materialized (
-       select i.idx, gen_random_uuid() as asset_uuid, gen_random_uuid() as link_id, i.kind, i.external_id, i.identity_key
-       from _in_asset i
-       where not exists (select 1 from asset_source_links l
-                         where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
-     ), a as (
-       insert into assets (uuid, kind, status, created_at, updated_at, last_seen_at)
-       select asset_uuid, kind, 'active', $3, $3, $3 from new_ids
-     ), l as (
-       insert into asset_source_links (id, asset_uuid, source_id, external_kind, external_id, identity_key, presence,
-                                       first_seen_at, last_seen_at, last_seen_run_id)
-       select link_id, asset_uuid, $1, kind, external_id, identity_key, 'present', $3, $3, $2 from new_ids
-     ) insert into _new (idx) select idx from new_ids`,
-    [sourceId, runId, now],
+  // New objects: asset, link, record, snapshot and `created` event in one statement from one COPY. Their
+  // canonical view is their own record (one link), so it is built here instead of inserted and then updated.
+  const newRows = await q<{ idx: number }>(
+    `select i.idx from _in_asset i
+     where not exists (select 1 from asset_source_links l
+                       where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
+     order by i.idx`,
+    [sourceId],
   );
+  const newSources = JSON.stringify([{ source_id: sourceId, run_id: runId, collected_at: now }]);
+  let newSnapshots = 0;
+  if (newRows.length) {
+    await copy(
+      '_new_full',
+      [
+        'idx',
+        'asset_uuid',
+        'link_id',
+        'provenance',
+        'canon_hash',
+        'name',
+        'hostname',
+        'serial_number',
+        'ip_addresses',
+        'mac_addresses',
+        'power_state',
+        'cluster_name',
+        'normalized',
+        'raw_gzip',
+      ],
+      (function* () {
+        for (const { idx } of newRows) {
+          const it = items[idx]!;
+          const n = it.a.normalized as Row;
+          const canon = mergeCanonical([{ sourceId, runId, collectedAt: now, normalized: n }]);
+          const cols = searchColumns(it.a.external_kind, n);
+          const raw = it.a.raw_payload;
+          yield [
+            idx,
+            randomUUID(),
+            randomUUID(),
+            JSON.stringify(canon.provenance),
+            canonicalHash(canon),
+            cols.name,
+            cols.hostname,
+            cols.serial_number,
+            JSON.stringify(cols.ip_addresses),
+            JSON.stringify(cols.mac_addresses),
+            cols.power_state,
+            cols.cluster_name,
+            JSON.stringify(n),
+            // Synchronous on purpose: thousands of concurrent async gzip streams each hold a ~300 KB window.
+            raw === undefined ? null : gzipSync(JSON.stringify(raw), { level: 3 }),
+          ];
+        }
+      })(),
+    );
+    await q(
+      `with f as materialized (
+         select n.*, i.kind, i.external_id, i.identity_key, i.hash,
+                jsonb_build_object('normalized', n.normalized, 'sources', $4::jsonb, 'provenance', n.provenance) as canonical
+         from _new_full n join _in_asset i using (idx)
+       ), a as (
+         insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
+                             power_state, cluster_name, created_at, updated_at, last_seen_at)
+         select asset_uuid, kind, 'active', canonical, name, hostname, serial_number,
+                array(select jsonb_array_elements_text(ip_addresses)), array(select jsonb_array_elements_text(mac_addresses)),
+                power_state, cluster_name, $3, $3, $3
+         from f
+       ), l as (
+         insert into asset_source_links (id, asset_uuid, source_id, external_kind, external_id, identity_key, presence,
+                                         first_seen_at, last_seen_at, last_seen_run_id)
+         select link_id, asset_uuid, $1, kind, external_id, identity_key, 'present', $3, $3, $2 from f
+       ), r as (
+         insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,
+                                     last_seen_run_id, last_seen_at)
+         select link_id, asset_uuid, $1, $2, $3, normalized, raw_gzip, hash, $2, $3 from f
+       ), s as (
+         insert into asset_snapshots (asset_uuid, run_id, created_at, canonical, hash)
+         select asset_uuid, $2, $3, canonical, canon_hash from f
+       ), e as (
+         insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
+         select asset_uuid, $2, $1, $3, 'created', jsonb_build_object('source_id', $1::text, 'kind', kind) from f
+       ) insert into _new (idx) select idx from f`,
+      [sourceId, runId, now, newSources],
+    );
+    newSnapshots = newRows.length;
+  }
 
   // Every object of the run mapped to its link, with the link's latest record for the hash comparison.
   await q(
@@ -235,12 +311,11 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     [runId, now],
   );
 
-  // Which objects need a new record: new ones and those whose hash changed.
+  // Which known objects need a new record: those whose hash changed (new ones have theirs already).
   const changed = await q<{ idx: number; link_id: string; asset_uuid: string; is_new: boolean }>(
     `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m join _in_asset i using (idx)
-     where m.rec_hash is distinct from i.hash order by m.idx`,
+     where not m.is_new and m.rec_hash is distinct from i.hash order by m.idx`,
   );
-  // Synchronous on purpose: thousands of concurrent async gzip streams each hold their own window (~300 KB).
   const raws = changed.map((c) => {
     const raw = items[c.idx]!.a.raw_payload;
     return raw === undefined ? null : gzipSync(JSON.stringify(raw), { level: 3 });
@@ -436,6 +511,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   let relationsResolved = 0;
   let unresolved = 0;
   let inactive = 0;
+  let relationsChanged = 0;
   const rels = input.relations.filter((r) => relTypes.includes(r.type));
   if (rels.length || (input.inventoryComplete && relTypes.length)) {
     await copy(
@@ -475,7 +551,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     relationsResolved = res!.resolved;
     unresolved = res!.unresolved;
     await q('analyze _rel');
-    const [lc] = await q<{ inactive: number }>(
+    const [lc] = await q<{ inactive: number; added: number }>(
       `with up as (
          insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, first_seen_at, last_seen_at,
                                 last_seen_run_id, inactive_since, raw_payload)
@@ -491,10 +567,14 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
            and not exists (select 1 from _rel x where x.type = r.type and x.from_uuid = r.from_asset_uuid
                                                  and x.to_uuid = r.to_asset_uuid)
          returning 1
-       ) select count(*)::int as inactive from gone`,
+       ) select (select count(*)::int from gone) as inactive,
+                (select count(*)::int from _rel x where not exists (
+                   select 1 from _rel_old o where o.type = x.type and o.from_uuid = x.from_uuid and o.to_uuid = x.to_uuid)
+                ) as added`,
       [sourceId, runId, now, input.inventoryComplete, relTypes],
     );
     inactive = lc!.inactive;
+    relationsChanged = lc!.inactive + lc!.added;
     // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
     await q(
       `with old as (
@@ -536,18 +616,21 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   }
 
   // Placement columns follow the relations: a host's cluster (member_of), a VM's host and, when the plugin
-  // gives no cluster for the VM, its host's cluster.
-  await q(
-    `with hc as (
+  // gives no cluster for the VM, its host's cluster. Nothing to do when no relation and no asset changed.
+  const placementMayChange = relationsChanged > 0 || canonRows.length > 0 || newRows.length > 0;
+  if (placementMayChange)
+    await q(
+      `with hc as (
        update assets h set cluster_name = c.name
        from relations r join assets c on c.uuid = r.to_asset_uuid
        where r.source_id = $1 and r.type = 'member_of' and r.status = 'active' and h.uuid = r.from_asset_uuid
          and h.cluster_name is distinct from c.name
      ) select 1`,
-    [sourceId],
-  );
-  await q(
-    `with vh as (
+      [sourceId],
+    );
+  if (placementMayChange)
+    await q(
+      `with vh as (
        select r.from_asset_uuid as vm, h.name as host_name, h.cluster_name as host_cluster
        from relations r join assets h on h.uuid = r.to_asset_uuid
        where r.source_id = $1 and r.type = 'runs_on' and r.status = 'active'
@@ -562,10 +645,10 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
          and v.uuid in (select from_asset_uuid from relations where source_id = $1 and type = 'runs_on')
          and not exists (select 1 from relations r where r.from_asset_uuid = v.uuid and r.type = 'runs_on'
                          and r.status = 'active')`,
-    [sourceId],
-  );
+      [sourceId],
+    );
 
-  const isNewCount = changed.filter((c) => c.is_new).length;
+  const isNewCount = newRows.length;
   const stats: IngestStats = {
     assets: items.length,
     new: isNewCount,
@@ -575,8 +658,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     came_back: 0,
     reattached: reattached[0]?.n ?? 0,
     offline,
-    records_written: changed.length,
-    snapshots,
+    records_written: isNewCount + changed.length,
+    snapshots: snapshots + newSnapshots,
     relations: relationsResolved,
     relations_inactive: inactive,
     relations_unresolved: unresolved,
