@@ -14,6 +14,8 @@ import { createLogger, errorFields } from '@/lib/logger';
 import { ensureFirstAdmin } from '@/server/auth/bootstrap';
 import { ensureSecretKey } from '@/server/auth/secret-key';
 import { APP_VERSION } from '@/server/http/version';
+import { startScheduler } from './scheduler';
+import { startWorker } from './worker';
 import { checkDatabaseReachable, describeUrl, fatal, migrateWithLock } from './cli';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -172,14 +174,11 @@ async function main(): Promise<void> {
     // Last, so that a start that fails earlier never consumes the one-time display of the password.
     const admin = await ensureFirstAdmin(db, { password: config.ASSET_LEDGER_ADMIN_PASSWORD });
 
-    // ===================== LEAD: wire the in-process worker and scheduler loops here =====================
-    // src/bin/worker.ts and src/bin/scheduler.ts export the start functions; push each handle so shutdown
-    // stops it before the web server and the database, e.g.
-    //   const scheduler = startScheduler({ db });              // from './scheduler'
-    //   stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
-    //   const worker = startWorker({ db });                    // from './worker'
-    //   stack.push({ name: 'worker', stop: () => worker.stop({ timeoutMs: 60_000 }) });
-    // ======================================================================================================
+    // The loops stop before the web server and the database (the stack unwinds in reverse).
+    const scheduler = startScheduler({ db });
+    stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+    const worker = startWorker({ db });
+    stack.push({ name: 'worker', stop: () => worker.stop({ timeoutMs: 60_000 }) });
 
     const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
     const url = `http://${shownHost}:${config.PORT}`;

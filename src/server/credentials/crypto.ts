@@ -1,7 +1,8 @@
 // Credential secrets at rest (DESIGN §10): AES-256-GCM; the AAD binds the key id and the row id so a
 // ciphertext copied onto another row, or decrypted with another key, fails authentication.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { decodeKey, getConfig } from '@/lib/config';
+import { decodeKey } from '@/lib/config';
+import { getSecretKey } from '@/server/auth/secret-key';
 import { AppError } from '@/lib/errors';
 
 export interface SecretKey {
@@ -24,9 +25,9 @@ export function secretKeyFrom(value: string): SecretKey {
 
 /** The key new secrets are written with. */
 export function currentKey(): SecretKey {
-  const value = getConfig().ASSET_LEDGER_SECRET_KEY;
-  if (!value) throw new AppError('CONFIG_INVALID', 'ASSET_LEDGER_SECRET_KEY is not set');
-  return secretKeyFrom(value);
+  // One source of truth with the session signer: the environment, else the data directory's key file.
+  const key = getSecretKey();
+  return { key, keyId: keyIdOf(key) };
 }
 
 const aad = (keyId: string, rowId: string) => Buffer.from(`asset-ledger:credential:v1:${keyId}:${rowId}`);
