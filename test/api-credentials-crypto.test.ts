@@ -120,6 +120,7 @@ describe('credential encryption', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/bin/rotate-key.ts'], {
       cwd: root,
       env: {
+        NODE_ENV: 'test',
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         DATABASE_URL: t.url,
         ASSET_LEDGER_SECRET_KEY: oldHex,
