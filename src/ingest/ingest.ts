@@ -527,25 +527,25 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       ]),
     );
     const [res] = await q<{ resolved: number; unresolved: number }>(
-      `with resolved as (
-         insert into _rel (type, from_uuid, to_uuid, raw)
-         select distinct on (r.type, lf.asset_uuid, lt.asset_uuid) r.type, lf.asset_uuid, lt.asset_uuid, r.raw
+      `with j as materialized (
+         select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw
          from _in_rel r
-         join asset_source_links lf on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
-         join asset_source_links lt on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
-         order by r.type, lf.asset_uuid, lt.asset_uuid
+         left join asset_source_links lf
+           on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
+         left join asset_source_links lt
+           on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
+       ), resolved as (
+         insert into _rel (type, from_uuid, to_uuid, raw)
+         select distinct on (type, from_uuid, to_uuid) type, from_uuid, to_uuid, raw
+         from j where from_uuid is not null and to_uuid is not null
+         order by type, from_uuid, to_uuid
          returning 1
        ), old as (
          insert into _rel_old (type, from_uuid, to_uuid)
          select type, from_asset_uuid, to_asset_uuid from relations
          where source_id = $1 and status = 'active' and type::text = any($2::text[])
        ) select (select count(*)::int from resolved) as resolved,
-                (select count(*)::int from _in_rel r
-                 where not exists (select 1 from asset_source_links lf
-                                   where lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id)
-                    or not exists (select 1 from asset_source_links lt
-                                   where lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id)
-                ) as unresolved`,
+                (select count(*)::int from j where from_uuid is null or to_uuid is null) as unresolved`,
       [sourceId, relTypes],
     );
     relationsResolved = res!.resolved;
