@@ -121,8 +121,10 @@ function casesFor(
       out.push({ name: `bad uuid ${p.name}`, field, status: 400, query: withQuery(p.name, 'nope') });
     if (s.format === 'date-time')
       out.push({ name: `bad date ${p.name}`, field, status: 400, query: withQuery(p.name, 'yesterday') });
-    if (types.includes('string'))
+    if (types.includes('string')) {
       out.push({ name: `repeated ${p.name}`, field, status: 400, query: withQuery(p.name, ['a', 'b']) });
+      out.push({ name: `NUL in ${p.name}`, field, status: 400, query: withQuery(p.name, 'a\u0000b') });
+    }
     if (typeof s.maxLength === 'number') {
       out.push({
         name: `too long ${p.name}`,
@@ -167,6 +169,14 @@ function casesFor(
         status: 400,
         body: { ...valid, [prop]: wrong },
       });
+      if (([] as unknown[]).concat(ps.type ?? []).includes('string')) {
+        out.push({
+          name: `NUL in ${prop}`,
+          field: `body.${prop}`,
+          status: 400,
+          body: { ...valid, [prop]: 'a\u0000b' },
+        });
+      }
       if (Array.isArray(ps.enum)) {
         out.push({
           name: `bad enum ${prop}`,

@@ -104,9 +104,35 @@ function validationError(where: 'params' | 'query' | 'body', error: z.ZodError):
   return new AppError('VALIDATION_FAILED', `${first.path}: ${first.message}`, { details: { issues } });
 }
 
+// PostgreSQL text and jsonb cannot hold NUL: a \u0000 anywhere in the input would surface as a 500 from the
+// driver, so it is refused up front, naming the field.
+function findNul(value: unknown, path: string[], depth = 0): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 64 || !value || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k.includes('\u0000')) return [...path, k];
+    const hit = findNul(v, [...path, k], depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 function parseWith<S extends Schema>(schema: S, value: unknown, where: 'params' | 'query' | 'body'): Out<S> {
   if (!schema) return undefined as Out<S>;
-  const r = schema.safeParse(value);
+  const nul = findNul(value, [where]);
+  if (nul) {
+    const field = nul.join('.');
+    throw new AppError('VALIDATION_FAILED', `${field}: must not contain NUL (\\u0000) characters`, {
+      details: { issues: [{ path: field, message: 'must not contain NUL characters' }] },
+    });
+  }
+  let r: ReturnType<NonNullable<S>['safeParse']>;
+  try {
+    r = schema.safeParse(value) as typeof r;
+  } catch {
+    // A refinement that throws on odd input is still the client's bad input, not a server error.
+    throw new AppError('VALIDATION_FAILED', `${where}: invalid value`);
+  }
   if (!r.success) throw validationError(where, r.error);
   return r.data as Out<S>;
 }
