@@ -121,6 +121,14 @@ function casesFor(
       out.push({ name: `bad uuid ${p.name}`, field, status: 400, query: withQuery(p.name, 'nope') });
     if (s.format === 'date-time')
       out.push({ name: `bad date ${p.name}`, field, status: 400, query: withQuery(p.name, 'yesterday') });
+    if (s.format === 'date-time') {
+      out.push({
+        name: `year 0 ${p.name}`,
+        field,
+        status: 400,
+        query: withQuery(p.name, '0000-01-01T00:00:00Z'),
+      });
+    }
     if (types.includes('string')) {
       out.push({ name: `repeated ${p.name}`, field, status: 400, query: withQuery(p.name, ['a', 'b']) });
       out.push({ name: `NUL in ${p.name}`, field, status: 400, query: withQuery(p.name, 'a\u0000b') });

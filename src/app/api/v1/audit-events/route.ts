@@ -2,6 +2,13 @@ import { listAuditEvents } from '@/server/audit/events';
 import { listEnvelope, paginationQuery, route, z } from '@/server/http';
 import { auditEventSchema } from '@/server/users/schemas';
 
+// PostgreSQL has no year 0 and JSON dates have at most four digits: keep to years 1–9999 (UTC).
+const isoDate = () =>
+  z.iso.datetime({ offset: true }).refine((v) => {
+    const y = new Date(v).getUTCFullYear();
+    return y >= 1 && y <= 9999;
+  }, 'a date between the years 1 and 9999');
+
 export const GET = route(
   {
     method: 'get',
@@ -17,8 +24,8 @@ export const GET = route(
       targetType: z.string().min(1).max(100).optional(),
       targetId: z.string().min(1).max(200).optional(),
       requestId: z.string().min(1).max(200).optional(),
-      since: z.iso.datetime({ offset: true }).optional(),
-      until: z.iso.datetime({ offset: true }).optional(),
+      since: isoDate().optional(),
+      until: isoDate().optional(),
     }),
     responses: { 200: listEnvelope(auditEventSchema) },
   },
