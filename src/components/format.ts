@@ -2,39 +2,31 @@
 // every reader (and every screenshot) sees the same instant the same way.
 import type { Locale } from '@/i18n';
 
-export function fmtDateTime(value: Date | string | null | undefined, locale: Locale): string {
+/** `2026-11-25 23:50:01 UTC` in every language: unambiguous for auditors, no 12/24-hour or day/month order. */
+export function fmtDateTime(value: Date | string | null | undefined, _locale?: Locale): string {
   if (!value) return '—';
   const d = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(d.getTime())) return '—';
-  return (
-    new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-      timeZone: 'UTC',
-    }).format(d) + ' UTC'
-  );
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** A time in a given IANA zone, e.g. a schedule group's next fire time. */
+/** A time in a given IANA zone, e.g. a schedule group's next fire time: `2026-11-27 02:30 GMT+8`. */
 export function fmtInZone(value: Date | string | null | undefined, zone: string, locale: Locale): string {
   if (!value) return '—';
   const d = typeof value === 'string' ? new Date(value) : value;
   try {
-    return new Intl.DateTimeFormat(locale, {
+    const parts = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-US', {
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      hour12: false,
+      hourCycle: 'h23',
       timeZone: zone,
       timeZoneName: 'short',
-    }).format(d);
+    }).formatToParts(d);
+    const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
+    return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')} ${p('timeZoneName')}`;
   } catch {
     return fmtDateTime(d, locale);
   }

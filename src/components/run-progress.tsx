@@ -1,6 +1,8 @@
 // A running run's progress as the worker reports it (free-form JSON): a bar when there is a fraction,
-// otherwise the reported fields.
-export function RunProgress({ progress }: { progress: Record<string, unknown> | null }) {
+// otherwise the reported phase and counters.
+import { translateOr, type Translate } from '@/i18n';
+
+export function RunProgress({ progress, t }: { progress: Record<string, unknown> | null; t: Translate }) {
   if (!progress || Object.keys(progress).length === 0) return null;
   const num = (k: string) => (typeof progress[k] === 'number' ? (progress[k] as number) : null);
   const done = num('done') ?? num('completed') ?? num('objects') ?? num('assets');
@@ -32,7 +34,12 @@ export function RunProgress({ progress }: { progress: Record<string, unknown> | 
         </div>
       )}
       <span className="text-xs text-muted-foreground">
-        {[phase, ...rest.map(([k, v]) => `${k}: ${v}`)].filter(Boolean).join(' · ')}
+        {[
+          phase && translateOr(t, `phase.${phase}`, phase),
+          ...rest.map(([k, v]) => `${translateOr(t, `run.${k}`, k)}: ${v}`),
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </span>
     </div>
   );

@@ -88,6 +88,14 @@ export const en = {
     collect_vms: 'Collect VMs',
   },
   trigger: { schedule: 'Schedule', manual: 'Manual', api: 'API' },
+  phase: {
+    queued: 'waiting in the queue',
+    starting: 'starting',
+    collecting: 'collecting from the source',
+    ingesting: 'storing',
+    retry_wait: 'waiting to retry',
+    failed: 'failed',
+  },
   relation: {
     runs_on: 'Runs on host',
     hosts_vm: 'Hosts VM',

@@ -90,6 +90,14 @@ export const zhCN: Messages = {
     collect_vms: '采集虚拟机',
   },
   trigger: { schedule: '定时', manual: '手动', api: 'API' },
+  phase: {
+    queued: '排队等待',
+    starting: '正在启动',
+    collecting: '正在从数据源采集',
+    ingesting: '正在入库',
+    retry_wait: '等待重试',
+    failed: '失败',
+  },
   relation: {
     runs_on: '运行于主机',
     hosts_vm: '承载虚拟机',

@@ -108,6 +108,7 @@ suite('web UI in Chromium', () => {
   it('journey: credential → source → group → run now → assets → search by IP → host → move → history', async () => {
     await shot(page, 'dashboard-empty');
     await createCredential('vcsim admin', sim.username, sim.password);
+    await shot(page, 'credentials');
     sourceId = await createSource(SOURCE_NAME, 'vcsim admin');
 
     // A schedule group in Shanghai time with the source as member.
@@ -133,6 +134,13 @@ suite('web UI in Chromium', () => {
     expect(await page.locator('[data-testid=run-row][data-status=failed]').count()).toBe(0);
     await shot(page, 'runs');
     await expectNoHorizontalOverflow(page);
+
+    // Run detail of the VM collection: every simulator VM is new.
+    await page.locator('[data-testid=run-row][data-mode=collect_vms]').getByTestId('run-link').click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await eventually(() => page.locator('[data-count=new] dd').innerText()).toBe(String(sim.totals.vms));
+    expect(await page.getByTestId('run-failure').count()).toBe(0);
+    await shot(page, 'run-detail');
 
     // The asset list shows the simulator's VM count.
     await go(page, '/assets?kind=vm');
@@ -168,6 +176,9 @@ suite('web UI in Chromium', () => {
     const hostBefore = (await page.getByTestId('runs-on').locator('dd').innerText()).trim();
     expect(hostBefore).toBe(vm!.host_name);
     await shot(page, 'asset-detail');
+    await page.getByTestId('tab-fields').click();
+    await eventually(() => page.getByTestId('fields').getByText('runtime.power_state').count()).toBe(1);
+    await shot(page, 'asset-fields');
     await expectNoHorizontalOverflow(page);
 
     // vMotion the VM in the simulator to the other host, collect again: history shows the move.

@@ -73,7 +73,9 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
     {
       id: 'kind',
       header: () => <SortHeader column="kind" label={t('assets.kind')} />,
-      cell: ({ row: { original: r } }) => translateOr(t, `kind.${r.kind}`, r.kind),
+      cell: ({ row: { original: r } }) => (
+        <span className="whitespace-nowrap">{translateOr(t, `kind.${r.kind}`, r.kind)}</span>
+      ),
     },
     {
       id: 'status',
@@ -87,8 +89,11 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
     {
       id: 'power_state',
       header: () => <SortHeader column="powerState" label={t('assets.power')} />,
-      cell: ({ row: { original: r } }) =>
-        r.power_state ? translateOr(t, `power.${r.power_state}`, r.power_state) : '—',
+      cell: ({ row: { original: r } }) => (
+        <span className="whitespace-nowrap">
+          {r.power_state ? translateOr(t, `power.${r.power_state}`, r.power_state) : '—'}
+        </span>
+      ),
     },
     {
       id: 'hostname',
@@ -100,7 +105,16 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
       header: () => t('assets.ip'),
       cell: ({ row: { original: r } }) =>
         r.ip_addresses.length ? (
-          <span className="font-mono text-xs">{r.ip_addresses.join(', ')}</span>
+          <span className="flex flex-col font-mono text-xs">
+            {r.ip_addresses.slice(0, 3).map((ip) => (
+              <span key={ip} className="whitespace-nowrap">
+                {ip}
+              </span>
+            ))}
+            {r.ip_addresses.length > 3 && (
+              <span className="text-muted-foreground">+{r.ip_addresses.length - 3}</span>
+            )}
+          </span>
         ) : blankGuest(r) ? (
           <ToolsNotRunning t={t} />
         ) : (

@@ -144,7 +144,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               </TableCell>
               <TableCell className="max-w-80">
                 {r.status === 'running' ? (
-                  <RunProgress progress={r.progress} />
+                  <RunProgress progress={r.progress} t={t} />
                 ) : r.status === 'failed' ? (
                   <span className="text-xs text-destructive">
                     {t(helpWhat(errorHelpKey(primaryErrorCode(r))))}

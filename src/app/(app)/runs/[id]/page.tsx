@@ -194,7 +194,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                 <div className="col-span-2">
                   <dt className="text-xs text-muted-foreground">{t('runs.progress')}</dt>
                   <dd>
-                    <RunProgress progress={run.progress} />
+                    <RunProgress progress={run.progress} t={t} />
                     <span className="text-xs text-muted-foreground">
                       {t('run.heartbeat')}: {fmtDateTime(run.heartbeat_at, locale)}
                     </span>
