@@ -478,6 +478,43 @@ describe('raw view and audit events', () => {
   });
 });
 
+describe('audit coverage', () => {
+  it('every create/update/delete, reset, token, raw view and login of this suite is audited with actor and request id', async () => {
+    const r = await getDb().execute<{
+      action: string;
+      n: number;
+      missing_request: number;
+      missing_actor: number;
+    }>(sql`
+      select action, count(*)::int as n, count(*) filter (where request_id is null)::int as missing_request,
+             count(*) filter (where actor_label is null)::int as missing_actor
+      from audit_events group by action`);
+    const by = Object.fromEntries(r.rows.map((x) => [x.action, x]));
+    for (const action of [
+      'auth.login',
+      'user.create',
+      'user.update',
+      'user.password_reset',
+      'token.create',
+      'token.revoke',
+      'credential.create',
+      'credential.update',
+      'credential.delete',
+      'source.create',
+      'source.update',
+      'source.delete',
+      'schedule_group.create',
+      'schedule_group.update',
+      'schedule_group.delete',
+      'record.raw_view',
+    ]) {
+      expect(by[action]?.n ?? 0, action).toBeGreaterThan(0);
+      expect(by[action]!.missing_request, `${action} without request id`).toBe(0);
+      expect(by[action]!.missing_actor, `${action} without actor`).toBe(0);
+    }
+  });
+});
+
 describe('secrets', () => {
   it('no secret given to the API appears in any response body or log line', async () => {
     // Give the logger a moment to flush asynchronous writes.
