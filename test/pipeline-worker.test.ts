@@ -116,6 +116,7 @@ describe('worker failure codes', () => {
     const r = await runOf(t.db, run.id);
     expect(r).toMatchObject({ status: 'queued', attempt: 2, error_code: 'PLUGIN_ERRORS' });
     expect(new Date(r.not_before).getTime()).toBeGreaterThan(Date.now() + 50_000);
+    await t.db.execute(sql`update runs set status = 'cancelled' where id = ${run.id}`); // out of later tests' way
   });
 
   it('PLUGIN_TIMEOUT kills the whole process group', async () => {
@@ -301,6 +302,8 @@ describe('concurrency', () => {
         ],
       },
     });
+    // The watcher starts once the slow worker owns the run (else it might simply claim it first).
+    while ((await runOf(t.db, run.id)).status !== 'running') await new Promise((r) => setTimeout(r, 50));
     const watcher = startWorker({
       db: t.db,
       workerId: 'watcher',
@@ -309,7 +312,6 @@ describe('concurrency', () => {
       pluginCommand: fake('ok'),
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
       await slow.idle();
     } finally {
       await Promise.all([slow.stop(), watcher.stop()]);

@@ -88,6 +88,7 @@ create temp table _canon (asset_uuid uuid primary key, canonical jsonb not null,
   cluster_name text, snapshot boolean not null, event_type text, event_details jsonb) on commit drop;
 create temp table _in_rel (type relation_type not null, from_kind asset_kind not null, from_id text not null,
   to_kind asset_kind not null, to_id text not null, raw jsonb) on commit drop;
+create index on _in_rel (from_kind, from_id) where type = 'runs_on';
 create temp table _rel (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null, raw jsonb,
   primary key (type, from_uuid, to_uuid)) on commit drop;
 create temp table _rel_old (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null) on commit drop;`;
@@ -171,6 +172,23 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     items.map((it, i) => [i, it.a.external_kind, it.a.external_id, it.identity, it.hash]),
   );
   await q('analyze _in_asset');
+  // Relations early: new VMs take their host's name and cluster at insert (no second write of the row).
+  const rels = input.relations.filter((r) => relTypes.includes(r.type));
+  if (rels.length) {
+    await copy(
+      '_in_rel',
+      ['type', 'from_kind', 'from_id', 'to_kind', 'to_id', 'raw'],
+      rels.map((r) => [
+        r.type,
+        r.from.external_kind,
+        r.from.external_id,
+        r.to.external_kind,
+        r.to.external_id,
+        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
+      ]),
+    );
+    await q('analyze _in_rel');
+  }
 
   // Re-attach: an unknown moref whose identity key belongs to a link of this source that is not in this
   // run takes over that link (and so its asset). Each side is matched at most once.
@@ -252,15 +270,24 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     );
     await q(
       `with f as materialized (
-         select n.*, i.kind, i.external_id, i.identity_key, i.hash,
+         select n.*, i.kind, i.external_id, i.identity_key, i.hash, hp.host_name,
+                coalesce(n.cluster_name, hp.host_cluster) as placed_cluster,
                 jsonb_build_object('normalized', n.normalized, 'sources', $4::jsonb, 'provenance', n.provenance) as canonical
          from _new_full n join _in_asset i using (idx)
+         left join lateral (
+           select h.name as host_name, h.cluster_name as host_cluster
+           from _in_rel r
+           join asset_source_links lh on lh.source_id = $1 and lh.external_kind = r.to_kind and lh.external_id = r.to_id
+           join assets h on h.uuid = lh.asset_uuid
+           where i.kind = 'vm' and r.type = 'runs_on' and r.from_kind = i.kind and r.from_id = i.external_id
+           limit 1
+         ) hp on true
        ), a as (
          insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
-                             power_state, cluster_name, created_at, updated_at, last_seen_at)
+                             power_state, cluster_name, host_name, created_at, updated_at, last_seen_at)
          select asset_uuid, kind, 'active', canonical, name, hostname, serial_number,
                 array(select jsonb_array_elements_text(ip_addresses)), array(select jsonb_array_elements_text(mac_addresses)),
-                power_state, cluster_name, $3, $3, $3
+                power_state, placed_cluster, host_name, $3, $3, $3
          from f
        ), l as (
          insert into asset_source_links (id, asset_uuid, source_id, external_kind, external_id, identity_key, presence,
@@ -512,20 +539,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   let unresolved = 0;
   let inactive = 0;
   let relationsChanged = 0;
-  const rels = input.relations.filter((r) => relTypes.includes(r.type));
   if (rels.length || (input.inventoryComplete && relTypes.length)) {
-    await copy(
-      '_in_rel',
-      ['type', 'from_kind', 'from_id', 'to_kind', 'to_id', 'raw'],
-      rels.map((r) => [
-        r.type,
-        r.from.external_kind,
-        r.from.external_id,
-        r.to.external_kind,
-        r.to.external_id,
-        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
-      ]),
-    );
     const [res] = await q<{ resolved: number; unresolved: number }>(
       `with j as materialized (
          select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw
@@ -552,15 +566,20 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     unresolved = res!.unresolved;
     await q('analyze _rel');
     const [lc] = await q<{ inactive: number; added: number }>(
-      `with up as (
+      // An update join for the known edges and an insert for the new ones: about twice as fast as an upsert.
+      `with seen as (
+         update relations r set status = 'active', last_seen_at = $3, last_seen_run_id = $2, inactive_since = null,
+           raw_payload = case when r.raw_payload is distinct from x.raw then x.raw else r.raw_payload end
+         from _rel x
+         where r.source_id = $1 and r.type = x.type and r.from_asset_uuid = x.from_uuid and r.to_asset_uuid = x.to_uuid
+         returning r.type, r.from_asset_uuid, r.to_asset_uuid
+       ), ins as (
          insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, first_seen_at, last_seen_at,
                                 last_seen_run_id, inactive_since, raw_payload)
-         select type, from_uuid, to_uuid, $1, 'active', $3, $3, $2, null, raw from _rel
-         on conflict (type, from_asset_uuid, to_asset_uuid, source_id) do update
-           set status = 'active', last_seen_at = excluded.last_seen_at, last_seen_run_id = excluded.last_seen_run_id,
-               inactive_since = null,
-               raw_payload = case when relations.raw_payload is distinct from excluded.raw_payload
-                                  then excluded.raw_payload else relations.raw_payload end
+         select x.type, x.from_uuid, x.to_uuid, $1, 'active', $3, $3, $2, null, x.raw from _rel x
+         where not exists (select 1 from seen s where s.type = x.type and s.from_asset_uuid = x.from_uuid
+                                                  and s.to_asset_uuid = x.to_uuid)
+         on conflict (type, from_asset_uuid, to_asset_uuid, source_id) do nothing
        ), gone as (
          update relations r set status = 'inactive', inactive_since = $3
          where $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
