@@ -14,7 +14,7 @@ import { secretKeyFrom } from '@/server/credentials/crypto';
 import { triggerRun } from '@/server/runs/trigger';
 import type { RunMode } from '@/collector/contract';
 import { createTestDatabase, type TestDatabase } from './db';
-import { createSource, rows, runOf, runWorkerUntilIdle } from './pipeline-helpers';
+import { createSource, rows, runOf, runWorkerUntilIdle, TEST_KEY } from './pipeline-helpers';
 
 let t: TestDatabase;
 const tmp = mkdtempSync(path.join(tmpdir(), 'al-worker-'));
@@ -136,6 +136,25 @@ describe('worker failure codes', () => {
       ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]
       : 'gone';
     expect(['gone', 'Z', 'X']).toContain(state);
+  });
+});
+
+describe('worker stop', () => {
+  it('stop() with a timeout kills the plugin and puts its run back in the queue', async () => {
+    const src = await createSource(t.db);
+    const { run } = await triggerRun(t.db, { sourceId: src.id, mode: 'healthcheck', trigger: 'manual' });
+    const w = startWorker({
+      db: t.db,
+      secretKeys: [TEST_KEY],
+      pollMs: 50,
+      pluginCommand: fake('sleep', { FAKE_PIDFILE: path.join(tmp, 'stop.pid') }),
+    });
+    while ((await runOf(t.db, run.id)).status !== 'running') await new Promise((r) => setTimeout(r, 50));
+    await w.stop({ timeoutMs: 300 });
+    const r = await runOf(t.db, run.id);
+    expect(r).toMatchObject({ status: 'queued', worker_id: null, attempt: 1 });
+    expect(r.attempts).toEqual([expect.objectContaining({ errorCode: 'WORKER_STOPPED' })]);
+    await t.db.execute(sql`update runs set status = 'cancelled' where id = ${run.id}`);
   });
 });
 
