@@ -25,15 +25,11 @@ describe('canonical view', () => {
     normalized: { identity: { caption: 'web-01', serial_number: 'SN2' }, os: { name: 'Linux' } },
   };
 
-  it('one source: its record with provenance for every field, no conflicts', () => {
+  it('one source: its record; provenance empty (every field from sources[0]), no conflicts', () => {
     const c = mergeCanonical([a]);
     expect(c.normalized).toEqual(a.normalized);
     expect(c.sources).toEqual([{ source_id: 'src-a', run_id: 'run-a', collected_at: a.collectedAt }]);
-    expect(c.provenance).toEqual({
-      'identity.caption': 0,
-      'identity.serial_number': 0,
-      'network.ip_addresses': 0,
-    });
+    expect(c.provenance).toEqual({});
     expect(c.conflicts).toBeUndefined();
   });
 

@@ -20,7 +20,8 @@ export interface CanonicalSource {
 /**
  * Stored in `assets.canonical` and `asset_snapshots.canonical`.
  * - `normalized`: merged normalized-v1 object.
- * - `sources`: the contributing records, latest first; `provenance[path]` is an index into it.
+ * - `sources`: the contributing records, latest first; `provenance[path]` is an index into it (empty when
+ *   there is one source: every field is then from sources[0]).
  * - `conflicts[path]`: every source's value where present sources disagree on that field.
  */
 export interface Canonical {
@@ -83,10 +84,9 @@ export function mergeCanonical(contributions: Contribution[]): Canonical {
     collected_at: c.collectedAt,
   }));
   if (sorted.length === 1) {
-    // The common case (one source): no merge work beyond listing the paths.
-    const provenance: Record<string, number> = {};
-    for (const path of flatten(sorted[0]!.normalized).keys()) provenance[path] = 0;
-    return { normalized: sorted[0]!.normalized, sources, provenance };
+    // The common case (one source): every field comes from sources[0], so the per-path map stays empty —
+    // it would double the size of every canonical row and snapshot for no information.
+    return { normalized: sorted[0]!.normalized, sources, provenance: {} };
   }
   const normalized: Record<string, unknown> = {};
   const provenance: Record<string, number> = {};
