@@ -123,13 +123,13 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
     },
     {
       id: 'host_name',
-      header: () => <SortHeader column="hostName" label={t('assets.host')} />,
-      cell: ({ row: { original: r } }) => r.host_name ?? '—',
-    },
-    {
-      id: 'cluster_name',
-      header: () => <SortHeader column="clusterName" label={t('assets.cluster')} />,
-      cell: ({ row: { original: r } }) => r.cluster_name ?? '—',
+      header: () => <SortHeader column="hostName" label={`${t('assets.host')} / ${t('assets.cluster')}`} />,
+      cell: ({ row: { original: r } }) => (
+        <span className="flex flex-col">
+          <span>{r.host_name ?? '—'}</span>
+          {r.cluster_name && <span className="text-xs text-muted-foreground">{r.cluster_name}</span>}
+        </span>
+      ),
     },
     {
       id: 'serial_number',
@@ -140,7 +140,7 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
       id: 'last_seen_at',
       header: () => <SortHeader column="lastSeenAt" label={t('assets.lastSeen')} />,
       cell: ({ row: { original: r } }) => (
-        <span className="whitespace-nowrap text-xs">{fmtDateTime(r.last_seen_at, locale)}</span>
+        <span className="text-xs">{fmtDateTime(r.last_seen_at, locale)}</span>
       ),
     },
   ];

@@ -426,8 +426,13 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
                       </span>
                     )}
                   </TableCell>
-                  <TableCell className="text-xs text-muted-foreground">
-                    {f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : '—'}
+                  <TableCell className="max-w-64 text-xs text-muted-foreground">
+                    <div
+                      className="truncate"
+                      title={f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : undefined}
+                    >
+                      {f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : '—'}
+                    </div>
                     {f.collectedAt && <div>{fmtDateTime(f.collectedAt, locale)}</div>}
                     {f.runId && (
                       <Link href={`/runs/${f.runId}`} className="text-primary hover:underline">
