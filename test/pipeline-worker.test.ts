@@ -9,6 +9,7 @@ import readline from 'node:readline';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, closeDb } from '@/db/client';
+import { resetConfig } from '@/lib/config';
 import { startWorker } from '@/collector/worker';
 import { secretKeyFrom } from '@/server/credentials/crypto';
 import { triggerRun } from '@/server/runs/trigger';
@@ -97,6 +98,23 @@ describe('worker failure codes', () => {
 
     const wrongKey = await runWith('ok', 'collect_vms', { secretKeys: [secretKeyFrom('b'.repeat(64))] });
     expect(wrongKey.run).toMatchObject({ status: 'failed', error_code: 'CREDENTIAL_UNREADABLE' });
+  });
+
+  it('without explicit keys the worker decrypts with the current key or ASSET_LEDGER_OLD_SECRET_KEYS', async () => {
+    const saved = { cur: process.env.ASSET_LEDGER_SECRET_KEY, old: process.env.ASSET_LEDGER_OLD_SECRET_KEYS };
+    process.env.ASSET_LEDGER_SECRET_KEY = 'd'.repeat(64);
+    process.env.ASSET_LEDGER_OLD_SECRET_KEYS = 'a'.repeat(64); // TEST_KEY, which the fixtures encrypt with
+    resetConfig();
+    try {
+      const { run } = await runWith('ok', 'healthcheck', { secretKeys: undefined });
+      expect(run).toMatchObject({ status: 'succeeded' });
+    } finally {
+      process.env.ASSET_LEDGER_SECRET_KEY = saved.cur;
+      process.env.ASSET_LEDGER_OLD_SECRET_KEYS = saved.old;
+      if (saved.cur === undefined) delete process.env.ASSET_LEDGER_SECRET_KEY;
+      if (saved.old === undefined) delete process.env.ASSET_LEDGER_OLD_SECRET_KEYS;
+      resetConfig();
+    }
   });
 
   it('retryable plugin errors become new attempts until RUN_MAX_ATTEMPTS, then fail', async () => {

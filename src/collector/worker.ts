@@ -8,7 +8,7 @@ import type { Db } from '@/db/client';
 import { getConfig } from '@/lib/config';
 import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
-import { currentKey, type SecretKey } from '@/server/credentials/crypto';
+import { keyring, type SecretKey } from '@/server/credentials/crypto';
 import type { RunRow } from '@/server/runs/types';
 import { ingestRun, type IngestResult } from '@/ingest/ingest';
 import { REQUEST_SCHEMA_VERSION, isCollectMode, type CollectorRequest, type RunMode } from './contract';
@@ -233,11 +233,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       }
       let credential: Record<string, unknown> | null;
       try {
-        credential = await loadCredentialForPlugin(
-          db,
-          source.credential_id,
-          options.secretKeys ?? [currentKey()],
-        );
+        credential = await loadCredentialForPlugin(db, source.credential_id, options.secretKeys ?? keyring());
       } catch (err) {
         return await fail(run, {
           code: 'CREDENTIAL_UNREADABLE',

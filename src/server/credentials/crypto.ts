@@ -1,7 +1,7 @@
 // Credential secrets at rest (DESIGN §10): AES-256-GCM; the AAD binds the key id and the row id so a
 // ciphertext copied onto another row, or decrypted with another key, fails authentication.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { decodeKey } from '@/lib/config';
+import { decodeKey, getConfig, type Config } from '@/lib/config';
 import { getSecretKey } from '@/server/auth/secret-key';
 import { AppError } from '@/lib/errors';
 
@@ -28,6 +28,19 @@ export function currentKey(): SecretKey {
   // One source of truth with the session signer: the environment, else the data directory's key file.
   const key = getSecretKey();
   return { key, keyId: keyIdOf(key) };
+}
+
+/**
+ * Every key a stored secret may be under: the current one, then ASSET_LEDGER_OLD_SECRET_KEYS (so a worker
+ * keeps decrypting while a rotation is rolled out).
+ */
+export function keyring(config: Config = getConfig()): SecretKey[] {
+  const keys = [currentKey()];
+  for (const k of (config.ASSET_LEDGER_OLD_SECRET_KEYS ?? '').split(',').filter(Boolean)) {
+    const sk = secretKeyFrom(k);
+    if (!keys.some((x) => x.keyId === sk.keyId)) keys.push(sk);
+  }
+  return keys;
 }
 
 const aad = (keyId: string, rowId: string) => Buffer.from(`asset-ledger:credential:v1:${keyId}:${rowId}`);
