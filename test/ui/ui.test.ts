@@ -128,9 +128,15 @@ suite('web UI in Chromium', () => {
     await row.getByTestId('run-group-now').click();
     await eventually(() => row.getByTestId('group-run-result').innerText()).toContain('Queued 2');
 
+    // The runs page refreshes itself while runs are active: no reload needed to see them finish.
     await go(page, '/runs');
-    await waitForRun(page, '[data-testid=run-row][data-mode=collect_hosts][data-status=succeeded]');
-    await waitForRun(page, '[data-testid=run-row][data-mode=collect_vms][data-status=succeeded]');
+    expect(await page.getByTestId('auto-refresh').count(), 'auto-refresh while runs are active').toBe(1);
+    for (const mode of ['collect_hosts', 'collect_vms']) {
+      await page
+        .locator(`[data-testid=run-row][data-mode=${mode}][data-status=succeeded]`)
+        .waitFor({ timeout: RUN_WAIT_MS });
+    }
+    await eventually(() => page.getByTestId('auto-refresh').count()).toBe(0);
     expect(await page.locator('[data-testid=run-row][data-status=failed]').count()).toBe(0);
     await shot(page, 'runs');
     await expectNoHorizontalOverflow(page);

@@ -97,28 +97,22 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
     },
     {
       id: 'hostname',
-      header: () => <SortHeader column="hostname" label={t('assets.hostname')} />,
-      cell: ({ row: { original: r } }) => r.hostname ?? (blankGuest(r) ? <ToolsNotRunning t={t} /> : '—'),
-    },
-    {
-      id: 'ip',
-      header: () => t('assets.ip'),
+      header: () => <SortHeader column="hostname" label={`${t('assets.hostname')} / ${t('assets.ip')}`} />,
       cell: ({ row: { original: r } }) =>
-        r.ip_addresses.length ? (
-          <span className="flex flex-col font-mono text-xs">
+        blankGuest(r) && !r.hostname && r.ip_addresses.length === 0 ? (
+          <ToolsNotRunning t={t} />
+        ) : (
+          <span className="flex flex-col">
+            <span>{r.hostname ?? '—'}</span>
             {r.ip_addresses.slice(0, 3).map((ip) => (
-              <span key={ip} className="whitespace-nowrap">
+              <span key={ip} className="whitespace-nowrap font-mono text-xs text-muted-foreground">
                 {ip}
               </span>
             ))}
             {r.ip_addresses.length > 3 && (
-              <span className="text-muted-foreground">+{r.ip_addresses.length - 3}</span>
+              <span className="text-xs text-muted-foreground">+{r.ip_addresses.length - 3}</span>
             )}
           </span>
-        ) : blankGuest(r) ? (
-          <ToolsNotRunning t={t} />
-        ) : (
-          '—'
         ),
     },
     {
