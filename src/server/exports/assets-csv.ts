@@ -5,13 +5,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
 import { createLogger, errorFields } from '@/lib/logger';
-import {
-  ASSET_LIST_COLUMNS,
-  assetOrderBy,
-  assetWhere,
-  type AssetFilters,
-  type AssetListItem,
-} from '../assets/service';
+import { assetOrderBy, assetSelect, type AssetFilters, type AssetListItem } from '../assets/service';
 
 const log = createLogger('export');
 const dialect = new PgDialect();
@@ -56,9 +50,7 @@ export function csvRow(row: Record<string, unknown>): string {
  */
 export function streamAssetsCsv(db: Db, f: AssetFilters, sort?: string): ReadableStream<Uint8Array> {
   const order = assetOrderBy(sort);
-  const query = dialect.sqlToQuery(
-    sql`select ${ASSET_LIST_COLUMNS} from assets a where ${assetWhere(f)} order by ${order}`,
-  );
+  const query = dialect.sqlToQuery(sql`${assetSelect(f)} order by ${order}`);
   const enc = new TextEncoder();
   let client: PoolClient | null = null;
   const release = async (err?: unknown) => {
