@@ -10,6 +10,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -364,6 +365,24 @@ export const relations = pgTable(
     index('relations_from_idx').on(t.fromAssetUuid, t.type),
     index('relations_to_idx').on(t.toAssetUuid, t.type),
   ],
+);
+
+// The latest complete run per (source, asset kind or relation type). Such a run saw every link of that
+// kind that is present and every relation of that type that is active, so ingest does not stamp "last
+// seen" on each of those rows every run; readers take the later of the row's own stamp and this one
+// (src/ingest/last-seen.ts).
+export const sourceScans = pgTable(
+  'source_scans',
+  {
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    // An asset kind (vm, host, cluster) or a relation type (runs_on, hosts_vm, member_of).
+    subject: text('subject').notNull(),
+    runId: uuid('run_id').notNull(),
+    seenAt: ts('seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.subject] })],
 );
 
 export const assetSnapshots = pgTable(
