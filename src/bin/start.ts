@@ -61,13 +61,19 @@ async function ensureBuilt(): Promise<void> {
   log.info('web_built', { duration_ms: Date.now() - started });
 }
 
-async function startWeb(host: string, port: number): Promise<Stoppable & { server: http.Server }> {
+async function startWeb(
+  host: string,
+  port: number,
+  trustProxy: boolean,
+): Promise<Stoppable & { server: http.Server }> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const { default: next } = await import('next');
   const app = next({ dev: false, dir: ROOT, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    // The client address that login throttling and audit see: the socket's, unless a trusted proxy says.
+    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     handle(req, res).catch((err) => {
       log.error('web_request_failed', errorFields(err));
       if (!res.headersSent) res.statusCode = 500;
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
     await migrateWithLock(db);
     const tMigrated = performance.now();
 
-    const web = await startWeb(config.HOST, config.PORT);
+    const web = await startWeb(config.HOST, config.PORT, config.TRUST_PROXY);
     stack.push(web);
     const tWeb = performance.now();
     // Last, so that a start that fails earlier never consumes the one-time display of the password.

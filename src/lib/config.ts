@@ -13,6 +13,8 @@ export const configSchema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  // Behind a reverse proxy: believe its X-Forwarded-For (login throttling and audit use the client address).
+  TRUST_PROXY: z.stringbool().default(false),
   // 32 bytes as 64 hex characters or base64. Encrypts credentials and signs session cookies.
   ASSET_LEDGER_SECRET_KEY: z
     .string()
