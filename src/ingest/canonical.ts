@@ -3,6 +3,9 @@
 // Also the denormalized search columns derived from it (the API's search relies on them).
 import { createHash } from 'node:crypto';
 import type { AssetKind } from '@/collector/contract';
+import { canonicalIp, normalizeMac } from '@/lib/network-address';
+
+export { normalizeMac };
 
 export interface Contribution {
   sourceId: string;
@@ -141,13 +144,6 @@ export function diffNormalized(
   return changes.sort((x, y) => x.path.localeCompare(y.path));
 }
 
-/** aa:bb:cc:dd:ee:ff, from any of the usual spellings; null when it is not a 48-bit MAC. */
-export function normalizeMac(mac: string): string | null {
-  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 12 || /[^0-9a-f]/.test(hex)) return null;
-  return hex.match(/../g)!.join(':');
-}
-
 export interface SearchColumns {
   name: string | null;
   hostname: string | null;
@@ -169,9 +165,9 @@ export function searchColumns(kind: AssetKind, n: Record<string, unknown>): Sear
   const runtime = n.runtime as Sec;
   const placement = n.placement as Sec;
   const ips = new Set<string>();
-  for (const ip of (network?.ip_addresses as string[] | undefined) ?? []) ips.add(ip.toLowerCase());
+  for (const ip of (network?.ip_addresses as string[] | undefined) ?? []) ips.add(canonicalIp(ip));
   const mgmt = strOrNull(network?.management_ip);
-  if (mgmt) ips.add(mgmt.toLowerCase());
+  if (mgmt) ips.add(canonicalIp(mgmt));
   const macs = new Set<string>();
   for (const m of (network?.mac_addresses as string[] | undefined) ?? []) {
     const x = normalizeMac(m);
