@@ -1,6 +1,7 @@
 // Shared pieces of the browser suites: a production build of the web app (built once, reused while it is
 // newer than every source file), the real app started with `src/bin/start.ts` against a test database on
-// a free port (plus a worker process), and Debian's Chromium driven by playwright-core.
+// a free port (its in-process worker and scheduler run the collections), and Debian's Chromium driven by
+// playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -84,7 +85,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts the real app (web + in-process loops from start.ts) and a separate worker on a test database. */
+/** Starts the real app (web + the worker and scheduler loops of start.ts) on a test database. */
 export async function startApp(databaseUrl: string): Promise<RunningApp> {
   ensureNextBuild();
   const port = await freePort();
@@ -131,22 +132,13 @@ export async function startApp(databaseUrl: string): Promise<RunningApp> {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  // A separate worker process: runs get executed whether or not start.ts runs an in-process worker
-  // (several workers on one database is the supported way to scale: SKIP LOCKED).
-  const worker = spawn(process.execPath, [...tsx, 'src/bin/worker.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  worker.stdout!.on('data', keep);
-  worker.stderr!.on('data', keep);
   return {
     url,
     adminUser: 'admin',
     adminPassword,
     logs: () => out.join(''),
     async stop() {
-      await Promise.all([stopChild(worker), stopChild(web)]);
+      await stopChild(web);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -185,6 +185,12 @@ suite('web UI in Chromium', () => {
     await page.getByTestId('tab-fields').click();
     await eventually(() => page.getByTestId('fields').getByText('runtime.power_state').count()).toBe(1);
     await shot(page, 'asset-fields');
+    // Admins can open a source record's raw payload (the API audits the view).
+    await page.getByTestId('tab-records').click();
+    await page.getByTestId('view-raw').first().click();
+    await eventually(() => page.getByTestId('raw-json').innerText()).toContain(vm!.name);
+    await shot(page, 'asset-raw');
+    await page.keyboard.press('Escape');
     await expectNoHorizontalOverflow(page);
 
     // vMotion the VM in the simulator to the other host, collect again: history shows the move.
