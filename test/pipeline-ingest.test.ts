@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createSource, ingestResponse, rows } from './pipeline-helpers';
+import { recordLastSeenRunId, recordScanJoin } from '@/ingest/last-seen';
 import { hostsResponse, vmsResponse, type SyntheticEstate } from '../bench/ingest-synthetic';
 
 let t: TestDatabase;
@@ -76,7 +77,9 @@ describe('ingest', () => {
     expect(r2.stats).toMatchObject({ new: 0, changed: 0, unchanged: 6, records_written: 0, snapshots: 0 });
     expect(
       await count(
-        sql`select count(*)::int n from source_records where source_id = ${src.id} and last_seen_run_id = ${r2.runId}`,
+        // Unchanged records are seen through the run's scan, not re-stamped (src/ingest/last-seen.ts).
+        sql`select count(*)::int n from source_records s ${sql.raw(recordScanJoin('s', 'l', 'c'))}
+            where s.source_id = ${src.id} and ${sql.raw(recordLastSeenRunId('s', 'l', 'c'))} = ${r2.runId}`,
       ),
     ).toBe(6);
 

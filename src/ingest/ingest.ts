@@ -24,6 +24,14 @@ import {
   type Contribution,
 } from './canonical';
 import { copyRows } from './copy';
+import {
+  linkLastSeenAt,
+  linkLastSeenRunId,
+  linkScanJoin,
+  relationLastSeenAt,
+  relationLastSeenRunId,
+  relationScanJoin,
+} from './last-seen';
 
 export interface IngestInput {
   runId: string;
@@ -79,7 +87,9 @@ create temp table _new_full (idx int primary key, asset_uuid uuid not null, link
   mac_addresses jsonb not null, power_state text, cluster_name text, normalized jsonb not null, raw_gzip bytea)
   on commit drop;
 create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
-  was_missing boolean not null, rec_id bigint, rec_hash text) on commit drop;
+  was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
+  on commit drop;
+create index on _map (link_id);
 create temp table _in_rec (idx int primary key, normalized jsonb not null, raw_gzip bytea) on commit drop;
 create temp table _presence (link_id uuid not null, asset_uuid uuid not null, change text not null,
   external_kind asset_kind not null, external_id text not null) on commit drop;
@@ -309,12 +319,15 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     newSnapshots = newRows.length;
   }
 
-  // Every object of the run mapped to its link, with the link's latest record for the hash comparison.
+  // Every object of the run mapped to its link, with the link's latest record for the hash comparison and
+  // the link's last seen before this run (a record this run supersedes was last seen then).
   await q(
-    `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, rec_id, rec_hash)
-     select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', r.id, r.hash
+    `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, rec_id, rec_hash, prev_seen_at, prev_seen_run)
+     select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', r.id, r.hash,
+            ${linkLastSeenAt('l', 'c')}, ${linkLastSeenRunId('l', 'c')}
      from _in_asset i
      join asset_source_links l on l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id
+     ${linkScanJoin('l', 'c')}
      left join _new n on n.idx = i.idx
      left join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r
        on true`,
@@ -322,7 +335,9 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   );
   await q('analyze _map');
 
-  // Seen: links present again, assets active again; came-back links remembered for their events.
+  // Seen: links present again, assets active again; came-back links remembered for their events. A complete
+  // run stamps only rows whose state changes — the others are seen through source_scans (./last-seen.ts);
+  // an incomplete run cannot be recorded there, so it stamps every row it saw.
   await q(
     `with back as (
        insert into _presence (link_id, asset_uuid, change, external_kind, external_id)
@@ -333,9 +348,10 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
        set last_seen_at = $2, last_seen_run_id = $1, presence = 'present', missing_since = null,
            identity_key = coalesce(i.identity_key, l.identity_key)
        from _map m join _in_asset i using (idx) where l.id = m.link_id and not m.is_new
+         and (m.was_missing or not $3::boolean or (i.identity_key is not null and i.identity_key is distinct from l.identity_key))
      ) update assets a set last_seen_at = $2, status = 'active'
-       from _map m where a.uuid = m.asset_uuid and not m.is_new`,
-    [runId, now],
+       from _map m where a.uuid = m.asset_uuid and not m.is_new and (a.status <> 'active' or not $3::boolean)`,
+    [runId, now, input.inventoryComplete],
   );
 
   // Which known objects need a new record: those whose hash changed (new ones have theirs already).
@@ -358,10 +374,16 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
                                    last_seen_run_id, last_seen_at)
        select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw_gzip, i.hash, $2, $3
        from _in_rec r join _map m using (idx) join _in_asset i using (idx)
+     ), superseded as (
+       -- the link's previous record was last seen when the link was, before this run
+       update source_records s set last_seen_at = m.prev_seen_at, last_seen_run_id = m.prev_seen_run
+       from _map m join _in_asset i using (idx)
+       where s.id = m.rec_id and not m.is_new and m.rec_hash is distinct from i.hash
+         and m.prev_seen_at > s.last_seen_at
      ) update source_records s set last_seen_run_id = $2, last_seen_at = $3
        from _map m join _in_asset i using (idx)
-       where s.id = m.rec_id and m.rec_hash = i.hash`,
-    [sourceId, runId, now],
+       where not $4::boolean and s.id = m.rec_id and not m.is_new and m.rec_hash = i.hash`,
+    [sourceId, runId, now, input.inventoryComplete],
   );
 
   // Presence, after a complete run only and only for the kinds this mode returns.
@@ -369,23 +391,35 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   let offline = 0;
   if (input.inventoryComplete && kinds.length) {
     const [p] = await q<{ missing: number; offline: number }>(
+      // A link that goes missing keeps its last seen (the previous scan's, see ./last-seen.ts) as its own
+      // stamp, and so does its asset; the asset goes offline when no present link is left.
       `with gone as (
-         update asset_source_links l set presence = 'missing', missing_since = $3
-         where l.source_id = $1 and l.external_kind = any($4::asset_kind[]) and l.presence = 'present'
-           and l.last_seen_run_id is distinct from $2
-         returning l.id, l.asset_uuid, l.external_kind, l.external_id
+         update asset_source_links l set presence = 'missing', missing_since = $2,
+           last_seen_at = x.seen_at, last_seen_run_id = x.seen_run
+         from (select l0.id, ${linkLastSeenAt('l0', 'c')} as seen_at, ${linkLastSeenRunId('l0', 'c')} as seen_run
+               from asset_source_links l0 ${linkScanJoin('l0', 'c')}
+               where l0.source_id = $1 and l0.external_kind = any($3::asset_kind[]) and l0.presence = 'present'
+                 and not exists (select 1 from _map m where m.link_id = l0.id)) x
+         where l.id = x.id
+         returning l.id, l.asset_uuid, l.external_kind, l.external_id, l.last_seen_at
        ), ins as (
          insert into _presence (link_id, asset_uuid, change, external_kind, external_id)
          select id, asset_uuid, 'went_missing', external_kind, external_id from gone
-       ), off as (
-         update assets a set status = 'offline', updated_at = $3
-         where a.uuid in (select asset_uuid from gone) and a.status = 'active'
-           and not exists (select 1 from asset_source_links l2
-                           where l2.asset_uuid = a.uuid and l2.presence = 'present'
-                             and l2.id not in (select id from gone))
-         returning 1
-       ) select (select count(*)::int from gone) as missing, (select count(*)::int from off) as offline`,
-      [sourceId, runId, now, `{${kinds.join(',')}}`],
+       ), g as (
+         select g.asset_uuid, max(g.last_seen_at) as seen_at,
+                bool_or(a0.status = 'active' and not exists (
+                  select 1 from asset_source_links l2 where l2.asset_uuid = g.asset_uuid and l2.presence = 'present'
+                    and l2.id not in (select id from gone))) as go_offline
+         from gone g join assets a0 on a0.uuid = g.asset_uuid group by g.asset_uuid
+       ), upd as (
+         update assets a set last_seen_at = greatest(a.last_seen_at, g.seen_at),
+           status = case when g.go_offline then 'offline'::asset_status else a.status end,
+           updated_at = case when g.go_offline then $2 else a.updated_at end
+         from g where a.uuid = g.asset_uuid
+         returning g.go_offline
+       ) select (select count(*)::int from gone) as missing,
+                (select count(*)::int from upd where go_offline) as offline`,
+      [sourceId, now, `{${kinds.join(',')}}`],
     );
     missing = p!.missing;
     offline = p!.offline;
@@ -567,22 +601,27 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     await q('analyze _rel');
     const [lc] = await q<{ inactive: number; added: number }>(
       // An update join for the known edges and an insert for the new ones: about twice as fast as an upsert.
+      // Known edges are updated only when their state or payload changes (or the run is incomplete): an
+      // active edge seen again is seen through source_scans. An edge that goes inactive keeps the previous
+      // scan's last seen as its own stamp.
       `with seen as (
          update relations r set status = 'active', last_seen_at = $3, last_seen_run_id = $2, inactive_since = null,
-           raw_payload = case when r.raw_payload is distinct from x.raw then x.raw else r.raw_payload end
+           raw_payload = x.raw
          from _rel x
          where r.source_id = $1 and r.type = x.type and r.from_asset_uuid = x.from_uuid and r.to_asset_uuid = x.to_uuid
-         returning r.type, r.from_asset_uuid, r.to_asset_uuid
+           and (r.status <> 'active' or r.raw_payload is distinct from x.raw or not $4::boolean)
        ), ins as (
          insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, first_seen_at, last_seen_at,
                                 last_seen_run_id, inactive_since, raw_payload)
          select x.type, x.from_uuid, x.to_uuid, $1, 'active', $3, $3, $2, null, x.raw from _rel x
-         where not exists (select 1 from seen s where s.type = x.type and s.from_asset_uuid = x.from_uuid
-                                                  and s.to_asset_uuid = x.to_uuid)
+         where not exists (select 1 from relations r where r.source_id = $1 and r.type = x.type
+                             and r.from_asset_uuid = x.from_uuid and r.to_asset_uuid = x.to_uuid)
          on conflict (type, from_asset_uuid, to_asset_uuid, source_id) do nothing
        ), gone as (
-         update relations r set status = 'inactive', inactive_since = $3
-         where $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
+         update relations r set status = 'inactive', inactive_since = $3,
+           last_seen_at = ${relationLastSeenAt('r0', 'c')}, last_seen_run_id = ${relationLastSeenRunId('r0', 'c')}
+         from relations r0 ${relationScanJoin('r0', 'c')}
+         where r0.id = r.id and $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
            and not exists (select 1 from _rel x where x.type = r.type and x.from_uuid = r.from_asset_uuid
                                                  and x.to_uuid = r.to_asset_uuid)
          returning 1
@@ -665,6 +704,16 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
          and not exists (select 1 from relations r where r.from_asset_uuid = v.uuid and r.type = 'runs_on'
                          and r.status = 'active')`,
       [sourceId],
+    );
+
+  // Last: this complete run saw every present link of its kinds and every active relation of its types
+  // (the steps above read the previous scan to stamp what went missing or inactive).
+  if (input.inventoryComplete)
+    await q(
+      `insert into source_scans (source_id, subject, run_id, seen_at)
+       select $1, unnest($2::text[]), $3, $4
+       on conflict (source_id, subject) do update set run_id = excluded.run_id, seen_at = excluded.seen_at`,
+      [sourceId, [...kinds, ...relTypes], runId, now],
     );
 
   const isNewCount = newRows.length;

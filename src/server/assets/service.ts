@@ -4,6 +4,17 @@ import { gunzipSync } from 'node:zlib';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
+import {
+  assetLastSeenAt,
+  linkLastSeenAt,
+  linkLastSeenRunId,
+  linkScanJoin,
+  recordLastSeenAt,
+  recordLastSeenRunId,
+  recordScanJoin,
+  relationLastSeenAt,
+  relationScanJoin,
+} from '@/ingest/last-seen';
 import { escapeLike, searchTerms } from './search';
 
 export const ASSET_KINDS = ['host', 'cluster', 'vm'] as const;
@@ -22,7 +33,8 @@ const SORT_EXPRESSIONS = {
   hostName: sql`a.host_name`,
   createdAt: sql`a.created_at`,
   updatedAt: sql`a.updated_at`,
-  lastSeenAt: sql`a.last_seen_at`,
+  // Derived: ingest does not stamp every asset every run (src/ingest/last-seen.ts).
+  lastSeenAt: sql.raw(assetLastSeenAt('a')),
 } as const;
 export type AssetSortKey = keyof typeof SORT_EXPRESSIONS;
 export const ASSET_SORT_KEYS = Object.keys(SORT_EXPRESSIONS) as AssetSortKey[];
@@ -59,7 +71,7 @@ export const ASSET_LIST_COLUMNS = sql.raw(
   'a.uuid, a.kind, a.status, a.name, a.hostname, a.serial_number as "serialNumber", ' +
     'a.ip_addresses as "ipAddresses", a.mac_addresses as "macAddresses", a.power_state as "powerState", ' +
     'a.cluster_name as "clusterName", a.host_name as "hostName", a.created_at as "createdAt", ' +
-    'a.updated_at as "updatedAt", a.last_seen_at as "lastSeenAt"',
+    `a.updated_at as "updatedAt", ${assetLastSeenAt('a')} as "lastSeenAt"`,
 );
 
 const textArray = (values: string[]) =>
@@ -156,8 +168,9 @@ export async function getAsset(db: Db, uuid: string) {
     db.execute(sql`
       select l.id, l.source_id as "sourceId", s.name as "sourceName", l.external_kind as "externalKind",
              l.external_id as "externalId", l.presence, l.first_seen_at as "firstSeenAt",
-             l.last_seen_at as "lastSeenAt", l.last_seen_run_id as "lastSeenRunId", l.missing_since as "missingSince"
-      from asset_source_links l join sources s on s.id = l.source_id
+             ${sql.raw(linkLastSeenAt('l', 'c'))} as "lastSeenAt", ${sql.raw(linkLastSeenRunId('l', 'c'))} as "lastSeenRunId",
+             l.missing_since as "missingSince"
+      from asset_source_links l join sources s on s.id = l.source_id ${sql.raw(linkScanJoin('l', 'c'))}
       where l.asset_uuid = ${uuid} order by l.first_seen_at, l.id`),
   ]);
   const row = asset.rows[0];
@@ -196,12 +209,12 @@ export async function listAssetRelations(db: Db, uuid: string, status?: 'active'
            r.from_asset_uuid as "fromAssetUuid", r.to_asset_uuid as "toAssetUuid",
            o.uuid as "otherUuid", o.kind as "otherKind", o.name as "otherName", o.status as "otherStatus",
            r.source_id as "sourceId", s.name as "sourceName", r.first_seen_at as "firstSeenAt",
-           r.last_seen_at as "lastSeenAt", r.inactive_since as "inactiveSince"
-    from relations r
+           ${sql.raw(relationLastSeenAt('r', 'c'))} as "lastSeenAt", r.inactive_since as "inactiveSince"
+    from relations r ${sql.raw(relationScanJoin('r', 'c'))}
     join assets o on o.uuid = case when r.from_asset_uuid = ${uuid} then r.to_asset_uuid else r.from_asset_uuid end
     join sources s on s.id = r.source_id
     where (r.from_asset_uuid = ${uuid} or r.to_asset_uuid = ${uuid}) ${st}
-    order by r.status, r.type, r.last_seen_at desc, r.id`);
+    order by r.status, r.type, ${sql.raw(relationLastSeenAt('r', 'c'))} desc, r.id`);
   return { items: r.rows };
 }
 
@@ -221,9 +234,9 @@ export async function listAssetRecords(db: Db, uuid: string, p: { limit: number;
   const [items, total] = await Promise.all([
     db.execute(sql`
       select r.id::text as id, r.source_id as "sourceId", s.name as "sourceName", r.run_id as "runId",
-             r.collected_at as "collectedAt", r.hash, r.last_seen_run_id as "lastSeenRunId",
-             r.last_seen_at as "lastSeenAt", r.normalized, (r.raw_gzip is not null) as "hasRaw"
-      from source_records r left join sources s on s.id = r.source_id
+             r.collected_at as "collectedAt", r.hash, ${sql.raw(recordLastSeenRunId('r', 'rl', 'c'))} as "lastSeenRunId",
+             ${sql.raw(recordLastSeenAt('r', 'rl', 'c'))} as "lastSeenAt", r.normalized, (r.raw_gzip is not null) as "hasRaw"
+      from source_records r left join sources s on s.id = r.source_id ${sql.raw(recordScanJoin('r', 'rl', 'c'))}
       where r.asset_uuid = ${uuid} order by r.id desc limit ${p.limit} offset ${p.offset}`),
     db.execute<{ n: number }>(sql`select count(*)::int as n from source_records where asset_uuid = ${uuid}`),
   ]);
