@@ -39,7 +39,8 @@ suite('web UI in Chromium', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    sim = await startVcsim({ clusters: 1, hostsPerCluster: 2, vmsPerCluster: 4 });
+    // 10 VMs: the simulator gives every 10th VM no running Tools (no guest host name or IP).
+    sim = await startVcsim({ clusters: 1, hostsPerCluster: 2, vmsPerCluster: 10 });
     app = await startApp(tdb.url);
     browser = await launchBrowser();
     admin = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
@@ -153,6 +154,10 @@ suite('web UI in Chromium', () => {
     await eventually(() => page.getByTestId('asset-total').getAttribute('data-total')).toBe(
       String(sim.totals.vms),
     );
+    // A VM without running Tools says so instead of showing blank guest cells.
+    expect(
+      await page.getByTestId('asset-table').getByText(en.assets.toolsNotRunning).count(),
+    ).toBeGreaterThan(0);
     await shot(page, 'assets');
     await expectNoHorizontalOverflow(page);
 
