@@ -275,6 +275,14 @@ describe('concurrency', () => {
     );
     expect(runs.every((r) => r.status === 'succeeded' && r.n === 1)).toBe(true);
     expect(new Set(runs.map((r) => r.worker_id))).toEqual(new Set(['A', 'B']));
+    // Hosts first: no VMs run of a source started before its hosts run had finished.
+    const overlaps = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from runs v join runs h on h.source_id = v.source_id
+          where v.mode = 'collect_vms' and h.mode = 'collect_hosts'
+            and v.id = any(${`{${ids.join(',')}}`}::uuid[]) and v.started_at < h.finished_at`,
+    );
+    expect(overlaps[0]!.n).toBe(0);
   });
 
   it('a worker SIGKILLed inside the ingest transaction leaves no rows; the run is recovered and completes', async () => {

@@ -118,8 +118,15 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   async function claim(): Promise<RunRow | null> {
     const r = await db.execute<RunRow>(sql`
       with next as (
-        select id from runs where status = 'queued' and not_before <= now()
-        order by created_at, id limit 1 for update skip locked
+        -- Hosts first: a VMs run waits while an earlier hosts run of its source is running or due, so
+        -- its runs_on relations find the hosts. A hosts run that failed, or waits out a retry backoff,
+        -- does not hold it back: the two runs stay independent.
+        select id from runs q where q.status = 'queued' and q.not_before <= now()
+          and not (q.mode = 'collect_vms' and exists (
+            select 1 from runs h where h.source_id = q.source_id and h.mode = 'collect_hosts'
+              and h.created_at <= q.created_at and h.id <> q.id
+              and (h.status = 'running' or (h.status = 'queued' and h.not_before <= now()))))
+        order by q.created_at, q.id limit 1 for update skip locked
       )
       update runs r set status = 'running', worker_id = ${workerId}, heartbeat_at = now(),
         started_at = coalesce(r.started_at, now()), finished_at = null,
