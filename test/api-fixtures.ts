@@ -8,6 +8,7 @@ import { getDb } from '@/db/client';
 import { apiTokens } from '@/db/schema';
 import { routeModules } from '@/app/api/v1/routes';
 import { generateApiToken } from '@/server/auth/session';
+import { mergeCanonical } from '@/ingest/canonical';
 import { buildOpenApiDocument } from '@/server/http/openapi';
 import type { RouteHandler } from '@/server/http/route';
 import { createUser } from './api';
@@ -144,24 +145,22 @@ export async function insertAssets(sourceId: string, runId: string, assets: Seed
   const out: { uuid: string; recordId: string; linkId: string }[] = [];
   for (const a of assets) {
     const uuid = a.uuid ?? randomUUID();
-    const canonical = {
-      identity: {
-        caption: {
-          value: a.name,
-          source_id: sourceId,
-          run_id: runId,
-          collected_at: new Date().toISOString(),
-          conflict: false,
-        },
-        serial_number: {
-          value: a.serial ?? null,
-          source_id: sourceId,
-          run_id: runId,
-          conflict: true,
-          values: ['A', 'B'],
-        },
+    // The shape ingest writes: two sources that disagree on the serial number (a conflict).
+    const now = new Date().toISOString();
+    const canonical = mergeCanonical([
+      {
+        sourceId,
+        runId,
+        collectedAt: now,
+        normalized: { identity: { caption: a.name, serial_number: 'A' } },
       },
-    };
+      {
+        sourceId: randomUUID(),
+        runId: randomUUID(),
+        collectedAt: new Date(Date.now() - 60_000).toISOString(),
+        normalized: { identity: { caption: a.name, serial_number: 'B' } },
+      },
+    ]);
     await db.execute(sql`
       insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
                           power_state, cluster_name, host_name, last_seen_at)

@@ -189,7 +189,11 @@ describe('detail', () => {
   it('canonical fields with provenance and conflicts, and links', async () => {
     const res = await call(assetRoute.GET, { params: { id: ids.db! }, token: actors.tokens.user });
     const body = await res.json();
-    expect(body.canonical.identity.caption).toMatchObject({ value: 'db-primary', source_id: sourceA });
+    expect(body.canonical.normalized.identity.caption).toBe('db-primary');
+    // Provenance: the serial came from the latest collection, which is source A's.
+    expect(body.canonical.sources[body.canonical.provenance['identity.serial_number']]).toMatchObject({
+      source_id: sourceA,
+    });
     expect(body.conflicts).toContain('identity.serial_number');
     expect(body.links).toHaveLength(1);
     expect(body.links[0]).toMatchObject({ sourceId: sourceA, sourceName: 'vc-a', presence: 'present' });

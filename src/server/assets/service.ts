@@ -179,21 +179,15 @@ export async function getAsset(db: Db, uuid: string) {
   return {
     ...row,
     canonical,
-    // Top-level paths whose sources disagree (ingest marks them `conflict: true`), for quick display.
+    // Field paths whose present sources disagree (ingest lists them under `canonical.conflicts`).
     conflicts: conflictPaths(canonical),
     links: links.rows,
   };
 }
 
-function conflictPaths(canonical: Record<string, unknown>, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(canonical)) {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
-    const o = v as Record<string, unknown>;
-    if (o.conflict === true) out.push(prefix + k);
-    else if (!('value' in o) && out.length < 1000) out.push(...conflictPaths(o, `${prefix}${k}.`));
-  }
-  return out;
+function conflictPaths(canonical: Record<string, unknown>): string[] {
+  const c = canonical.conflicts;
+  return c && typeof c === 'object' && !Array.isArray(c) ? Object.keys(c).sort() : [];
 }
 
 async function assertAsset(db: Db, uuid: string): Promise<void> {
