@@ -10,7 +10,7 @@ import { getDb } from '@/db/client';
 import { translateOr } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
-import { activeRunCount, assetCounts, failingSources, runsPerDay } from './_data/dashboard';
+import { activeRunCount, assetCounts, failingSources, runsPerDay } from '@/server/dashboard';
 
 export const dynamic = 'force-dynamic';
 

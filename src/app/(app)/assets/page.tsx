@@ -8,7 +8,13 @@ import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
 import { ASSET_KINDS, ASSET_STATUSES, listAssets, POWER_STATES } from '@/server/assets/service';
-import { filterChoices, filtersFrom, PAGE_SIZE, toolsRunning, type AssetQuery } from '../_data/assets';
+import {
+  filterChoices,
+  filtersFrom,
+  PAGE_SIZE,
+  toolsRunning,
+  type AssetQuery,
+} from '@/server/assets/list-view';
 import { AssetTable, type AssetRow } from './asset-table';
 
 export const dynamic = 'force-dynamic';

@@ -15,7 +15,7 @@ import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
-import { canonicalValue, flattenCanonical } from '../../_data/canonical';
+import { canonicalValue, flattenCanonical } from '@/server/assets/canonical-view';
 import { RawViewer } from './raw-viewer';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 // Asset-list helpers for the UI: filter choices and the few canonical facts the list shows.
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { canonicalValue } from './canonical';
+import { canonicalValue } from './canonical-view';
 import { ASSET_KINDS, ASSET_STATUSES, POWER_STATES, type AssetFilters } from '@/server/assets/service';
 
 export const PAGE_SIZE = 50;
