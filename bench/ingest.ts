@@ -47,6 +47,12 @@ async function ingestOnce(
   const client = await db.$client.connect();
   try {
     await client.query('begin');
+    // BENCH_EXPLAIN=<ms>: plans of slower statements go to the server log (auto_explain, superuser only).
+    if (process.env.BENCH_EXPLAIN)
+      await client.query(
+        `load 'auto_explain'; set local auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN)};
+         set local auto_explain.log_analyze = on; set local auto_explain.log_nested_statements = on`,
+      );
     const ti = performance.now();
     const r = await ingestRun(client, {
       runId,

@@ -78,6 +78,25 @@ export interface IngestResult {
 // Placement relations: a change of target is a history event on the child (VM moved host, host moved cluster).
 const PLACEMENT_RELATIONS = ['runs_on', 'member_of'];
 
+// Planner statistics of the shared tables the run joins against. When the planner believes a table holds
+// far fewer rows than the run brings (a first run, a source that grew), it estimates "a few rows" and joins
+// against 10,000 run objects become nested loops over thousands of rows (seconds instead of milliseconds);
+// autovacuum cannot help, the rows are only just committed. So such a table is analyzed first (one
+// statement whatever the run's size; a steady estate analyzes nothing). JIT costs more than it saves here.
+function plannerSetup(assets: number, relations: number): string {
+  return `
+set local jit = off;
+do $$
+begin
+  if (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${Math.floor(assets / 2)} then
+    analyze asset_source_links;
+  end if;
+  if (select reltuples from pg_class where oid = 'relations'::regclass) < ${Math.floor(relations / 2)} then
+    analyze relations;
+  end if;
+end $$;`;
+}
+
 const TEMP_TABLES = `
 create temp table _in_asset (idx int primary key, kind asset_kind not null, external_id text not null,
   identity_key text, hash text not null) on commit drop;
@@ -104,6 +123,14 @@ create temp table _rel (type relation_type not null, from_uuid uuid not null, to
 create temp table _rel_old (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null) on commit drop;`;
 
 type Row = Record<string, unknown>;
+
+// Synchronous on purpose: thousands of concurrent async gzip streams each hold a ~300 KB window. Most raw
+// payloads are a few hundred bytes, where zlib's setup of a 32 KB window and 128 KB of hash tables costs
+// more than compressing; a window sized to the payload (same output format) makes it ~3× cheaper.
+function gzipRaw(text: string): Buffer {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(text.length + 1))));
+  return gzipSync(text, { level: 3, windowBits, memLevel: Math.min(8, Math.max(1, windowBits - 8)) });
+}
 
 export async function ingestRun(client: pg.PoolClient, input: IngestInput): Promise<IngestResult> {
   let roundTrips = 0;
@@ -139,7 +166,15 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
 
   // Only the mode's kinds, each (kind, external_id) once: a duplicate would make two writes of one row.
   const byKey = new Map<string, number>();
-  const items: { a: CollectorAsset; hash: string; identity: string | null }[] = [];
+  // The JSON texts are kept: the hash is taken over exactly the text a new or changed record stores, so
+  // each object is serialized once.
+  const items: {
+    a: CollectorAsset;
+    hash: string;
+    identity: string | null;
+    normalizedJson: string;
+    rawJson: string | null;
+  }[] = [];
   let duplicates = 0;
   let foreignKinds = 0;
   for (const a of input.assets) {
@@ -148,8 +183,17 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       continue;
     }
     const key = `${a.external_kind}\u0000${a.external_id}`;
-    const hash = sha256(JSON.stringify([a.normalized, a.raw_payload ?? null]));
-    const item = { a, hash, identity: identityKey(a.external_kind, a.normalized as Row) };
+    const normalizedJson = JSON.stringify(a.normalized);
+    const rawJson = a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload);
+    // Same text as JSON.stringify([normalized, raw ?? null]), so hashes of stored records stay valid.
+    const hash = sha256(`[${normalizedJson},${rawJson ?? 'null'}]`);
+    const item = {
+      a,
+      hash,
+      identity: identityKey(a.external_kind, a.normalized as Row),
+      normalizedJson,
+      rawJson,
+    };
     const at = byKey.get(key);
     if (at !== undefined) {
       duplicates++;
@@ -175,7 +219,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
 
   // Runs of one source ingest one at a time (a hosts run and a VMs run touch the same relations and assets).
   await q(`select pg_advisory_xact_lock(hashtext('asset-ledger:ingest:' || $1::text))`, [sourceId]);
-  await q(TEMP_TABLES);
+  await q(plannerSetup(items.length, input.relations.length) + TEMP_TABLES);
   await copy(
     '_in_asset',
     ['idx', 'kind', 'external_id', 'identity_key', 'hash'],
@@ -257,7 +301,6 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
           const n = it.a.normalized as Row;
           const canon = mergeCanonical([{ sourceId, runId, collectedAt: now, normalized: n }]);
           const cols = searchColumns(it.a.external_kind, n);
-          const raw = it.a.raw_payload;
           yield [
             idx,
             randomUUID(),
@@ -271,9 +314,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
             JSON.stringify(cols.mac_addresses),
             cols.power_state,
             cols.cluster_name,
-            JSON.stringify(n),
-            // Synchronous on purpose: thousands of concurrent async gzip streams each hold a ~300 KB window.
-            raw === undefined ? null : gzipSync(JSON.stringify(raw), { level: 3 }),
+            it.normalizedJson,
+            it.rawJson === null ? null : gzipRaw(it.rawJson),
           ];
         }
       })(),
@@ -360,13 +402,13 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
      where not m.is_new and m.rec_hash is distinct from i.hash order by m.idx`,
   );
   const raws = changed.map((c) => {
-    const raw = items[c.idx]!.a.raw_payload;
-    return raw === undefined ? null : gzipSync(JSON.stringify(raw), { level: 3 });
+    const rawJson = items[c.idx]!.rawJson;
+    return rawJson === null ? null : gzipRaw(rawJson);
   });
   await copy(
     '_in_rec',
     ['idx', 'normalized', 'raw_gzip'],
-    changed.map((c, k) => [c.idx, JSON.stringify(items[c.idx]!.a.normalized), raws[k]]),
+    changed.map((c, k) => [c.idx, items[c.idx]!.normalizedJson, raws[k]]),
   );
   await q(
     `with ins as (
