@@ -252,11 +252,12 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
        from _in_asset i
        join asset_source_links l
          on l.source_id = $1 and l.external_kind = i.kind and l.identity_key = i.identity_key
+       ${linkScanJoin('l', 'c')}
        where i.identity_key is not null
          and not exists (select 1 from asset_source_links x
                          where x.source_id = $1 and x.external_kind = i.kind and x.external_id = i.external_id)
          and not exists (select 1 from _in_asset y where y.kind = l.external_kind and y.external_id = l.external_id)
-       order by i.idx, l.last_seen_at desc
+       order by i.idx, ${linkLastSeenAt('l', 'c')} desc
      ), pick as (
        select distinct on (link_id) link_id, external_id from cand order by link_id, idx
      ), upd as (
