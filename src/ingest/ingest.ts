@@ -616,6 +616,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   let unresolved = 0;
   let inactive = 0;
   let relationsChanged = 0;
+  let relationsAdded = 0;
   if (rels.length || (input.inventoryComplete && relTypes.length)) {
     const [res] = await q<{ resolved: number; unresolved: number }>(
       `with j as materialized (
@@ -676,6 +677,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     );
     inactive = lc!.inactive;
     relationsChanged = lc!.inactive + lc!.added;
+    relationsAdded = lc!.added;
     // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
     await q(
       `with old as (
@@ -758,6 +760,22 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
        on conflict (source_id, subject) do update set run_id = excluded.run_id, seen_at = excluded.seen_at`,
       [sourceId, [...kinds, ...relTypes], runId, now],
     );
+
+  // This run grew the shared tables past what their statistics say: analyze them now (ANALYZE samples this
+  // transaction's own rows) so the next run of this source is planned right instead of paying for it.
+  await q(
+    `do $$
+     begin
+       if ${newRows.length} > 1000
+          and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${newRows.length} then
+         analyze asset_source_links;
+       end if;
+       if ${relationsAdded} > 1000
+          and (select reltuples from pg_class where oid = 'relations'::regclass) < ${relationsAdded} then
+         analyze relations;
+       end if;
+     end $$`,
+  );
 
   const isNewCount = newRows.length;
   const stats: IngestStats = {
