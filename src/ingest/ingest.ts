@@ -682,8 +682,10 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     relationsChanged = lc!.inactive + lc!.added;
     relationsAdded = lc!.added;
     // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
-    await q(
-      `with old as (
+    // Without an added or deactivated edge no target set changed.
+    if (relationsChanged > 0)
+      await q(
+        `with old as (
          select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from _rel_old
          where type::text = any($4::text[]) group by 1, 2
        ), cur as (
@@ -704,14 +706,14 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
          and not (o.t is null and coalesce(c.from_uuid, o.from_uuid) in (select asset_uuid from _map where is_new))
          -- a child that went missing lost its placement with it: its went_missing event says so
          and not (c.t is null and o.from_uuid in (select asset_uuid from _presence where change = 'went_missing'))`,
-      [
-        runId,
-        sourceId,
-        now,
-        PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t)),
-        input.inventoryComplete,
-      ],
-    );
+        [
+          runId,
+          sourceId,
+          now,
+          PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t)),
+          input.inventoryComplete,
+        ],
+      );
   }
   if (unresolved) {
     warnings.push({
