@@ -6,6 +6,7 @@ import {
   mergeCanonical,
   normalizeMac,
   searchColumns,
+  stableStringify,
 } from './canonical';
 
 describe('canonical view', () => {
@@ -93,5 +94,32 @@ describe('canonical view', () => {
     });
     expect(identityKey('vm', { identity: { machine_uuid: 'ABC-1' } })).toBe('abc-1');
     expect(identityKey('cluster', { identity: { machine_uuid: 'x' } })).toBeNull();
+  });
+
+  it('stable text: sorted keys at every level, undefined members dropped, same text as map-sort-join', () => {
+    // The reference: the straightforward definition the stored hashes were taken with.
+    const ref = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map(ref).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${ref(o[k])}`).join(',')}}`;
+    };
+    const samples: unknown[] = [
+      { b: 1, a: { d: [1, undefined, null, 'x"y\n'], c: undefined }, é: 'ü', Z: 2, '10': 3, '9': 4 },
+      { a: 1, b: { c: [{ y: 1, x: 2 }] } },
+      [],
+      {},
+      'text',
+      1.5,
+      Number.NaN,
+      null,
+      undefined,
+      true,
+    ];
+    for (const s of samples) expect(stableStringify(s)).toBe(ref(s));
+    expect(stableStringify({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
   });
 });

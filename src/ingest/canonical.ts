@@ -34,15 +34,51 @@ export interface Canonical {
   conflicts?: Record<string, { source: number; value: unknown }[]>;
 }
 
-/** JSON with sorted keys: a stable text for hashing and comparison (jsonb reorders keys). */
+// Quoted object keys: normalized objects share a small set of keys, so each is quoted once.
+const quotedKeys = new Map<string, string>();
+const quoteKey = (k: string): string => {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+};
+
+/**
+ * JSON with sorted keys: a stable text for hashing and comparison (jsonb reorders keys). Hot in ingest (every
+ * new or changed asset is hashed), so it builds one string without intermediate arrays and sorts only keys
+ * that are not already in order; the text is the same as mapping, sorting and joining.
+ */
 export function stableStringify(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i) out += ',';
+      const x: unknown = v[i];
+      if (x === undefined && !(i in v)) continue; // a hole joins as nothing
+      out += stableStringify(x);
+    }
+    return out + ']';
+  }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`).join(',')}}`;
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    out += (first ? '' : ',') + quoteKey(k) + ':' + stableStringify(x);
+    first = false;
+  }
+  return out + '}';
 }
 
 export const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');

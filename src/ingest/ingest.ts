@@ -661,9 +661,10 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
          insert into relations (type, from_asset_uuid, to_asset_uuid, source_id, status, first_seen_at, last_seen_at,
                                 last_seen_run_id, inactive_since, raw_payload)
          select x.type, x.from_uuid, x.to_uuid, $1, 'active', $3, $3, $2, null, x.raw from _rel x
+         -- No ON CONFLICT (its speculative insertion costs per row): _rel holds each edge once and the
+         -- source's ingest lock keeps every other writer of this source's relations out.
          where not exists (select 1 from relations r where r.source_id = $1 and r.type = x.type
                              and r.from_asset_uuid = x.from_uuid and r.to_asset_uuid = x.to_uuid)
-         on conflict (type, from_asset_uuid, to_asset_uuid, source_id) do nothing
        ), gone as (
          update relations r set status = 'inactive', inactive_since = $3,
            last_seen_at = ${relationLastSeenAt('r0', 'c')}, last_seen_run_id = ${relationLastSeenRunId('r0', 'c')}
