@@ -105,8 +105,8 @@ create temp table _in_asset (idx int primary key, kind asset_kind not null, exte
   identity_key text, hash text not null) on commit drop;
 create temp table _new (idx int primary key) on commit drop;
 create temp table _new_full (idx int primary key, asset_uuid uuid not null, link_id uuid not null, provenance jsonb not null,
-  canon_hash text not null, name text, hostname text, serial_number text, ip_addresses jsonb not null,
-  mac_addresses jsonb not null, power_state text, cluster_name text, normalized jsonb not null, raw_gzip bytea)
+  canon_hash text not null, name text, hostname text, serial_number text, ip_addresses text[] not null,
+  mac_addresses text[] not null, power_state text, cluster_name text, normalized jsonb not null, raw_gzip bytea)
   on commit drop;
 create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
   was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
@@ -126,6 +126,11 @@ create temp table _rel (type relation_type not null, from_uuid uuid not null, to
 create temp table _rel_old (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null) on commit drop;`;
 
 type Row = Record<string, unknown>;
+
+/** A text[] literal (every element quoted), so COPY fills an array column without a server-side conversion. */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
 
 // Synchronous on purpose: thousands of concurrent async gzip streams each hold a ~300 KB window. Most raw
 // payloads are a few hundred bytes, where zlib's setup of a 32 KB window and 128 KB of hash tables costs
@@ -314,8 +319,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
             cols.name,
             cols.hostname,
             cols.serial_number,
-            JSON.stringify(cols.ip_addresses),
-            JSON.stringify(cols.mac_addresses),
+            textArray(cols.ip_addresses),
+            textArray(cols.mac_addresses),
             cols.power_state,
             cols.cluster_name,
             it.normalizedJson,
@@ -325,24 +330,25 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       })(),
     );
     await q(
-      `with f as materialized (
+      // The new VMs' hosts in one set (hash joins at any size), not one lookup per VM.
+      `with hp as materialized (
+         select distinct on (r.from_id) r.from_id, h.name as host_name, h.cluster_name as host_cluster
+         from _in_rel r
+         join asset_source_links lh on lh.source_id = $1 and lh.external_kind = r.to_kind and lh.external_id = r.to_id
+         join assets h on h.uuid = lh.asset_uuid
+         where r.type = 'runs_on' and r.from_kind = 'vm'
+           and r.from_id in (select i.external_id from _new_full n join _in_asset i using (idx) where i.kind = 'vm')
+         order by r.from_id
+       ), f as materialized (
          select n.*, i.kind, i.external_id, i.identity_key, i.hash, hp.host_name,
                 coalesce(n.cluster_name, hp.host_cluster) as placed_cluster,
                 jsonb_build_object('normalized', n.normalized, 'sources', $4::jsonb, 'provenance', n.provenance) as canonical
          from _new_full n join _in_asset i using (idx)
-         left join lateral (
-           select h.name as host_name, h.cluster_name as host_cluster
-           from _in_rel r
-           join asset_source_links lh on lh.source_id = $1 and lh.external_kind = r.to_kind and lh.external_id = r.to_id
-           join assets h on h.uuid = lh.asset_uuid
-           where i.kind = 'vm' and r.type = 'runs_on' and r.from_kind = i.kind and r.from_id = i.external_id
-           limit 1
-         ) hp on true
+         left join hp on i.kind = 'vm' and hp.from_id = i.external_id
        ), a as (
          insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
                              power_state, cluster_name, host_name, created_at, updated_at, last_seen_at)
-         select asset_uuid, kind, 'active', canonical, name, hostname, serial_number,
-                array(select jsonb_array_elements_text(ip_addresses)), array(select jsonb_array_elements_text(mac_addresses)),
+         select asset_uuid, kind, 'active', canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
                 power_state, placed_cluster, host_name, $3, $3, $3
          from f
        ), l as (
