@@ -372,7 +372,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   }
 
   // Every object of the run mapped to its link, with the link's latest record for the hash comparison and
-  // the link's last seen before this run (a record this run supersedes was last seen then).
+  // the link's last seen before this run (a record this run supersedes was last seen then). A link created
+  // by this run has only the record just written: nothing to compare, so no lookup (is_new rows never use it).
   await q(
     `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, rec_id, rec_hash, prev_seen_at, prev_seen_run)
      select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', r.id, r.hash,
@@ -381,8 +382,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
      join asset_source_links l on l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id
      ${linkScanJoin('l', 'c')}
      left join _new n on n.idx = i.idx
-     left join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r
-       on true`,
+     left join lateral (select s.id, s.hash from source_records s where n.idx is null and s.link_id = l.id
+                        order by s.id desc limit 1) r on true`,
     [sourceId],
   );
   await q('analyze _map');
