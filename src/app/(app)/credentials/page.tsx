@@ -1,6 +1,14 @@
 import { PageHeader } from '@/components/app-shell';
 import { fmtDateTime } from '@/components/format';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableEmptyRow,
+} from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -30,13 +38,7 @@ export default async function CredentialsPage() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {items.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={5} className="py-6 text-center text-muted-foreground">
-                {t('common.empty')}
-              </TableCell>
-            </TableRow>
-          )}
+          {items.length === 0 && <TableEmptyRow colSpan={5}>{t('common.empty')}</TableEmptyRow>}
           {items.map((c) => {
             const username = typeof c.publicData?.username === 'string' ? c.publicData.username : '';
             return (

@@ -1,7 +1,15 @@
 import { PageHeader } from '@/components/app-shell';
 import { fmtInZone } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableEmptyRow,
+} from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -36,13 +44,7 @@ export default async function ScheduleGroupsPage() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {groups.items.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={5} className="py-6 text-center text-muted-foreground">
-                {t('common.empty')}
-              </TableCell>
-            </TableRow>
-          )}
+          {groups.items.length === 0 && <TableEmptyRow colSpan={5}>{t('common.empty')}</TableEmptyRow>}
           {groups.items.map((g) => (
             <TableRow key={g.id} data-testid="group-row" data-name={g.name}>
               <TableCell className="max-w-56 align-top font-medium">

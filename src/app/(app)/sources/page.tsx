@@ -4,7 +4,15 @@ import { AutoRefresh } from '@/components/auto-refresh';
 import { fmtDateTime } from '@/components/format';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableEmptyRow,
+} from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -47,13 +55,7 @@ export default async function SourcesPage() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {sources.items.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={4} className="py-6 text-center text-muted-foreground">
-                {t('common.empty')}
-              </TableCell>
-            </TableRow>
-          )}
+          {sources.items.length === 0 && <TableEmptyRow colSpan={4}>{t('common.empty')}</TableEmptyRow>}
           {sources.items.map((s) => {
             const item: SourceItem = {
               id: s.id,

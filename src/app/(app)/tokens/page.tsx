@@ -1,7 +1,15 @@
 import { PageHeader } from '@/components/app-shell';
 import { fmtDateTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableEmptyRow,
+} from '@/components/ui/table';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -32,13 +40,7 @@ export default async function TokensPage() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {items.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={6} className="py-6 text-center text-muted-foreground">
-                {t('common.empty')}
-              </TableCell>
-            </TableRow>
-          )}
+          {items.length === 0 && <TableEmptyRow colSpan={6}>{t('common.empty')}</TableEmptyRow>}
           {items.map((k) => (
             <TableRow key={k.id}>
               <TableCell className="font-medium">{k.name}</TableCell>
