@@ -423,6 +423,15 @@ describe('users and tokens', () => {
     );
     expect((await call(tokenRoute.DELETE, { token: ft.token, params: { id: created.id } })).status).toBe(404);
 
+    // Lists: a user sees only their own; scope=all is the admin's overview of everyone's, with owners.
+    const mine = await json(await call(tokens.GET, { token: ft.token }));
+    expect(mine.items.map((x: { name: string }) => x.name)).toEqual(['f']);
+    const all = '/api/v1/tokens?scope=all';
+    expect((await call(tokens.GET, { token: ft.token, url: all })).status).toBe(403);
+    const everyone = await json(await call(tokens.GET, { token: admin, url: all }));
+    const owners = new Set(everyone.items.map((x: { username: string }) => x.username));
+    expect(owners.has('frank') && owners.has('matrix-user')).toBe(true);
+
     const revoked = await call(tokenRoute.DELETE, { token: user, params: { id: created.id } });
     expect(revoked.status).toBe(200);
     expect((await json(revoked)).revokedAt).not.toBeNull();

@@ -8,6 +8,7 @@ import { audit, type Actor } from '../users/actor';
 export type TokenRow = {
   id: string;
   userId: string;
+  username: string;
   name: string;
   prefix: string;
   createdAt: Date;
@@ -17,15 +18,18 @@ export type TokenRow = {
 };
 
 const COLUMNS = sql.raw(
-  't.id, t.user_id as "userId", t.name, t.prefix, t.created_at as "createdAt", t.last_used_at as "lastUsedAt", ' +
-    't.expires_at as "expiresAt", t.revoked_at as "revokedAt"',
+  't.id, t.user_id as "userId", (select username from users u where u.id = t.user_id) as username, ' +
+    't.name, t.prefix, t.created_at as "createdAt", ' +
+    't.last_used_at as "lastUsedAt", t.expires_at as "expiresAt", t.revoked_at as "revokedAt"',
 );
 
-export async function listTokens(db: Db, userId: string, p: { limit: number; offset: number }) {
+/** One user's tokens, or (userId null: an admin's overview) everyone's. */
+export async function listTokens(db: Db, userId: string | null, p: { limit: number; offset: number }) {
+  const where = userId ? sql`where t.user_id = ${userId}` : sql``;
   const [items, total] = await Promise.all([
-    db.execute<TokenRow>(sql`select ${COLUMNS} from api_tokens t where t.user_id = ${userId}
+    db.execute<TokenRow>(sql`select ${COLUMNS} from api_tokens t ${where}
       order by t.created_at desc, t.id limit ${p.limit} offset ${p.offset}`),
-    db.execute<{ n: number }>(sql`select count(*)::int as n from api_tokens where user_id = ${userId}`),
+    db.execute<{ n: number }>(sql`select count(*)::int as n from api_tokens t ${where}`),
   ]);
   return { items: items.rows, total: total.rows[0]!.n, limit: p.limit, offset: p.offset };
 }

@@ -49,6 +49,7 @@ export const tokenSchema = z
   .object({
     id: z.uuid(),
     userId: z.uuid(),
+    username: z.string(),
     name: z.string(),
     prefix: z.string().openapi({ description: 'First characters of the token, to tell tokens apart.' }),
     createdAt: ts(),

@@ -18,11 +18,11 @@ import { CreateToken, RevokeToken } from './token-forms';
 
 export const dynamic = 'force-dynamic';
 
-// The signed-in admin's own tokens (the API creates tokens for the caller).
+// Every user's tokens, so an admin can revoke any; new tokens are created for the signed-in admin.
 export default async function TokensPage() {
-  const session = await requirePageSession({ role: 'admin', next: '/tokens' });
+  await requirePageSession({ role: 'admin', next: '/tokens' });
   const { t, locale } = await getTranslator();
-  const { items } = await listTokens(getDb(), session.user.id, { limit: 500, offset: 0 });
+  const { items } = await listTokens(getDb(), null, { limit: 500, offset: 0 });
   return (
     <div className="flex flex-col gap-3">
       <PageHeader title={t('tokens.title')}>
@@ -32,6 +32,7 @@ export default async function TokensPage() {
         <TableHeader>
           <TableRow>
             <TableHead>{t('common.name')}</TableHead>
+            <TableHead>{t('tokens.owner')}</TableHead>
             <TableHead>{t('tokens.prefix')}</TableHead>
             <TableHead>{t('common.createdAt')}</TableHead>
             <TableHead>{t('tokens.lastUsed')}</TableHead>
@@ -40,10 +41,11 @@ export default async function TokensPage() {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {items.length === 0 && <TableEmptyRow colSpan={6}>{t('common.empty')}</TableEmptyRow>}
+          {items.length === 0 && <TableEmptyRow colSpan={7}>{t('common.empty')}</TableEmptyRow>}
           {items.map((k) => (
             <TableRow key={k.id}>
               <TableCell className="font-medium">{k.name}</TableCell>
+              <TableCell>{k.username}</TableCell>
               <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
               <TableCell className="text-xs">{fmtDateTime(k.createdAt, locale)}</TableCell>
               <TableCell className="text-xs">

@@ -1,4 +1,5 @@
-import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { AppError } from '@/lib/errors';
+import { json, listEnvelope, paginationQuery, route, z } from '@/server/http';
 import { createToken, listTokens } from '@/server/tokens/service';
 import { actorFrom } from '@/server/users/actor';
 import { createTokenBody, createdTokenSchema, tokenSchema } from '@/server/users/schemas';
@@ -8,13 +9,18 @@ export const GET = route(
   {
     method: 'get',
     path: '/api/v1/tokens',
-    summary: 'List my API tokens',
+    summary: 'List my API tokens (admins: everyone’s with scope=all)',
     tags: ['tokens'],
     auth: 'user',
-    query: paginationQuery,
-    responses: { 200: listEnvelope(tokenSchema) },
+    query: paginationQuery.extend({ scope: z.enum(['mine', 'all']).default('mine') }),
+    responses: { 200: listEnvelope(tokenSchema), 403: { description: 'scope=all needs the admin role' } },
   },
-  async ({ db, session, query }) => listTokens(db, session.user.id, query),
+  async ({ db, session, query }) => {
+    const { scope, ...page } = query;
+    if (scope === 'all' && session.user.role !== 'admin')
+      throw new AppError('AUTH_FORBIDDEN', 'Only an admin may list every user’s tokens (scope=all)');
+    return listTokens(db, scope === 'all' ? null : session.user.id, page);
+  },
 );
 
 export const POST = route(
