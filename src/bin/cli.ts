@@ -1,9 +1,12 @@
 // Shared by the process entry points (start, migrate, worker, scheduler): one-line fatal errors, a bounded
-// database reachability check, and migrations under a lock.
+// database reachability check, migrations under a lock, and the main of a standalone loop process.
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import type { Db } from '@/db/client';
+import { closeDb, getDb, type Db } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
+import { getConfig } from '@/lib/config';
 import { isAppError, AppError } from '@/lib/errors';
+import { createLogger, type Logger } from '@/lib/logger';
 
 export const DB_CONNECT_TIMEOUT_MS = 8_000;
 
@@ -67,4 +70,38 @@ export async function migrateWithLock(db: Db): Promise<void> {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported by start.ts). */
+export function isMainModule(moduleUrl: string): boolean {
+  return Boolean(process.argv[1]) && moduleUrl === pathToFileURL(process.argv[1]!).href;
+}
+
+/**
+ * The main of `npm run worker` / `npm run scheduler`: checks the configuration and the database, starts the
+ * loop, and on SIGTERM/SIGINT stops it (once) before closing the database.
+ */
+export async function runLoopProcess(
+  service: string,
+  start: (db: Db, log: Logger) => { stop(): Promise<void> },
+): Promise<void> {
+  try {
+    const url = getConfig().DATABASE_URL;
+    if (!url) throw new AppError('CONFIG_INVALID', 'Invalid configuration: DATABASE_URL must be set');
+    await checkDatabaseReachable(url);
+  } catch (err) {
+    fatal(err);
+  }
+  const db = getDb();
+  const handle = start(db, createLogger(service));
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await handle.stop();
+    await closeDb(db);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
 }

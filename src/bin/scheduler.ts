@@ -1,8 +1,8 @@
 // The scheduler process: `npm run scheduler`. The first tick on start-up is the catch-up (within the grace).
-import { pathToFileURL } from 'node:url';
-import { closeDb, getDb, type Db } from '@/db/client';
+import type { Db } from '@/db/client';
 import { getConfig } from '@/lib/config';
 import { createLogger, errorFields, type Logger } from '@/lib/logger';
+import { isMainModule, runLoopProcess } from './cli';
 import { tick, type Clock } from '@/server/scheduler/scheduler';
 
 export interface SchedulerHandle {
@@ -54,22 +54,6 @@ export function startScheduler(options: {
   };
 }
 
-async function main(): Promise<void> {
-  const log = createLogger('scheduler');
-  const db = getDb();
-  const handle = startScheduler({ db, log });
-  const shutdown = async () => {
-    await handle.stop();
-    await closeDb(db);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown());
-  process.on('SIGINT', () => void shutdown());
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => {
-    createLogger('scheduler').error('scheduler.crashed', errorFields(err));
-    process.exit(1);
-  });
+if (isMainModule(import.meta.url)) {
+  void runLoopProcess('scheduler', (db, log) => startScheduler({ db, log }));
 }
