@@ -85,6 +85,29 @@ function checkBinaries(postgresBin: string): void {
   );
 }
 
+/**
+ * As root the package runs PostgreSQL as the `postgres` user, which must be able to reach the binaries and the
+ * data directory. A checkout under a private directory (e.g. /root, mode 0700) is not reachable: say so,
+ * instead of letting initdb fail with a bare EACCES.
+ */
+function checkReachableAsPostgres(paths: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const target of paths) {
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      if (st && (st.mode & 0o001) === 0) {
+        throw new AppError(
+          'EMBEDDED_POSTGRES_FAILED',
+          `Embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ` +
+            `${dir} (mode ${(st.mode & 0o777).toString(8)}), on the way to ${target}. Run \`chmod o+x ${dir}\`, ` +
+            `move the checkout or ASSET_LEDGER_DATA_DIR elsewhere, start as a non-root user, or set DATABASE_URL`,
+        );
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
@@ -160,9 +183,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'asset_ledger';
   const bin = await binaries();
   checkBinaries(bin.postgres);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  checkReachableAsPostgres([bin.postgres, dataDir]);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
 
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   // Kept beside the cluster (not inside it: initdb wants an empty directory).
   const password = readOrCreatePassword(`${dataDir}.password`);
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
