@@ -1,8 +1,11 @@
 // `npm run bench:ingest`: ingest of a 10,000-VM collect_vms response (20,000 relations) and a 500-host
 // collect_hosts response — first run, unchanged re-run, 1% of VMs changed — beside the floor: a COPY of the
 // same normalized records into a scratch table, measured in the same run on the same database.
-// Needs DATABASE_URL (a server where it may create and drop a scratch database).
+// Each step is repeated on fresh databases (BENCH_REPEAT, default 3) and the medians are printed: a single
+// first run on a shared machine varies by ±15%. Needs DATABASE_URL (a server where it may create and drop
+// scratch databases). BENCH_TIMINGS=<ms> prints each ingest's slower statements and its Node/PostgreSQL CPU.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { createDb, closeDb, type Db } from '@/db/client';
@@ -15,6 +18,7 @@ import { hostsResponse, vmsResponse, type SyntheticEstate } from './ingest-synth
 const VMS = Number(process.env.BENCH_VMS ?? 10_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 20);
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
 interface Measure {
   ms: number;
@@ -32,6 +36,16 @@ async function measure(fn: () => Promise<number>): Promise<Measure> {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   return { ms, roundTrips, peakRssMb: peak / 1024 / 1024 };
+}
+
+/** CPU time of a PostgreSQL backend on this machine (0 where /proc cannot tell, e.g. a remote server). */
+function backendCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+  } catch {
+    return 0;
+  }
 }
 
 async function ingestOnce(
@@ -53,6 +67,9 @@ async function ingestOnce(
         `load 'auto_explain'; set local auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN)};
          set local auto_explain.log_analyze = on; set local auto_explain.log_nested_statements = on`,
       );
+    const backendPid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const pg0 = backendCpuMs(backendPid);
+    const cpu0 = process.cpuUsage();
     const ti = performance.now();
     const r = await ingestRun(client, {
       runId,
@@ -68,6 +85,12 @@ async function ingestOnce(
       [runId, JSON.stringify(r.stats)],
     );
     const tc = performance.now();
+    if (process.env.BENCH_TIMINGS) {
+      const c = process.cpuUsage(cpu0);
+      console.error(
+        `${mode}: node cpu ${Math.round((c.user + c.system) / 1000)} ms, postgres cpu ${backendCpuMs(backendPid) - pg0} ms`,
+      );
+    }
     await client.query('commit');
     if (process.env.BENCH_TIMINGS) console.error('commit ms', Math.round(performance.now() - tc));
     if (process.env.BENCH_TIMINGS) {
@@ -87,10 +110,17 @@ async function ingestOnce(
   }
 }
 
-async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base)
-    throw new Error('DATABASE_URL is not set (the benchmark creates and drops a scratch database there)');
+interface Trial {
+  floor: Measure;
+  first: Measure;
+  unchanged: Measure;
+  onePct: Measure;
+  tinyRoundTrips: number;
+  counts: Record<string, number>;
+}
+
+/** One trial on a fresh database: the floor, then the three runs of both modes. */
+async function trial(base: string, estate: SyntheticEstate): Promise<Trial> {
   const name = `al_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -103,11 +133,10 @@ async function main(): Promise<void> {
     const src = await db.execute<{ id: string }>(sql`
       insert into sources (name, config) values ('bench', '{"endpoint":"https://bench"}'::jsonb) returning id`);
     const sourceId = src.rows[0]!.id;
-    const estate: SyntheticEstate = { clusters: CLUSTERS, hosts: HOSTS, vms: VMS };
     const hosts = hostsResponse(estate);
     const vms = vmsResponse(estate);
     const changed = new Set<number>();
-    for (let i = 0; i < VMS; i += 100) changed.add(i);
+    for (let i = 0; i < estate.vms; i += 100) changed.add(i);
     const vmsChanged = vmsResponse({ ...estate, changedVms: changed });
 
     // Floor: COPY the same normalized records into a scratch table.
@@ -142,45 +171,73 @@ async function main(): Promise<void> {
     // Round trips must not depend on the estate's size: the same runs on a 1% estate.
     const tiny = await db.execute<{ id: string }>(sql`
       insert into sources (name, config) values ('bench-tiny', '{"endpoint":"https://tiny"}'::jsonb) returning id`);
-    const te: SyntheticEstate = { clusters: 2, hosts: Math.max(2, HOSTS / 100), vms: VMS / 100 };
-    const tinyRt =
+    const te: SyntheticEstate = {
+      clusters: 2,
+      hosts: Math.max(2, estate.hosts / 100),
+      vms: estate.vms / 100,
+    };
+    const tinyRoundTrips =
       (await ingestOnce(db, tiny.rows[0]!.id, 'collect_hosts', hostsResponse(te))) +
       (await ingestOnce(db, tiny.rows[0]!.id, 'collect_vms', vmsResponse(te)));
-
     const counts = await db.execute<Record<string, number>>(sql`select
       (select count(*)::int from assets) as assets, (select count(*)::int from source_records) as records,
       (select count(*)::int from relations where status = 'active') as relations,
       (select count(*)::int from asset_snapshots) as snapshots`);
-
-    const row = (label: string, m: Measure, target?: number) => {
-      const ratio = m.ms / floor.ms;
-      const verdict =
-        target === undefined ? '' : ratio <= target ? `ok (≤ ${target}×)` : `OVER (target ≤ ${target}×)`;
-      return `| ${label.padEnd(34)} | ${m.ms.toFixed(0).padStart(7)} | ${ratio.toFixed(2).padStart(6)}× | ${String(m.roundTrips).padStart(5)} | ${m.peakRssMb.toFixed(0).padStart(6)} | ${verdict} |`;
-    };
-    console.log(
-      `\ningest benchmark: ${VMS} VMs (${vms.relations.length} relations) + ${HOSTS} hosts / ${CLUSTERS} clusters (${hosts.relations.length} relations)\n`,
-    );
-    console.log(
-      '| step                               | wall ms | × floor | round trips | peak RSS MB | target |',
-    );
-    console.log(
-      '| ---------------------------------- | ------: | ------: | ----------: | ----------: | ------ |',
-    );
-    console.log(row('floor: COPY normalized records', floor));
-    console.log(row('first run (hosts + VMs)', first, 6));
-    console.log(row('unchanged re-run', unchanged, 2));
-    console.log(row('1% of VMs changed', onePct));
-    console.log(
-      `\nround trips at 1% of the estate (${te.vms} VMs, ${te.hosts} hosts): ${tinyRt} vs ${first.roundTrips} at full size`,
-    );
-    console.log('database after the runs:', counts.rows[0]);
+    return { floor, first, unchanged, onePct, tinyRoundTrips, counts: counts.rows[0]! };
   } finally {
     await closeDb(db);
     if (process.env.BENCH_KEEP) console.log('kept database', name);
     else await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const base = process.env.DATABASE_URL;
+  if (!base)
+    throw new Error('DATABASE_URL is not set (the benchmark creates and drops a scratch database there)');
+  const estate: SyntheticEstate = { clusters: CLUSTERS, hosts: HOSTS, vms: VMS };
+  const trials: Trial[] = [];
+  for (let i = 0; i < REPEAT; i++) trials.push(await trial(base, estate));
+
+  type Step = Exclude<keyof Trial, 'tinyRoundTrips' | 'counts'>;
+  const row = (label: string, step: Step, target?: number) => {
+    const ms = median(trials.map((t) => t[step].ms));
+    // the ratio of each trial to its own floor, then the median: both measured under the same conditions
+    const ratio = median(trials.map((t) => t[step].ms / t.floor.ms));
+    const rt = median(trials.map((t) => t[step].roundTrips));
+    const rss = Math.max(...trials.map((t) => t[step].peakRssMb));
+    const verdict =
+      target === undefined ? '' : ratio <= target ? `ok (≤ ${target}×)` : `OVER (target ≤ ${target}×)`;
+    return `| ${label.padEnd(34)} | ${ms.toFixed(0).padStart(7)} | ${ratio.toFixed(2).padStart(6)}× | ${String(rt).padStart(11)} | ${rss.toFixed(0).padStart(11)} | ${verdict} |`;
+  };
+  const vmsRelations = 2 * VMS;
+  console.log(
+    `\ningest benchmark: ${VMS} VMs (${vmsRelations} relations) + ${HOSTS} hosts / ${CLUSTERS} clusters (${HOSTS} relations); median of ${REPEAT} trials, each on a fresh database\n`,
+  );
+  console.log(
+    '| step                               | wall ms | × floor | round trips | peak RSS MB | target |',
+  );
+  console.log(
+    '| ---------------------------------- | ------: | ------: | ----------: | ----------: | ------ |',
+  );
+  console.log(row('floor: COPY normalized records', 'floor'));
+  console.log(row('first run (hosts + VMs)', 'first', 6));
+  console.log(row('unchanged re-run', 'unchanged', 2));
+  console.log(row('1% of VMs changed', 'onePct'));
+  console.log(
+    `\nfirst run × floor per trial: ${trials.map((t) => (t.first.ms / t.floor.ms).toFixed(2)).join(', ')}; unchanged: ${trials.map((t) => (t.unchanged.ms / t.floor.ms).toFixed(2)).join(', ')}`,
+  );
+  console.log(
+    `round trips at 1% of the estate (${VMS / 100} VMs): ${trials[0]!.tinyRoundTrips} vs ${trials[0]!.first.roundTrips} at full size`,
+  );
+  console.log('database after the runs:', trials[0]!.counts);
 }
 
 main().catch((err) => {
