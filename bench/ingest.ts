@@ -19,6 +19,8 @@ const VMS = Number(process.env.BENCH_VMS ?? 10_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 20);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+// plugin: raw payloads the size the vCenter plugin returns (default); compact: a few properties each.
+const RAW = process.env.BENCH_RAW === 'compact' ? 'compact' : 'plugin';
 
 interface Measure {
   ms: number;
@@ -139,7 +141,7 @@ async function trial(base: string, estate: SyntheticEstate): Promise<Trial> {
     for (let i = 0; i < estate.vms; i += 100) changed.add(i);
     const vmsChanged = vmsResponse({ ...estate, changedVms: changed });
 
-    // Floor: COPY the same normalized records into a scratch table.
+    // Floor: COPY the same normalized records into a scratch table, the way ingest copies (binary format).
     await db.execute(sql`create table floor_records (kind text, external_id text, normalized jsonb)`);
     const floor = await measure(async () => {
       const client = await db.$client.connect();
@@ -148,7 +150,11 @@ async function trial(base: string, estate: SyntheticEstate): Promise<Trial> {
         await copyRows(
           client,
           'floor_records',
-          ['kind', 'external_id', 'normalized'],
+          [
+            ['kind', 'text'],
+            ['external_id', 'text'],
+            ['normalized', 'jsonb'],
+          ],
           [...hosts.assets, ...vms.assets].map((a) => [
             a.external_kind,
             a.external_id,
@@ -202,7 +208,12 @@ async function main(): Promise<void> {
   const base = process.env.DATABASE_URL;
   if (!base)
     throw new Error('DATABASE_URL is not set (the benchmark creates and drops a scratch database there)');
-  const estate: SyntheticEstate = { clusters: CLUSTERS, hosts: HOSTS, vms: VMS };
+  const estate: SyntheticEstate = {
+    clusters: CLUSTERS,
+    hosts: HOSTS,
+    vms: VMS,
+    compactRaw: RAW === 'compact',
+  };
   const trials: Trial[] = [];
   for (let i = 0; i < REPEAT; i++) trials.push(await trial(base, estate));
 
@@ -219,7 +230,7 @@ async function main(): Promise<void> {
   };
   const vmsRelations = 2 * VMS;
   console.log(
-    `\ningest benchmark: ${VMS} VMs (${vmsRelations} relations) + ${HOSTS} hosts / ${CLUSTERS} clusters (${HOSTS} relations); median of ${REPEAT} trials, each on a fresh database\n`,
+    `\ningest benchmark: ${VMS} VMs (${vmsRelations} relations) + ${HOSTS} hosts / ${CLUSTERS} clusters (${HOSTS} relations), raw payloads: ${RAW === 'compact' ? 'compact (≈250 B)' : 'plugin-sized (≈4.5 KB per VM)'}; median of ${REPEAT} trials, each on a fresh database\n`,
   );
   console.log(
     '| step                               | wall ms | × floor | round trips | peak RSS MB | target |',

@@ -327,7 +327,10 @@ export const sourceRecords = pgTable(
     runId: uuid('run_id').notNull(),
     collectedAt: ts('collected_at').notNull(),
     normalized: jsonb('normalized').$type<Record<string, unknown>>().notNull(),
-    // gzip of the plugin's raw_payload JSON.
+    // The plugin's raw_payload as JSON text. PostgreSQL compresses it (TOAST; lz4 where the server has it,
+    // see migration 0005), which costs far less than compressing each payload in Node.
+    raw: text('raw'),
+    // Records written before migration 0005: the same JSON, gzip-compressed by Node. Read only.
     rawGzip: bytea('raw_gzip'),
     hash: text('hash').notNull(),
     lastSeenRunId: uuid('last_seen_run_id').notNull(),
@@ -401,8 +404,12 @@ export const assetSnapshots = pgTable(
       .references(() => assets.uuid, { onDelete: 'cascade' }),
     runId: uuid('run_id'),
     createdAt: createdAt(),
-    canonical: jsonb('canonical').$type<Record<string, unknown>>().notNull(),
-    hash: text('hash').notNull(),
+    // One row per canonical version of the asset, from the run that produced it. The current version's
+    // content is the asset's own `canonical`: it is copied here (with its hash) only when a newer version
+    // supersedes it, so an asset that never changes stores its view once. Rows written before migration
+    // 0005 hold their content from the start.
+    canonical: jsonb('canonical').$type<Record<string, unknown>>(),
+    hash: text('hash'),
   },
   (t) => [index('asset_snapshots_asset_idx').on(t.assetUuid, t.id)],
 );

@@ -1,38 +1,164 @@
-// COPY FROM STDIN in text format: one round trip for any number of rows.
+// COPY FROM STDIN in PostgreSQL's binary format: one round trip for any number of rows. Binary rather than
+// text because ingest sends megabytes of JSON: each value is written once, straight into the outgoing
+// buffer with a length in front, with no escaping pass in Node and no delimiter scan in PostgreSQL.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export type CopyValue = string | number | boolean | Buffer | null | undefined;
+/** The wire type of a column. Enum columns take `text` (their label). */
+export type CopyType =
+  'int4' | 'int8' | 'bool' | 'text' | 'jsonb' | 'uuid' | 'timestamptz' | 'bytea' | 'text[]';
 
-const ESC: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+export type CopyValue = string | number | boolean | Buffer | Date | readonly string[] | null | undefined;
 
-function field(v: CopyValue): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ESC[c]!) : v;
+export type CopyColumn = readonly [name: string, type: CopyType];
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const CHUNK = 1 << 20;
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TEXT_OID = 25;
+
+/** Writes rows into ~1 MB buffers, yielding each when full; strings are UTF-8 encoded in place. */
+class BinaryRows {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private at = 0;
+  private lastTs: { key: string | number; micros: bigint } | null = null;
+  readonly full: Buffer[] = [];
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    if (this.at) this.full.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    this.at = 0;
+  }
+
+  raw(b: Buffer): void {
+    this.room(b.length);
+    this.at += b.copy(this.buf, this.at);
+  }
+
+  int16(n: number): void {
+    this.room(2);
+    this.at = this.buf.writeInt16BE(n, this.at);
+  }
+
+  int32(n: number): void {
+    this.room(4);
+    this.at = this.buf.writeInt32BE(n, this.at);
+  }
+
+  /** A length-prefixed UTF-8 string (with an optional leading byte, for jsonb's version). */
+  string(s: string, lead?: number): void {
+    const extra = lead === undefined ? 0 : 1;
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8: reserve that, write, then fill in the real length
+    this.room(4 + extra + s.length * 3);
+    const start = this.at;
+    let at = start + 4;
+    if (lead !== undefined) this.buf[at++] = lead;
+    at += this.buf.write(s, at, 'utf8');
+    this.buf.writeInt32BE(at - start - 4, start);
+    this.at = at;
+  }
+
+  value(v: CopyValue, type: CopyType): void {
+    if (v === null || v === undefined) return this.int32(-1);
+    switch (type) {
+      case 'text':
+        return this.string(String(v));
+      case 'jsonb':
+        return this.string(String(v), 1);
+      case 'int4':
+        this.int32(4);
+        return this.int32(Number(v));
+      case 'int8':
+        this.room(12);
+        this.at = this.buf.writeInt32BE(8, this.at);
+        this.at = this.buf.writeBigInt64BE(BigInt(v as number), this.at);
+        return;
+      case 'bool':
+        this.room(5);
+        this.at = this.buf.writeInt32BE(1, this.at);
+        this.buf[this.at++] = v ? 1 : 0;
+        return;
+      case 'uuid': {
+        const hex = String(v).replace(/-/g, '');
+        if (hex.length !== 32) throw new Error(`not a uuid: ${String(v)}`);
+        this.room(20);
+        this.at = this.buf.writeInt32BE(16, this.at);
+        this.at += this.buf.write(hex, this.at, 'hex');
+        return;
+      }
+      case 'timestamptz': {
+        const key = v instanceof Date ? v.getTime() : String(v);
+        if (this.lastTs?.key !== key) {
+          const ms = v instanceof Date ? v.getTime() : Date.parse(String(v));
+          if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${String(v)}`);
+          this.lastTs = { key, micros: BigInt(ms - PG_EPOCH_MS) * 1000n };
+        }
+        this.room(12);
+        this.at = this.buf.writeInt32BE(8, this.at);
+        this.at = this.buf.writeBigInt64BE(this.lastTs.micros, this.at);
+        return;
+      }
+      case 'bytea': {
+        const b = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+        this.int32(b.length);
+        return this.raw(b);
+      }
+      case 'text[]': {
+        // one-dimensional array of text: length, header, then each element length-prefixed
+        const items = v as readonly string[];
+        let size = items.length ? 20 : 12;
+        for (const x of items) size += 4 + Buffer.byteLength(x);
+        this.int32(size);
+        this.int32(items.length ? 1 : 0); // dimensions
+        this.int32(0); // no nulls
+        this.int32(TEXT_OID);
+        if (items.length) {
+          this.int32(items.length);
+          this.int32(1); // lower bound
+        }
+        for (const x of items) this.string(x);
+        return;
+      }
+    }
+  }
+
+  take(): Buffer | null {
+    if (!this.at) return null;
+    const out = this.buf.subarray(0, this.at);
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.at = 0;
+    return out;
+  }
 }
 
-/** Streams `rows` into `table(columns)`; rows are produced lazily in batches to keep memory flat. */
+/** Streams `rows` into `table(columns)`; rows are produced lazily, so memory stays at a few buffers. */
 export async function copyRows(
   client: pg.PoolClient,
   table: string,
-  columns: string[],
-  rows: Iterable<CopyValue[]>,
+  columns: readonly CopyColumn[],
+  rows: Iterable<readonly CopyValue[]>,
 ): Promise<void> {
-  function* lines(): Generator<string> {
-    let batch: string[] = [];
+  function* chunks(): Generator<Buffer> {
+    const w = new BinaryRows();
+    w.raw(SIGNATURE);
+    w.int32(0); // flags
+    w.int32(0); // header extension
     for (const row of rows) {
-      batch.push(row.map(field).join('\t'));
-      if (batch.length >= 500) {
-        yield batch.join('\n') + '\n';
-        batch = [];
-      }
+      if (row.length !== columns.length)
+        throw new Error(`COPY ${table}: ${row.length} values for ${columns.length} columns`);
+      w.int16(columns.length);
+      for (let i = 0; i < columns.length; i++) w.value(row[i], columns[i]![1]);
+      while (w.full.length) yield w.full.shift()!;
     }
-    if (batch.length) yield batch.join('\n') + '\n';
+    w.int16(-1); // trailer
+    while (w.full.length) yield w.full.shift()!;
+    const last = w.take();
+    if (last) yield last;
   }
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(lines()), stream);
+  const names = columns.map(([name]) => name).join(', ');
+  const stream = client.query(copyFrom(`COPY ${table} (${names}) FROM STDIN (FORMAT binary)`));
+  await pipeline(Readable.from(chunks()), stream);
 }

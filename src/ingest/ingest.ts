@@ -2,8 +2,7 @@
 // worker can mark the run succeeded in the same commit: a crash leaves nothing behind. Every step is
 // set-based over temporary tables filled with COPY, so the number of round trips does not grow with the
 // number of assets. Only new or changed records are sent twice (hash first, then body).
-import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
   MODE_KINDS,
@@ -19,11 +18,10 @@ import {
   identityKey,
   mergeCanonical,
   searchColumns,
-  sha256,
   type Canonical,
   type Contribution,
 } from './canonical';
-import { copyRows } from './copy';
+import { copyRows, type CopyColumn, type CopyValue } from './copy';
 import {
   linkLastSeenAt,
   linkLastSeenRunId,
@@ -104,20 +102,16 @@ const TEMP_TABLES = `
 create temp table _in_asset (idx int primary key, kind asset_kind not null, external_id text not null,
   identity_key text, hash text not null) on commit drop;
 create temp table _new (idx int primary key) on commit drop;
-create temp table _new_full (idx int primary key, asset_uuid uuid not null, link_id uuid not null, provenance jsonb not null,
-  canon_hash text not null, name text, hostname text, serial_number text, ip_addresses text[] not null,
-  mac_addresses text[] not null, power_state text, cluster_name text, normalized jsonb not null, raw_gzip bytea)
-  on commit drop;
 create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
   was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
   on commit drop;
 create index on _map (link_id);
-create temp table _in_rec (idx int primary key, normalized jsonb not null, raw_gzip bytea) on commit drop;
+create temp table _in_rec (idx int primary key, normalized jsonb not null, raw text) on commit drop;
 create temp table _presence (link_id uuid not null, asset_uuid uuid not null, change text not null,
   external_kind asset_kind not null, external_id text not null) on commit drop;
 create temp table _canon (asset_uuid uuid primary key, canonical jsonb not null, hash text not null, name text,
-  hostname text, serial_number text, ip_addresses jsonb not null, mac_addresses jsonb not null, power_state text,
-  cluster_name text, snapshot boolean not null, event_type text, event_details jsonb) on commit drop;
+  hostname text, serial_number text, ip_addresses text[] not null, mac_addresses text[] not null, power_state text,
+  cluster_name text, snapshot boolean not null, old_hash text, event_type text, event_details jsonb) on commit drop;
 create temp table _in_rel (type relation_type not null, from_kind asset_kind not null, from_id text not null,
   to_kind asset_kind not null, to_id text not null, raw jsonb) on commit drop;
 create index on _in_rel (from_kind, from_id) where type = 'runs_on';
@@ -127,18 +121,8 @@ create temp table _rel_old (type relation_type not null, from_uuid uuid not null
 
 type Row = Record<string, unknown>;
 
-/** A text[] literal (every element quoted), so COPY fills an array column without a server-side conversion. */
-function textArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-// Synchronous on purpose: thousands of concurrent async gzip streams each hold a ~300 KB window. Most raw
-// payloads are a few hundred bytes, where zlib's setup of a 32 KB window and 128 KB of hash tables costs
-// more than compressing; a window sized to the payload (same output format) makes it ~3× cheaper.
-function gzipRaw(text: string): Buffer {
-  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(text.length + 1))));
-  return gzipSync(text, { level: 3, windowBits, memLevel: Math.min(8, Math.max(1, windowBits - 8)) });
-}
+/** The key of an object within one source and run: its kind and moref. */
+const endpointKey = (kind: string, id: string): string => `${kind}\u0000${id}`;
 
 export async function ingestRun(client: pg.PoolClient, input: IngestInput): Promise<IngestResult> {
   let roundTrips = 0;
@@ -158,11 +142,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       async () => (await client.query(text, values)).rows as T[],
     );
   };
-  const copy = async (
-    table: string,
-    cols: string[],
-    rows: Iterable<Parameters<typeof copyRows>[3] extends Iterable<infer R> ? R : never>,
-  ) => {
+  const copy = async (table: string, cols: readonly CopyColumn[], rows: Iterable<readonly CopyValue[]>) => {
     roundTrips++;
     await timed(`copy ${table}`, () => copyRows(client, table, cols, rows));
   };
@@ -190,11 +170,18 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       foreignKinds++;
       continue;
     }
-    const key = `${a.external_kind}\u0000${a.external_id}`;
+    const key = endpointKey(a.external_kind, a.external_id);
     const normalizedJson = JSON.stringify(a.normalized);
     const rawJson = a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload);
-    // Same text as JSON.stringify([normalized, raw ?? null]), so hashes of stored records stay valid.
-    const hash = sha256(`[${normalizedJson},${rawJson ?? 'null'}]`);
+    // The hash of JSON.stringify([normalized, raw ?? null]), as records have always been hashed, fed in parts
+    // rather than concatenated (raw payloads are several KB).
+    const hash = createHash('sha256')
+      .update('[')
+      .update(normalizedJson)
+      .update(',')
+      .update(rawJson ?? 'null')
+      .update(']')
+      .digest('hex');
     const item = {
       a,
       hash,
@@ -230,28 +217,16 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   await q(plannerSetup(items.length, input.relations.length) + TEMP_TABLES);
   await copy(
     '_in_asset',
-    ['idx', 'kind', 'external_id', 'identity_key', 'hash'],
+    [
+      ['idx', 'int4'],
+      ['kind', 'text'],
+      ['external_id', 'text'],
+      ['identity_key', 'text'],
+      ['hash', 'text'],
+    ],
     items.map((it, i) => [i, it.a.external_kind, it.a.external_id, it.identity, it.hash]),
   );
   await q('analyze _in_asset');
-  // Relations early: new VMs take their host's name and cluster at insert (no second write of the row).
-  const rels = input.relations.filter((r) => relTypes.includes(r.type));
-  if (rels.length) {
-    await copy(
-      '_in_rel',
-      ['type', 'from_kind', 'from_id', 'to_kind', 'to_id', 'raw'],
-      rels.map((r) => [
-        r.type,
-        r.from.external_kind,
-        r.from.external_id,
-        r.to.external_kind,
-        r.to.external_id,
-        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
-      ]),
-    );
-    await q('analyze _in_rel');
-  }
-
   // Re-attach: an unknown moref whose identity key belongs to a link of this source that is not in this
   // run takes over that link (and so its asset). Each side is matched at most once.
   const reattached = await q<{ n: number }>(
@@ -274,8 +249,9 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     [sourceId],
   );
 
-  // New objects: asset, link, record, snapshot and `created` event in one statement from one COPY. Their
-  // canonical view is their own record (one link), so it is built here instead of inserted and then updated.
+  // New objects go straight into their tables with COPY (asset, link, record, snapshot, `created` event):
+  // Node mints their ids, so nothing has to be read back, and COPY writes whole pages at a time. Their
+  // canonical view is their own record (one link), built here as text around the record's JSON.
   const newRows = await q<{ idx: number }>(
     `select i.idx from _in_asset i
      where not exists (select 1 from asset_source_links l
@@ -283,92 +259,248 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
      order by i.idx`,
     [sourceId],
   );
-  const newSources = JSON.stringify([{ source_id: sourceId, run_id: runId, collected_at: now }]);
-  let newSnapshots = 0;
-  if (newRows.length) {
+  const newByKey = new Map<string, { uuid: string; idx: number }>();
+  for (const { idx } of newRows) {
+    const a = items[idx]!.a;
+    newByKey.set(endpointKey(a.external_kind, a.external_id), { uuid: randomUUID(), idx });
+  }
+
+  // A relation with a new endpoint cannot exist yet: it is inserted directly once both endpoints are known.
+  // The other endpoint is either new too or an existing link of this source, looked up here in one query
+  // (with its name and cluster: a new VM takes its host's at insert, not in a second write of the row).
+  const rels: CollectorRelation[] = [];
+  const direct: CollectorRelation[] = [];
+  for (const r of input.relations) {
+    if (!relTypes.includes(r.type)) continue;
+    const fromNew = newByKey.has(endpointKey(r.from.external_kind, r.from.external_id));
+    const toNew = newByKey.has(endpointKey(r.to.external_kind, r.to.external_id));
+    (fromNew || toNew ? direct : rels).push(r);
+  }
+  const known = new Map<string, { uuid: string; name: string | null; cluster: string | null }>();
+  if (direct.length) {
+    const wanted = new Map<string, { kind: AssetKind; id: string }>();
+    for (const r of direct)
+      for (const e of [r.from, r.to]) {
+        const k = endpointKey(e.external_kind, e.external_id);
+        if (!newByKey.has(k)) wanted.set(k, { kind: e.external_kind, id: e.external_id });
+      }
+    if (wanted.size) {
+      const found = await q<{
+        kind: AssetKind;
+        id: string;
+        uuid: string;
+        name: string | null;
+        cluster: string | null;
+      }>(
+        `select l.external_kind as kind, l.external_id as id, l.asset_uuid as uuid, a.name, a.cluster_name as cluster
+         from unnest($2::asset_kind[], $3::text[]) w(kind, id)
+         join asset_source_links l on l.source_id = $1 and l.external_kind = w.kind and l.external_id = w.id
+         join assets a on a.uuid = l.asset_uuid`,
+        [sourceId, [...wanted.values()].map((w) => w.kind), [...wanted.values()].map((w) => w.id)],
+      );
+      for (const f of found) known.set(endpointKey(f.kind, f.id), f);
+    }
+  }
+  const uuidOf = (e: CollectorRelation['from']): string | undefined => {
+    const k = endpointKey(e.external_kind, e.external_id);
+    return newByKey.get(k)?.uuid ?? known.get(k)?.uuid;
+  };
+  // Direct relations whose other endpoint resolves nowhere go the general way (which counts them unresolved).
+  const directRows: { type: string; from: string; to: string; raw: string | null }[] = [];
+  const directSeen = new Set<string>();
+  for (const r of direct) {
+    const from = uuidOf(r.from);
+    const to = uuidOf(r.to);
+    if (!from || !to) {
+      rels.push(r);
+      continue;
+    }
+    const k = `${r.type} ${from} ${to}`;
+    if (directSeen.has(k)) continue;
+    directSeen.add(k);
+    directRows.push({
+      type: r.type,
+      from,
+      to,
+      raw: r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
+    });
+  }
+  // A new VM's host (its runs_on target) gives the VM its host name, and its cluster when it names none.
+  const hostOfNewVm = new Map<string, { name: string | null; cluster: string | null }>();
+  for (const r of direct) {
+    if (r.type !== 'runs_on' || r.from.external_kind !== 'vm') continue;
+    const h = known.get(endpointKey(r.to.external_kind, r.to.external_id));
+    if (h && !hostOfNewVm.has(r.from.external_id)) hostOfNewVm.set(r.from.external_id, h);
+  }
+
+  if (rels.length) {
     await copy(
-      '_new_full',
+      '_in_rel',
       [
-        'idx',
-        'asset_uuid',
-        'link_id',
-        'provenance',
-        'canon_hash',
-        'name',
-        'hostname',
-        'serial_number',
-        'ip_addresses',
-        'mac_addresses',
-        'power_state',
-        'cluster_name',
-        'normalized',
-        'raw_gzip',
+        ['type', 'text'],
+        ['from_kind', 'text'],
+        ['from_id', 'text'],
+        ['to_kind', 'text'],
+        ['to_id', 'text'],
+        ['raw', 'jsonb'],
+      ],
+      rels.map((r) => [
+        r.type,
+        r.from.external_kind,
+        r.from.external_id,
+        r.to.external_kind,
+        r.to.external_id,
+        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
+      ]),
+    );
+    await q('analyze _in_rel');
+  }
+
+  const newSources = JSON.stringify([{ source_id: sourceId, run_id: runId, collected_at: now }]);
+  if (newRows.length) {
+    const fresh = newRows.map(({ idx }) => {
+      const it = items[idx]!;
+      const a = it.a;
+      return {
+        idx,
+        it,
+        uuid: newByKey.get(endpointKey(a.external_kind, a.external_id))!.uuid,
+        linkId: randomUUID(),
+      };
+    });
+    await copy(
+      'assets',
+      [
+        ['uuid', 'uuid'],
+        ['kind', 'text'],
+        ['status', 'text'],
+        ['canonical', 'jsonb'],
+        ['name', 'text'],
+        ['hostname', 'text'],
+        ['serial_number', 'text'],
+        ['ip_addresses', 'text[]'],
+        ['mac_addresses', 'text[]'],
+        ['power_state', 'text'],
+        ['cluster_name', 'text'],
+        ['host_name', 'text'],
+        ['created_at', 'timestamptz'],
+        ['updated_at', 'timestamptz'],
+        ['last_seen_at', 'timestamptz'],
       ],
       (function* () {
-        for (const { idx } of newRows) {
-          const it = items[idx]!;
-          const n = it.a.normalized as Row;
-          const canon = mergeCanonical([{ sourceId, runId, collectedAt: now, normalized: n }]);
-          const cols = searchColumns(it.a.external_kind, n);
+        for (const f of fresh) {
+          const a = f.it.a;
+          const cols = searchColumns(a.external_kind, a.normalized as Row);
+          const host = a.external_kind === 'vm' ? hostOfNewVm.get(a.external_id) : undefined;
           yield [
-            idx,
-            randomUUID(),
-            randomUUID(),
-            JSON.stringify(canon.provenance),
-            canonicalHash(canon),
+            f.uuid,
+            a.external_kind,
+            'active',
+            // = JSON.stringify(mergeCanonical([this record])), without serializing the record a second time
+            `{"normalized":${f.it.normalizedJson},"sources":${newSources},"provenance":{}}`,
             cols.name,
             cols.hostname,
             cols.serial_number,
-            textArray(cols.ip_addresses),
-            textArray(cols.mac_addresses),
+            cols.ip_addresses,
+            cols.mac_addresses,
             cols.power_state,
-            cols.cluster_name,
-            it.normalizedJson,
-            it.rawJson === null ? null : gzipRaw(it.rawJson),
+            cols.cluster_name ?? host?.cluster ?? null,
+            host?.name ?? null,
+            now,
+            now,
+            now,
           ];
         }
       })(),
     );
-    await q(
-      // The new VMs' hosts in one set (hash joins at any size), not one lookup per VM.
-      `with hp as materialized (
-         select distinct on (r.from_id) r.from_id, h.name as host_name, h.cluster_name as host_cluster
-         from _in_rel r
-         join asset_source_links lh on lh.source_id = $1 and lh.external_kind = r.to_kind and lh.external_id = r.to_id
-         join assets h on h.uuid = lh.asset_uuid
-         where r.type = 'runs_on' and r.from_kind = 'vm'
-           and r.from_id in (select i.external_id from _new_full n join _in_asset i using (idx) where i.kind = 'vm')
-         order by r.from_id
-       ), f as materialized (
-         select n.*, i.kind, i.external_id, i.identity_key, i.hash, hp.host_name,
-                coalesce(n.cluster_name, hp.host_cluster) as placed_cluster,
-                jsonb_build_object('normalized', n.normalized, 'sources', $4::jsonb, 'provenance', n.provenance) as canonical
-         from _new_full n join _in_asset i using (idx)
-         left join hp on i.kind = 'vm' and hp.from_id = i.external_id
-       ), a as (
-         insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
-                             power_state, cluster_name, host_name, created_at, updated_at, last_seen_at)
-         select asset_uuid, kind, 'active', canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
-                power_state, placed_cluster, host_name, $3, $3, $3
-         from f
-       ), l as (
-         insert into asset_source_links (id, asset_uuid, source_id, external_kind, external_id, identity_key, presence,
-                                         first_seen_at, last_seen_at, last_seen_run_id)
-         select link_id, asset_uuid, $1, kind, external_id, identity_key, 'present', $3, $3, $2 from f
-       ), r as (
-         insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,
-                                     last_seen_run_id, last_seen_at)
-         select link_id, asset_uuid, $1, $2, $3, normalized, raw_gzip, hash, $2, $3 from f
-       ), s as (
-         insert into asset_snapshots (asset_uuid, run_id, created_at, canonical, hash)
-         select asset_uuid, $2, $3, canonical, canon_hash from f
-       ), e as (
-         insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
-         select asset_uuid, $2, $1, $3, 'created', jsonb_build_object('source_id', $1::text, 'kind', kind) from f
-       ) insert into _new (idx) select idx from f`,
-      [sourceId, runId, now, newSources],
+    await copy(
+      'asset_source_links',
+      [
+        ['id', 'uuid'],
+        ['asset_uuid', 'uuid'],
+        ['source_id', 'uuid'],
+        ['external_kind', 'text'],
+        ['external_id', 'text'],
+        ['identity_key', 'text'],
+        ['presence', 'text'],
+        ['first_seen_at', 'timestamptz'],
+        ['last_seen_at', 'timestamptz'],
+        ['last_seen_run_id', 'uuid'],
+      ],
+      fresh.map((f) => [
+        f.linkId,
+        f.uuid,
+        sourceId,
+        f.it.a.external_kind,
+        f.it.a.external_id,
+        f.it.identity,
+        'present',
+        now,
+        now,
+        runId,
+      ]),
     );
-    newSnapshots = newRows.length;
+    await copy(
+      'source_records',
+      [
+        ['link_id', 'uuid'],
+        ['asset_uuid', 'uuid'],
+        ['source_id', 'uuid'],
+        ['run_id', 'uuid'],
+        ['collected_at', 'timestamptz'],
+        ['normalized', 'jsonb'],
+        ['raw', 'text'],
+        ['hash', 'text'],
+        ['last_seen_run_id', 'uuid'],
+        ['last_seen_at', 'timestamptz'],
+      ],
+      fresh.map((f) => [
+        f.linkId,
+        f.uuid,
+        sourceId,
+        runId,
+        now,
+        f.it.normalizedJson,
+        f.it.rawJson,
+        f.it.hash,
+        runId,
+        now,
+      ]),
+    );
+    // The first version's snapshot row; its content is the asset's canonical until a newer version replaces it.
+    await copy(
+      'asset_snapshots',
+      [
+        ['asset_uuid', 'uuid'],
+        ['run_id', 'uuid'],
+        ['created_at', 'timestamptz'],
+      ],
+      fresh.map((f) => [f.uuid, runId, now]),
+    );
+    await copy(
+      'asset_events',
+      [
+        ['asset_uuid', 'uuid'],
+        ['run_id', 'uuid'],
+        ['source_id', 'uuid'],
+        ['ts', 'timestamptz'],
+        ['type', 'text'],
+        ['details', 'jsonb'],
+      ],
+      fresh.map((f) => [
+        f.uuid,
+        runId,
+        sourceId,
+        now,
+        'created',
+        `{"source_id":"${sourceId}","kind":"${f.it.a.external_kind}"}`,
+      ]),
+    );
+    await copy(
+      '_new',
+      [['idx', 'int4']],
+      fresh.map((f) => [f.idx]),
+    );
   }
 
   // Every object of the run mapped to its link, with the link's latest record for the hash comparison and
@@ -412,20 +544,20 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m join _in_asset i using (idx)
      where not m.is_new and m.rec_hash is distinct from i.hash order by m.idx`,
   );
-  const raws = changed.map((c) => {
-    const rawJson = items[c.idx]!.rawJson;
-    return rawJson === null ? null : gzipRaw(rawJson);
-  });
   await copy(
     '_in_rec',
-    ['idx', 'normalized', 'raw_gzip'],
-    changed.map((c, k) => [c.idx, items[c.idx]!.normalizedJson, raws[k]]),
+    [
+      ['idx', 'int4'],
+      ['normalized', 'jsonb'],
+      ['raw', 'text'],
+    ],
+    changed.map((c) => [c.idx, items[c.idx]!.normalizedJson, items[c.idx]!.rawJson]),
   );
   await q(
     `with ins as (
-       insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,
+       insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
                                    last_seen_run_id, last_seen_at)
-       select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw_gzip, i.hash, $2, $3
+       select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw, i.hash, $2, $3
        from _in_rec r join _map m using (idx) join _in_asset i using (idx)
      ), superseded as (
        -- the link's previous record was last seen when the link was, before this run
@@ -494,8 +626,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
      where (select count(*) from asset_source_links l where l.asset_uuid = p.asset_uuid) > 1`,
   );
   const affected = new Set<string>([...changed.map((c) => c.asset_uuid), ...multi.map((m) => m.asset_uuid)]);
-  const newAssets = new Set(changed.filter((c) => c.is_new).map((c) => c.asset_uuid));
-  const oldIds = [...affected].filter((u) => !newAssets.has(u));
+  const oldIds = [...affected];
   const [others, olds] = await Promise.all([
     affected.size
       ? q<{ asset_uuid: string; source_id: string; run_id: string; collected_at: Date; normalized: Row }>(
@@ -539,21 +670,18 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   for (const o of olds) kindOf.set(o.uuid, o.kind);
   let snapshots = 0;
   let changedCount = 0;
-  const canonRows: Parameters<typeof copyRows>[3] extends Iterable<infer R> ? R[] : never = [];
+  const canonRows: CopyValue[][] = [];
   for (const uuid of affected) {
     const list = contributions.get(uuid);
     if (!list?.length) continue; // no present link left: the asset keeps its last known view
     const canon = mergeCanonical(list);
     const old = oldCanon.get(uuid);
     const hash = canonicalHash(canon)!;
-    const isNew = newAssets.has(uuid);
-    const valuesChanged = isNew || hash !== canonicalHash(old);
+    const oldHash = canonicalHash(old);
+    const valuesChanged = hash !== oldHash;
     let eventType: string | null = null;
     let eventDetails: string | null = null;
-    if (isNew) {
-      eventType = 'created';
-      eventDetails = JSON.stringify({ source_id: sourceId, kind: kindOf.get(uuid) });
-    } else if (valuesChanged) {
+    if (valuesChanged) {
       const changes = diffNormalized(old?.normalized, canon.normalized);
       if (changes.length) {
         changedCount++;
@@ -570,11 +698,12 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       cols.name,
       cols.hostname,
       cols.serial_number,
-      JSON.stringify(cols.ip_addresses),
-      JSON.stringify(cols.mac_addresses),
+      cols.ip_addresses,
+      cols.mac_addresses,
       cols.power_state,
       cols.cluster_name,
       valuesChanged,
+      oldHash,
       eventType,
       eventDetails,
     ]);
@@ -583,36 +712,42 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     await copy(
       '_canon',
       [
-        'asset_uuid',
-        'canonical',
-        'hash',
-        'name',
-        'hostname',
-        'serial_number',
-        'ip_addresses',
-        'mac_addresses',
-        'power_state',
-        'cluster_name',
-        'snapshot',
-        'event_type',
-        'event_details',
+        ['asset_uuid', 'uuid'],
+        ['canonical', 'jsonb'],
+        ['hash', 'text'],
+        ['name', 'text'],
+        ['hostname', 'text'],
+        ['serial_number', 'text'],
+        ['ip_addresses', 'text[]'],
+        ['mac_addresses', 'text[]'],
+        ['power_state', 'text'],
+        ['cluster_name', 'text'],
+        ['snapshot', 'bool'],
+        ['old_hash', 'text'],
+        ['event_type', 'text'],
+        ['event_details', 'jsonb'],
       ],
       canonRows,
     );
     await q(
-      `with upd as (
+      // A new version supersedes the current one: the current snapshot row takes its content (every CTE reads
+      // the assets as they were before this statement), and the new version gets a row without content.
+      `with prev as (
+         update asset_snapshots s set canonical = a.canonical, hash = c.old_hash
+         from _canon c join assets a on a.uuid = c.asset_uuid
+         where c.snapshot and s.asset_uuid = c.asset_uuid and s.canonical is null
+       ), upd as (
          update assets a set canonical = c.canonical, name = c.name, hostname = c.hostname,
            serial_number = c.serial_number,
-           ip_addresses = array(select jsonb_array_elements_text(c.ip_addresses)),
-           mac_addresses = array(select jsonb_array_elements_text(c.mac_addresses)),
+           ip_addresses = c.ip_addresses, mac_addresses = c.mac_addresses,
            power_state = c.power_state,
            -- VMs without a placement cluster keep the one derived from their host below.
            cluster_name = case when a.kind = 'vm' then coalesce(c.cluster_name, a.cluster_name) else c.cluster_name end,
            updated_at = $2
          from _canon c where a.uuid = c.asset_uuid
        ), snap as (
-         insert into asset_snapshots (asset_uuid, run_id, created_at, canonical, hash)
-         select asset_uuid, $1, $2, canonical, hash from _canon where snapshot
+         insert into asset_snapshots (asset_uuid, run_id, created_at)
+         select asset_uuid, $1, $2 from _canon where snapshot
        ) insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
          select asset_uuid, $1, $3, $2, event_type::asset_event_type, event_details from _canon
          where event_type is not null`,
@@ -621,13 +756,14 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   }
 
   // Relations: endpoints resolve against this source's links, which already include this run's objects —
-  // one join for all of them (the run first, then what earlier runs of other modes created).
+  // one join for all of them (the run first, then what earlier runs of other modes created). Relations
+  // with a new endpoint were resolved above and are inserted after the previous state is read.
   let relationsResolved = 0;
   let unresolved = 0;
   let inactive = 0;
   let relationsChanged = 0;
   let relationsAdded = 0;
-  if (rels.length || (input.inventoryComplete && relTypes.length)) {
+  if (rels.length || directRows.length || (input.inventoryComplete && relTypes.length)) {
     const [res] = await q<{ resolved: number; unresolved: number }>(
       `with j as materialized (
          select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw
@@ -650,9 +786,37 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
                 (select count(*)::int from j where from_uuid is null or to_uuid is null) as unresolved`,
       [sourceId, relTypes],
     );
-    relationsResolved = res!.resolved;
+    relationsResolved = res!.resolved + directRows.length;
     unresolved = res!.unresolved;
     await q('analyze _rel');
+    if (directRows.length)
+      await copy(
+        'relations',
+        [
+          ['id', 'uuid'],
+          ['type', 'text'],
+          ['from_asset_uuid', 'uuid'],
+          ['to_asset_uuid', 'uuid'],
+          ['source_id', 'uuid'],
+          ['status', 'text'],
+          ['first_seen_at', 'timestamptz'],
+          ['last_seen_at', 'timestamptz'],
+          ['last_seen_run_id', 'uuid'],
+          ['raw_payload', 'jsonb'],
+        ],
+        directRows.map((r) => [
+          randomUUID(),
+          r.type,
+          r.from,
+          r.to,
+          sourceId,
+          'active',
+          now,
+          now,
+          runId,
+          r.raw,
+        ]),
+      );
     const [lc] = await q<{ inactive: number; added: number }>(
       // An update join for the known edges and an insert for the new ones: about twice as fast as an upsert.
       // Known edges are updated only when their state or payload changes (or the run is incomplete): an
@@ -677,6 +841,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
            last_seen_at = ${relationLastSeenAt('r0', 'c')}, last_seen_run_id = ${relationLastSeenRunId('r0', 'c')}
          from relations r0 ${relationScanJoin('r0', 'c')}
          where r0.id = r.id and $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
+           and r.last_seen_run_id is distinct from $2 -- inserted by this run above
            and not exists (select 1 from _rel x where x.type = r.type and x.from_uuid = r.from_asset_uuid
                                                  and x.to_uuid = r.to_asset_uuid)
          returning 1
@@ -687,22 +852,24 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       [sourceId, runId, now, input.inventoryComplete, relTypes],
     );
     inactive = lc!.inactive;
-    relationsChanged = lc!.inactive + lc!.added;
-    relationsAdded = lc!.added;
+    relationsAdded = lc!.added + directRows.length;
+    relationsChanged = lc!.inactive + relationsAdded;
     // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
-    // Without an added or deactivated edge no target set changed.
-    if (relationsChanged > 0)
+    // Without an added or deactivated edge of an existing child no target set changed.
+    const newUuids = new Set([...newByKey.values()].map((n) => n.uuid));
+    const placementTypes = PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t));
+    const existingChildGained = directRows.some(
+      (r) => placementTypes.includes(r.type) && !newUuids.has(r.from),
+    );
+    if (lc!.inactive + lc!.added > 0 || existingChildGained)
       await q(
         `with old as (
          select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from _rel_old
          where type::text = any($4::text[]) group by 1, 2
        ), cur as (
-         select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from (
-           select type, from_uuid, to_uuid from _rel
-           union
-           -- an incomplete run deactivates nothing: keep old targets it did not report
-           select type, from_uuid, to_uuid from _rel_old where not $5::boolean
-         ) x where type::text = any($4::text[]) group by 1, 2
+         -- after this run: what it saw, and (an incomplete run deactivates nothing) old edges it did not report
+         select type, from_asset_uuid as from_uuid, array_agg(to_asset_uuid order by to_asset_uuid) as t
+         from relations where source_id = $2 and status = 'active' and type::text = any($4::text[]) group by 1, 2
        )
        insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
        select coalesce(c.from_uuid, o.from_uuid), $1, $2, $3, 'relation_changed',
@@ -714,13 +881,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
          and not (o.t is null and coalesce(c.from_uuid, o.from_uuid) in (select asset_uuid from _map where is_new))
          -- a child that went missing lost its placement with it: its went_missing event says so
          and not (c.t is null and o.from_uuid in (select asset_uuid from _presence where change = 'went_missing'))`,
-        [
-          runId,
-          sourceId,
-          now,
-          PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t)),
-          input.inventoryComplete,
-        ],
+        [runId, sourceId, now, placementTypes],
       );
   }
   if (unresolved) {
@@ -730,6 +891,30 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       count: unresolved,
     });
   }
+
+  // This run grew the shared tables past what their statistics say: analyze them now (ANALYZE samples this
+  // transaction's own rows) so that the placement statements below and the next run of this source are
+  // planned for their real size (a nested loop planned for a few rows over 10,000 takes seconds).
+  await q(
+    `do $$
+     begin
+       -- shared tables get the configured statistics target, not the temporary tables' one
+       perform set_config('default_statistics_target',
+                          (select reset_val from pg_settings where name = 'default_statistics_target'), true);
+       if ${newRows.length} > 1000
+          and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${newRows.length} then
+         analyze asset_source_links;
+       end if;
+       if ${newRows.length} > 1000
+          and (select reltuples from pg_class where oid = 'assets'::regclass) < ${newRows.length} then
+         analyze assets;
+       end if;
+       if ${relationsAdded} > 1000
+          and (select reltuples from pg_class where oid = 'relations'::regclass) < ${relationsAdded} then
+         analyze relations;
+       end if;
+     end $$`,
+  );
 
   // Placement columns follow the relations: a host's cluster (member_of), a VM's host and, when the plugin
   // gives no cluster for the VM, its host's cluster. Nothing to do when no relation and no asset changed.
@@ -774,25 +959,6 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       [sourceId, [...kinds, ...relTypes], runId, now],
     );
 
-  // This run grew the shared tables past what their statistics say: analyze them now (ANALYZE samples this
-  // transaction's own rows) so the next run of this source is planned right instead of paying for it.
-  await q(
-    `do $$
-     begin
-       -- shared tables get the configured statistics target, not the temporary tables' one
-       perform set_config('default_statistics_target',
-                          (select reset_val from pg_settings where name = 'default_statistics_target'), true);
-       if ${newRows.length} > 1000
-          and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${newRows.length} then
-         analyze asset_source_links;
-       end if;
-       if ${relationsAdded} > 1000
-          and (select reltuples from pg_class where oid = 'relations'::regclass) < ${relationsAdded} then
-         analyze relations;
-       end if;
-     end $$`,
-  );
-
   const isNewCount = newRows.length;
   const stats: IngestStats = {
     assets: items.length,
@@ -804,7 +970,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     reattached: reattached[0]?.n ?? 0,
     offline,
     records_written: isNewCount + changed.length,
-    snapshots: snapshots + newSnapshots,
+    snapshots: snapshots + newRows.length,
     relations: relationsResolved,
     relations_inactive: inactive,
     relations_unresolved: unresolved,

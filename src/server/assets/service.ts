@@ -229,7 +229,7 @@ export async function listAssetRecords(db: Db, uuid: string, p: { limit: number;
     db.execute(sql`
       select r.id::text as id, r.source_id as "sourceId", s.name as "sourceName", r.run_id as "runId",
              r.collected_at as "collectedAt", r.hash, ${sql.raw(recordLastSeenRunId('r', 'rl', 'c'))} as "lastSeenRunId",
-             ${sql.raw(recordLastSeenAt('r', 'rl', 'c'))} as "lastSeenAt", r.normalized, (r.raw_gzip is not null) as "hasRaw"
+             ${sql.raw(recordLastSeenAt('r', 'rl', 'c'))} as "lastSeenAt", r.normalized, (r.raw is not null or r.raw_gzip is not null) as "hasRaw"
       from source_records r left join sources s on s.id = r.source_id ${sql.raw(recordScanJoin('r', 'rl', 'c'))}
       where r.asset_uuid = ${uuid} order by r.id desc limit ${p.limit} offset ${p.offset}`),
     db.execute<{ n: number }>(sql`select count(*)::int as n from source_records where asset_uuid = ${uuid}`),
@@ -265,16 +265,18 @@ export async function getRawRecord(db: Db, uuid: string, recordId: string) {
     run_id: string;
     collected_at: Date;
     hash: string;
+    raw: string | null;
     raw_gzip: Buffer | null;
   }>(sql`
-    select id::text as id, source_id, run_id, collected_at, hash, raw_gzip from source_records
+    select id::text as id, source_id, run_id, collected_at, hash, raw, raw_gzip from source_records
     where id = ${recordId} and asset_uuid = ${uuid}`);
   const row = r.rows[0];
   if (!row) throw new AppError('NOT_FOUND', 'source record not found');
   let raw: unknown = null;
-  if (row.raw_gzip) {
+  if (row.raw !== null || row.raw_gzip) {
     try {
-      raw = JSON.parse(gunzipSync(row.raw_gzip).toString('utf8'));
+      // records from before migration 0005 hold the same JSON gzip-compressed
+      raw = JSON.parse(row.raw ?? gunzipSync(row.raw_gzip!).toString('utf8'));
     } catch {
       throw new AppError('RECORD_RAW_UNREADABLE', 'the stored raw payload could not be decoded', {
         status: 422,
