@@ -459,6 +459,23 @@ describe('raw view and audit events', () => {
     ).toBe(404);
   });
 
+  it('raw record stored as JSON text (ingest since migration 0005) reads the same way', async () => {
+    const payload = { name: 'web-01', 'config.hardware.numCPU': '4', guest: { token: 'text-secret-hidden' } };
+    const rec = await getDb().execute<{ id: string }>(sql`
+      insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
+                                  last_seen_run_id, last_seen_at)
+      select l.id, l.asset_uuid, l.source_id, ${w.runId}, now(), '{}'::jsonb, ${JSON.stringify(payload)}, 'hash-text',
+             ${w.runId}, now()
+      from asset_source_links l where l.asset_uuid = ${w.vmUuid} limit 1
+      returning id::text as id`);
+    const recordId = rec.rows[0]!.id;
+    const res = await call(raw.GET, { token: admin, params: { id: w.vmUuid, recordId } });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.raw).toEqual({ ...payload, guest: { token: '[redacted]' } });
+    await getDb().execute(sql`delete from source_records where id = ${recordId}`);
+  });
+
   it('audit events: filters by action prefix, outcome and target; newest first', async () => {
     const res = await call(auditEvents.GET, {
       token: admin,

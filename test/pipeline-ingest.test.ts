@@ -1,5 +1,6 @@
 // Ingest against a real PostgreSQL with synthetic responses: identity, records, canonical view, search
 // columns, presence, relation lifecycle and history.
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -123,6 +124,32 @@ describe('ingest', () => {
     )[0]!.canonical;
     expect(canonical.sources[0]!.run_id).toBe(r3.runId);
     expect(canonical.provenance).toEqual({}); // one source: every field from sources[0]
+
+    // One snapshot row per version: the superseded one now holds the old view and its hash, the current
+    // one's content is the asset's canonical (not stored twice).
+    const snaps = await rows<{ run_id: string; name: string | null; hash: string | null }>(
+      t.db,
+      sql`select run_id, canonical #>> '{normalized,identity,caption}' as name, hash from asset_snapshots
+          where asset_uuid = ${vm1!.uuid} order by id`,
+    );
+    expect(snaps).toEqual([
+      { run_id: r1.runId, name: 'vm-1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { run_id: r3.runId, name: null, hash: null },
+    ]);
+    // The record keeps the plugin's raw payload as JSON text, byte for byte what the plugin sent.
+    const [rec] = await rows<{ raw: string; raw_gzip: Buffer | null; hash: string }>(
+      t.db,
+      sql`select s.raw, s.raw_gzip, s.hash from source_records s join asset_source_links l on l.id = s.link_id
+          where l.asset_uuid = ${vm1!.uuid} order by s.id desc limit 1`,
+    );
+    const sent = vmsResponse(e3).assets.find((a) => a.external_id === 'vm-1')!;
+    expect(rec!.raw_gzip).toBeNull();
+    expect(JSON.parse(rec!.raw)).toEqual(sent.raw_payload);
+    expect(rec!.hash).toBe(
+      createHash('sha256')
+        .update(JSON.stringify([sent.normalized, sent.raw_payload]))
+        .digest('hex'),
+    );
 
     // vm-4 destroyed: link missing, asset offline, event; then it comes back.
     const r4 = await ingestResponse(

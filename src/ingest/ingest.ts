@@ -89,10 +89,10 @@ set local jit = off;
 do $$
 begin
   if (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${Math.floor(assets / 2)} then
-    analyze asset_source_links;
+    analyze asset_source_links (source_id, external_kind, external_id, asset_uuid, presence);
   end if;
   if (select reltuples from pg_class where oid = 'relations'::regclass) < ${Math.floor(relations / 2)} then
-    analyze relations;
+    analyze relations (source_id, type, from_asset_uuid, to_asset_uuid, status);
   end if;
 end $$;
 set local default_statistics_target = 10;`;
@@ -903,15 +903,15 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
                           (select reset_val from pg_settings where name = 'default_statistics_target'), true);
        if ${newRows.length} > 1000
           and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${newRows.length} then
-         analyze asset_source_links;
+         analyze asset_source_links (source_id, external_kind, external_id, asset_uuid, presence);
        end if;
        if ${newRows.length} > 1000
           and (select reltuples from pg_class where oid = 'assets'::regclass) < ${newRows.length} then
-         analyze assets;
+         analyze assets (uuid, kind, status);
        end if;
        if ${relationsAdded} > 1000
           and (select reltuples from pg_class where oid = 'relations'::regclass) < ${relationsAdded} then
-         analyze relations;
+         analyze relations (source_id, type, from_asset_uuid, to_asset_uuid, status);
        end if;
      end $$`,
   );
