@@ -6,6 +6,7 @@ import {
   mergeCanonical,
   normalizeMac,
   searchColumns,
+  singleSourceCanonicalJson,
   stableStringify,
 } from './canonical';
 
@@ -32,6 +33,12 @@ describe('canonical view', () => {
     expect(c.sources).toEqual([{ source_id: 'src-a', run_id: 'run-a', collected_at: a.collectedAt }]);
     expect(c.provenance).toEqual({});
     expect(c.conflicts).toBeUndefined();
+  });
+
+  it('one source from its JSON text: the same view as merging, without parsing or serializing it again', () => {
+    const source = { source_id: a.sourceId, run_id: a.runId, collected_at: a.collectedAt };
+    const text = singleSourceCanonicalJson(JSON.stringify(a.normalized), source);
+    expect(JSON.parse(text)).toEqual(mergeCanonical([a]));
   });
 
   it('several sources: latest collection wins each field, disagreements are flagged with every value', () => {

@@ -112,6 +112,14 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   sub[path.slice(dot + 1)] = value;
 }
 
+/**
+ * `JSON.stringify(mergeCanonical([one]))` for an asset with one contribution, from that contribution's
+ * normalized JSON text: a new asset's view is built without serializing its record a second time.
+ */
+export function singleSourceCanonicalJson(normalizedJson: string, source: CanonicalSource): string {
+  return `{"normalized":${normalizedJson},"sources":${JSON.stringify([source])},"provenance":{}}`;
+}
+
 /** Merges contributions: the latest collection wins a field; differing values are flagged as a conflict. */
 export function mergeCanonical(contributions: Contribution[]): Canonical {
   const sorted = [...contributions].sort(

@@ -18,13 +18,17 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
+const UUID_DASHES = [8, 13, 18, 23];
+const UUID_BYTES = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+const hexDigit = (c: number): number =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 
 /** Writes rows into ~1 MB buffers, yielding each when full; strings are UTF-8 encoded in place. */
 class BinaryRows {
   private buf = Buffer.allocUnsafe(CHUNK);
   private at = 0;
   private lastTs: { key: string | number; micros: bigint } | null = null;
-  readonly full: Buffer[] = [];
+  private readonly full: Buffer[] = [];
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -81,14 +85,10 @@ class BinaryRows {
         this.at = this.buf.writeInt32BE(1, this.at);
         this.buf[this.at++] = v ? 1 : 0;
         return;
-      case 'uuid': {
-        const hex = String(v).replace(/-/g, '');
-        if (hex.length !== 32) throw new Error(`not a uuid: ${String(v)}`);
+      case 'uuid':
         this.room(20);
         this.at = this.buf.writeInt32BE(16, this.at);
-        this.at += this.buf.write(hex, this.at, 'hex');
-        return;
-      }
+        return this.uuid(String(v));
       case 'timestamptz': {
         const key = v instanceof Date ? v.getTime() : String(v);
         if (this.lastTs?.key !== key) {
@@ -125,12 +125,23 @@ class BinaryRows {
     }
   }
 
-  take(): Buffer | null {
-    if (!this.at) return null;
-    const out = this.buf.subarray(0, this.at);
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.at = 0;
-    return out;
+  /** The buffers filled so far, and with `end` the one being filled. */
+  *drain(end = false): Generator<Buffer> {
+    while (this.full.length) yield this.full.shift()!;
+    if (end && this.at) yield this.buf.subarray(0, this.at);
+  }
+
+  // 8-4-4-4-12 hex digits into 16 bytes, without the intermediate strings of a replace.
+  private uuid(s: string): void {
+    const bad = () => new Error(`not a uuid: ${s}`);
+    if (s.length !== 36 || UUID_DASHES.some((i) => s.charCodeAt(i) !== 45)) throw bad();
+    for (let k = 0; k < 16; k++) {
+      const hi = hexDigit(s.charCodeAt(UUID_BYTES[k]!));
+      const lo = hexDigit(s.charCodeAt(UUID_BYTES[k]! + 1));
+      if (hi < 0 || lo < 0) throw bad();
+      this.buf[this.at + k] = (hi << 4) | lo;
+    }
+    this.at += 16;
   }
 }
 
@@ -151,12 +162,10 @@ export async function copyRows(
         throw new Error(`COPY ${table}: ${row.length} values for ${columns.length} columns`);
       w.int16(columns.length);
       for (let i = 0; i < columns.length; i++) w.value(row[i], columns[i]![1]);
-      while (w.full.length) yield w.full.shift()!;
+      yield* w.drain();
     }
     w.int16(-1); // trailer
-    while (w.full.length) yield w.full.shift()!;
-    const last = w.take();
-    if (last) yield last;
+    yield* w.drain(true);
   }
   const names = columns.map(([name]) => name).join(', ');
   const stream = client.query(copyFrom(`COPY ${table} (${names}) FROM STDIN (FORMAT binary)`));

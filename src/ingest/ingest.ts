@@ -1,7 +1,8 @@
 // Ingest of one collect run (DESIGN §8). Runs inside the caller's transaction on one connection, so the
 // worker can mark the run succeeded in the same commit: a crash leaves nothing behind. Every step is
-// set-based over temporary tables filled with COPY, so the number of round trips does not grow with the
-// number of assets. Only new or changed records are sent twice (hash first, then body).
+// set-based, so the number of round trips does not grow with the number of assets: objects the source
+// never reported before are COPYed straight into their tables, the others go through temporary tables
+// filled with COPY. Changed records are sent twice (hash first, then body).
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
@@ -18,8 +19,10 @@ import {
   identityKey,
   mergeCanonical,
   searchColumns,
+  singleSourceCanonicalJson,
   type Canonical,
   type Contribution,
+  type SearchColumns,
 } from './canonical';
 import { copyRows, type CopyColumn, type CopyValue } from './copy';
 import {
@@ -120,6 +123,24 @@ create temp table _rel (type relation_type not null, from_uuid uuid not null, to
 create temp table _rel_old (type relation_type not null, from_uuid uuid not null, to_uuid uuid not null) on commit drop;`;
 
 type Row = Record<string, unknown>;
+
+// The search columns on `assets` that new assets and changed canonical views both write, in this order.
+const SEARCH_COPY_COLUMNS: readonly CopyColumn[] = [
+  ['name', 'text'],
+  ['hostname', 'text'],
+  ['serial_number', 'text'],
+  ['ip_addresses', 'text[]'],
+  ['mac_addresses', 'text[]'],
+  ['power_state', 'text'],
+];
+const searchValues = (c: SearchColumns): CopyValue[] => [
+  c.name,
+  c.hostname,
+  c.serial_number,
+  c.ip_addresses,
+  c.mac_addresses,
+  c.power_state,
+];
 
 /** The key of an object within one source and run: its kind and moref. */
 const endpointKey = (kind: string, id: string): string => `${kind}\u0000${id}`;
@@ -259,78 +280,81 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
      order by i.idx`,
     [sourceId],
   );
-  const newByKey = new Map<string, { uuid: string; idx: number }>();
-  for (const { idx } of newRows) {
-    const a = items[idx]!.a;
-    newByKey.set(endpointKey(a.external_kind, a.external_id), { uuid: randomUUID(), idx });
-  }
+  const fresh = newRows.map(({ idx }) => ({
+    idx,
+    it: items[idx]!,
+    uuid: randomUUID(),
+    linkId: randomUUID(),
+  }));
+  // endpoint key → the asset uuid minted for it
+  const newByKey = new Map<string, string>(
+    fresh.map((f) => [endpointKey(f.it.a.external_kind, f.it.a.external_id), f.uuid]),
+  );
 
   // A relation with a new endpoint cannot exist yet: it is inserted directly once both endpoints are known.
   // The other endpoint is either new too or an existing link of this source, looked up here in one query
   // (with its name and cluster: a new VM takes its host's at insert, not in a second write of the row).
   const rels: CollectorRelation[] = [];
-  const direct: CollectorRelation[] = [];
+  const direct: { r: CollectorRelation; fromKey: string; toKey: string }[] = [];
+  const wanted = new Map<string, CollectorRelation['from']>();
   for (const r of input.relations) {
     if (!relTypes.includes(r.type)) continue;
-    const fromNew = newByKey.has(endpointKey(r.from.external_kind, r.from.external_id));
-    const toNew = newByKey.has(endpointKey(r.to.external_kind, r.to.external_id));
-    (fromNew || toNew ? direct : rels).push(r);
+    const fromKey = endpointKey(r.from.external_kind, r.from.external_id);
+    const toKey = endpointKey(r.to.external_kind, r.to.external_id);
+    const fromNew = newByKey.has(fromKey);
+    const toNew = newByKey.has(toKey);
+    if (!fromNew && !toNew) {
+      rels.push(r);
+      continue;
+    }
+    direct.push({ r, fromKey, toKey });
+    if (!fromNew) wanted.set(fromKey, r.from);
+    if (!toNew) wanted.set(toKey, r.to);
   }
   const known = new Map<string, { uuid: string; name: string | null; cluster: string | null }>();
-  if (direct.length) {
-    const wanted = new Map<string, { kind: AssetKind; id: string }>();
-    for (const r of direct)
-      for (const e of [r.from, r.to]) {
-        const k = endpointKey(e.external_kind, e.external_id);
-        if (!newByKey.has(k)) wanted.set(k, { kind: e.external_kind, id: e.external_id });
-      }
-    if (wanted.size) {
-      const found = await q<{
-        kind: AssetKind;
-        id: string;
-        uuid: string;
-        name: string | null;
-        cluster: string | null;
-      }>(
-        `select l.external_kind as kind, l.external_id as id, l.asset_uuid as uuid, a.name, a.cluster_name as cluster
-         from unnest($2::asset_kind[], $3::text[]) w(kind, id)
-         join asset_source_links l on l.source_id = $1 and l.external_kind = w.kind and l.external_id = w.id
-         join assets a on a.uuid = l.asset_uuid`,
-        [sourceId, [...wanted.values()].map((w) => w.kind), [...wanted.values()].map((w) => w.id)],
-      );
-      for (const f of found) known.set(endpointKey(f.kind, f.id), f);
-    }
+  if (wanted.size) {
+    const found = await q<{
+      kind: AssetKind;
+      id: string;
+      uuid: string;
+      name: string | null;
+      cluster: string | null;
+    }>(
+      `select l.external_kind as kind, l.external_id as id, l.asset_uuid as uuid, a.name, a.cluster_name as cluster
+       from unnest($2::asset_kind[], $3::text[]) w(kind, id)
+       join asset_source_links l on l.source_id = $1 and l.external_kind = w.kind and l.external_id = w.id
+       join assets a on a.uuid = l.asset_uuid`,
+      [
+        sourceId,
+        [...wanted.values()].map((e) => e.external_kind),
+        [...wanted.values()].map((e) => e.external_id),
+      ],
+    );
+    for (const f of found) known.set(endpointKey(f.kind, f.id), f);
   }
-  const uuidOf = (e: CollectorRelation['from']): string | undefined => {
-    const k = endpointKey(e.external_kind, e.external_id);
-    return newByKey.get(k)?.uuid ?? known.get(k)?.uuid;
-  };
-  // Direct relations whose other endpoint resolves nowhere go the general way (which counts them unresolved).
   const directRows: { type: string; from: string; to: string; raw: string | null }[] = [];
   const directSeen = new Set<string>();
-  for (const r of direct) {
-    const from = uuidOf(r.from);
-    const to = uuidOf(r.to);
+  // A new VM's host (its runs_on target) gives the VM its host name, and its cluster when it names none.
+  const hostOfNewVm = new Map<string, { name: string | null; cluster: string | null }>();
+  for (const { r, fromKey, toKey } of direct) {
+    const from = newByKey.get(fromKey) ?? known.get(fromKey)?.uuid;
+    const to = newByKey.get(toKey) ?? known.get(toKey)?.uuid;
+    // an endpoint that resolves nowhere goes the general way, which counts it unresolved
     if (!from || !to) {
       rels.push(r);
       continue;
     }
-    const k = `${r.type} ${from} ${to}`;
-    if (directSeen.has(k)) continue;
-    directSeen.add(k);
+    const host = r.type === 'runs_on' && r.from.external_kind === 'vm' ? known.get(toKey) : undefined;
+    if (host && !hostOfNewVm.has(r.from.external_id)) hostOfNewVm.set(r.from.external_id, host);
+    const edge = `${r.type} ${from} ${to}`;
+    if (directSeen.has(edge)) continue;
+    directSeen.add(edge);
     directRows.push({
       type: r.type,
       from,
       to,
       raw: r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
     });
-  }
-  // A new VM's host (its runs_on target) gives the VM its host name, and its cluster when it names none.
-  const hostOfNewVm = new Map<string, { name: string | null; cluster: string | null }>();
-  for (const r of direct) {
-    if (r.type !== 'runs_on' || r.from.external_kind !== 'vm') continue;
-    const h = known.get(endpointKey(r.to.external_kind, r.to.external_id));
-    if (h && !hostOfNewVm.has(r.from.external_id)) hostOfNewVm.set(r.from.external_id, h);
   }
 
   if (rels.length) {
@@ -356,18 +380,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     await q('analyze _in_rel');
   }
 
-  const newSources = JSON.stringify([{ source_id: sourceId, run_id: runId, collected_at: now }]);
-  if (newRows.length) {
-    const fresh = newRows.map(({ idx }) => {
-      const it = items[idx]!;
-      const a = it.a;
-      return {
-        idx,
-        it,
-        uuid: newByKey.get(endpointKey(a.external_kind, a.external_id))!.uuid,
-        linkId: randomUUID(),
-      };
-    });
+  if (fresh.length) {
+    const source = { source_id: sourceId, run_id: runId, collected_at: now };
     await copy(
       'assets',
       [
@@ -375,12 +389,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
         ['kind', 'text'],
         ['status', 'text'],
         ['canonical', 'jsonb'],
-        ['name', 'text'],
-        ['hostname', 'text'],
-        ['serial_number', 'text'],
-        ['ip_addresses', 'text[]'],
-        ['mac_addresses', 'text[]'],
-        ['power_state', 'text'],
+        ...SEARCH_COPY_COLUMNS,
         ['cluster_name', 'text'],
         ['host_name', 'text'],
         ['created_at', 'timestamptz'],
@@ -396,14 +405,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
             f.uuid,
             a.external_kind,
             'active',
-            // = JSON.stringify(mergeCanonical([this record])), without serializing the record a second time
-            `{"normalized":${f.it.normalizedJson},"sources":${newSources},"provenance":{}}`,
-            cols.name,
-            cols.hostname,
-            cols.serial_number,
-            cols.ip_addresses,
-            cols.mac_addresses,
-            cols.power_state,
+            singleSourceCanonicalJson(f.it.normalizedJson, source),
+            ...searchValues(cols),
             cols.cluster_name ?? host?.cluster ?? null,
             host?.name ?? null,
             now,
@@ -493,7 +496,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
         sourceId,
         now,
         'created',
-        `{"source_id":"${sourceId}","kind":"${f.it.a.external_kind}"}`,
+        JSON.stringify({ source_id: sourceId, kind: f.it.a.external_kind }),
       ]),
     );
     await copy(
@@ -695,12 +698,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       uuid,
       JSON.stringify(canon),
       hash,
-      cols.name,
-      cols.hostname,
-      cols.serial_number,
-      cols.ip_addresses,
-      cols.mac_addresses,
-      cols.power_state,
+      ...searchValues(cols),
       cols.cluster_name,
       valuesChanged,
       oldHash,
@@ -715,12 +713,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
         ['asset_uuid', 'uuid'],
         ['canonical', 'jsonb'],
         ['hash', 'text'],
-        ['name', 'text'],
-        ['hostname', 'text'],
-        ['serial_number', 'text'],
-        ['ip_addresses', 'text[]'],
-        ['mac_addresses', 'text[]'],
-        ['power_state', 'text'],
+        ...SEARCH_COPY_COLUMNS,
         ['cluster_name', 'text'],
         ['snapshot', 'bool'],
         ['old_hash', 'text'],
@@ -856,7 +849,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     relationsChanged = lc!.inactive + relationsAdded;
     // Moved: the set of targets of a placement relation changed for a child (not for a just-created one).
     // Without an added or deactivated edge of an existing child no target set changed.
-    const newUuids = new Set([...newByKey.values()].map((n) => n.uuid));
+    const newUuids = new Set(newByKey.values());
     const placementTypes = PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t));
     const existingChildGained = directRows.some(
       (r) => placementTypes.includes(r.type) && !newUuids.has(r.from),
