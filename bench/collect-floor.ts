@@ -3,7 +3,14 @@
 // dropped — no XML parsing, no normalization, no output. Run as a subprocess so start-up counts on both sides.
 //   node --import tsx bench/collect-floor.ts ENDPOINT USER MODE   (password in VC_PASS)
 import { PROPS, retrievalsFor } from '../plugins/vcenter/src/collect';
-import { SoapClient, el, moEl } from '../plugins/vcenter/src/soap/client';
+import {
+  SOAP_ACTION,
+  SoapClient,
+  containerViewSpec,
+  el,
+  envelope,
+  moEl,
+} from '../plugins/vcenter/src/soap/client';
 import type { RunMode } from '../src/collector/contract';
 
 const [endpoint, username, mode] = process.argv.slice(2);
@@ -11,18 +18,14 @@ const client = new SoapClient({ endpoint, insecure: true, maxConcurrency: 4 });
 
 /** Sends a SOAP body and reads the answer as raw bytes; returns a continuation token if one is in the tail. */
 async function rawCall(method: string, inner: string[]): Promise<string | undefined> {
-  const body =
-    '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>' +
-    el(method, inner, { xmlns: 'urn:vim25' }) +
-    '</soapenv:Body></soapenv:Envelope>';
+  const body = envelope(el(method, inner, { xmlns: 'urn:vim25' }));
   return client.transport.request(
     {
       method: 'POST',
       path: client.url.pathname,
       headers: {
         'content-type': 'text/xml; charset=utf-8',
-        soapaction: 'urn:vim25/6.5',
+        soapaction: SOAP_ACTION,
         cookie: `vmware_soap_session=${client.sessionCookie}`,
       },
       body,
@@ -43,20 +46,7 @@ async function main() {
   const sc = client.serviceContent;
   const one = async (type: string, props: readonly string[]) => {
     const view = await client.createContainerView(type);
-    const spec = el('specSet', [
-      el('propSet', [el('type', type), el('all', false), ...props.map((p) => el('pathSet', p))]),
-      el('objectSet', [
-        moEl('obj', view),
-        el('skip', true),
-        el(
-          'selectSet',
-          [el('name', 'view'), el('type', 'ContainerView'), el('path', 'view'), el('skip', false)],
-          {
-            'xsi:type': 'TraversalSpec',
-          },
-        ),
-      ]),
-    ]);
+    const spec = containerViewSpec(type, props, view);
     let token = await rawCall('RetrievePropertiesEx', [
       moEl('_this', sc.propertyCollector),
       spec,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startVcsim } from '../test/vcsim.js'; // .js: test/vcsim/ (a directory) would shadow test/vcsim.ts
 import type { RunMode } from '../src/collector/contract';
+import { median } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MODES: RunMode[] = ['collect_hosts', 'collect_vms', 'collect'];
@@ -16,11 +17,6 @@ const vmsPer = Number(process.env.BENCH_VMS ?? 500);
 // Each mode runs floor and plugin alternately this many times; the table shows medians (shared 2-core machines
 // are noisy, and the simulator competes with the plugin for CPU).
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-
-function median(xs: Measured[], f: (m: Measured) => number): number {
-  const v = xs.map(f).sort((a, b) => a - b);
-  return v[Math.floor((v.length - 1) / 2)];
-}
 
 interface Measured {
   wallMs: number;
@@ -141,13 +137,13 @@ async function main() {
       }
       const floor = {
         ...floors[0],
-        wallMs: median(floors, (m) => m.wallMs),
-        peakRssMb: median(floors, (m) => m.peakRssMb),
+        wallMs: median(floors.map((m) => m.wallMs)),
+        peakRssMb: median(floors.map((m) => m.peakRssMb)),
       };
       const p = {
         ...plugins[0],
-        wallMs: median(plugins, (m) => m.wallMs),
-        peakRssMb: median(plugins, (m) => m.peakRssMb),
+        wallMs: median(plugins.map((m) => m.wallMs)),
+        peakRssMb: median(plugins.map((m) => m.peakRssMb)),
       };
       const ratio = p.wallMs / floor.wallMs;
       rows.push([

@@ -4,16 +4,15 @@
 // Each step is repeated on fresh databases (BENCH_REPEAT, default 3) and the medians are printed: a single
 // first run on a shared machine varies by ±15%. Needs DATABASE_URL (a server where it may create and drop
 // scratch databases). BENCH_TIMINGS=<ms> prints each ingest's slower statements and its Node/PostgreSQL CPU.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { createDb, closeDb, type Db } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
+import { closeDb, type Db } from '@/db/client';
 import { ingestRun } from '@/ingest/ingest';
 import { copyRows } from '@/ingest/copy';
 import type { CollectorResponse, RunMode } from '@/collector/contract';
 import { hostsResponse, vmsResponse, type SyntheticEstate } from './ingest-synthetic';
+import { median } from './stats';
+import { createTestDatabase } from '../test/db';
 
 const VMS = Number(process.env.BENCH_VMS ?? 10_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
@@ -122,16 +121,10 @@ interface Trial {
 }
 
 /** One trial on a fresh database: the floor, then the three runs of both modes. */
-async function trial(base: string, estate: SyntheticEstate): Promise<Trial> {
-  const name = `al_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 4, applicationName: 'asset-ledger-bench' });
+async function trial(estate: SyntheticEstate): Promise<Trial> {
+  const scratch = await createTestDatabase(); // created on the DATABASE_URL server, migrated
+  const db = scratch.db;
   try {
-    await migrateDatabase(db);
     const src = await db.execute<{ id: string }>(sql`
       insert into sources (name, config) values ('bench', '{"endpoint":"https://bench"}'::jsonb) returning id`);
     const sourceId = src.rows[0]!.id;
@@ -195,22 +188,15 @@ async function trial(base: string, estate: SyntheticEstate): Promise<Trial> {
       (select count(*)::int from asset_snapshots) as snapshots`);
     return { floor, first, unchanged, onePct, tinyRoundTrips, counts: counts.rows[0]! };
   } finally {
-    await closeDb(db);
-    if (process.env.BENCH_KEEP) console.log('kept database', name);
-    else await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    if (process.env.BENCH_KEEP) {
+      await closeDb(db);
+      console.log('kept database', scratch.name);
+    } else await scratch.drop();
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function main(): Promise<void> {
-  const base = process.env.DATABASE_URL;
-  if (!base)
+  if (!process.env.DATABASE_URL)
     throw new Error('DATABASE_URL is not set (the benchmark creates and drops a scratch database there)');
   const estate: SyntheticEstate = {
     clusters: CLUSTERS,
@@ -219,7 +205,7 @@ async function main(): Promise<void> {
     compactRaw: RAW === 'compact',
   };
   const trials: Trial[] = [];
-  for (let i = 0; i < REPEAT; i++) trials.push(await trial(base, estate));
+  for (let i = 0; i < REPEAT; i++) trials.push(await trial(estate));
 
   type Step = Exclude<keyof Trial, 'tinyRoundTrips' | 'counts'>;
   const row = (label: string, step: Step, target?: number) => {

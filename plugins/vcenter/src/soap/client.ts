@@ -70,13 +70,29 @@ export function el(
 
 export const moEl = (name: string, ref: MoRef): string => el(name, ref.value, { type: ref.type });
 
-function envelope(body: string): string {
+export function envelope(body: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
     `<soapenv:Envelope xmlns:soapenv="${NS_SOAPENV}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ` +
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
     `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`
   );
+}
+
+/** RetrievePropertiesEx's filter: `paths` of every `type` object in a ContainerView. */
+export function containerViewSpec(type: string, paths: readonly string[], view: MoRef): string {
+  return el('specSet', [
+    el('propSet', [el('type', type), el('all', false), ...paths.map((p) => el('pathSet', p))]),
+    el('objectSet', [
+      moEl('obj', view),
+      el('skip', true),
+      el(
+        'selectSet',
+        [el('name', 'view'), el('type', 'ContainerView'), el('path', 'view'), el('skip', false)],
+        { 'xsi:type': 'TraversalSpec' },
+      ),
+    ]),
+  ]);
 }
 
 /** Fault types that mean the session is gone (expired, or the server restarted). */
@@ -370,18 +386,7 @@ export class SoapClient {
       const stats: RetrieveStats = { pages: 0, objects: 0 };
       const view = await this.createContainerView(type);
       try {
-        const spec = el('specSet', [
-          el('propSet', [el('type', type), el('all', false), ...paths.map((p) => el('pathSet', p))]),
-          el('objectSet', [
-            moEl('obj', view),
-            el('skip', true),
-            el(
-              'selectSet',
-              [el('name', 'view'), el('type', 'ContainerView'), el('path', 'view'), el('skip', false)],
-              { 'xsi:type': 'TraversalSpec' },
-            ),
-          ]),
-        ]);
+        const spec = containerViewSpec(type, paths, view);
         const take = (node: XmlNode, depth: number): boolean => {
           // Envelope(0) > Body(1) > Response(2) > returnval(3) > objects(4)
           if (depth !== 4 || node.name !== 'objects') return false;
