@@ -171,6 +171,8 @@ export async function insertAssets(sourceId: string, runId: string, assets: Seed
     const link = await db.execute<{ id: string }>(sql`
       insert into asset_source_links (asset_uuid, source_id, external_kind, external_id, last_seen_run_id)
       values (${uuid}, ${sourceId}, ${a.kind}, ${`moref-${++seq}`}, ${runId}) returning id`);
+    // Written the way records were before migration 0005 (gzip in raw_gzip), so the raw view's fallback for
+    // old records stays covered; api-resources.test.ts adds one in today's format (JSON text in raw).
     const raw = a.raw ?? { name: a.name, config: { guest: { password: 'raw-secret-should-not-show' } } };
     const rec = await db.execute<{ id: string }>(sql`
       insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw_gzip, hash,

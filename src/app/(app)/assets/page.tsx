@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { Download, Search } from 'lucide-react';
+import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/app-shell';
 import { Pager } from '@/components/pager';
 import { Button, buttonVariants } from '@/components/ui/button';
-import { Input, Label, Select } from '@/components/ui/input';
+import { Input } from '@/components/ui/input';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -67,17 +68,14 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
   ).toString();
   const select = (name: keyof AssetQuery, label: string, options: { value: string; label: string }[]) => (
-    <div className="flex min-w-36 flex-1 flex-col gap-1">
-      <Label htmlFor={`f-${name}`}>{label}</Label>
-      <Select id={`f-${name}`} name={name} defaultValue={sp[name] ?? ''}>
-        <option value="">{t('common.all')}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </Select>
-    </div>
+    <FilterSelect
+      name={name}
+      label={label}
+      allLabel={t('common.all')}
+      options={options}
+      value={sp[name]}
+      className="min-w-36"
+    />
   );
   return (
     <div className="flex flex-col gap-3">

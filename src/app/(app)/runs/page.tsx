@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/app-shell';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { fmtDateTime, fmtDuration } from '@/components/format';
@@ -7,7 +8,6 @@ import { errorHelpKey, helpWhat, primaryErrorCode } from '@/components/run-error
 import { RunProgress } from '@/components/run-progress';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Button, buttonVariants } from '@/components/ui/button';
-import { Label, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
@@ -55,17 +55,14 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     options: { value: string; label: string }[],
     value?: string,
   ) => (
-    <div className="flex min-w-40 flex-1 flex-col gap-1">
-      <Label htmlFor={`f-${name}`}>{label}</Label>
-      <Select id={`f-${name}`} name={name} defaultValue={value ?? ''}>
-        <option value="">{t('common.all')}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </Select>
-    </div>
+    <FilterSelect
+      name={name}
+      label={label}
+      allLabel={t('common.all')}
+      options={options}
+      value={value}
+      className="min-w-40"
+    />
   );
   return (
     <div className="flex flex-col gap-3">
