@@ -205,6 +205,37 @@ describe('ingest', () => {
     ).toBe(0);
   });
 
+  it('a change in the raw payload alone is a new record, but not a new version of the asset', async () => {
+    const src = await createSource(t.db);
+    const e: SyntheticEstate = { clusters: 1, hosts: 2, vms: 3 };
+    await ingestResponse(t.db, src.id, 'collect_hosts', hostsResponse(e));
+    await ingestResponse(t.db, src.id, 'collect_vms', vmsResponse(e));
+    const next = vmsResponse(e);
+    const vm1 = next.assets.find((a) => a.external_id === 'vm-1')!;
+    vm1.raw_payload = { ...(vm1.raw_payload as Record<string, unknown>), overallStatus: 'yellow' };
+    const r = await ingestResponse(t.db, src.id, 'collect_vms', next);
+    // The record is what the source said: a raw-only change is recorded. The asset's values did not change,
+    // so no snapshot and no change event.
+    expect(r.stats).toMatchObject({ records_written: 1, changed: 0, unchanged: 3, snapshots: 0 });
+    const recs = await rows<{ external_id: string; n: number; raw: string }>(
+      t.db,
+      sql`select l.external_id, count(*)::int as n,
+                 (array_agg(s.raw order by s.id desc))[1] as raw
+          from source_records s join asset_source_links l on l.id = s.link_id
+          where l.source_id = ${src.id} and l.external_kind = 'vm' group by l.external_id order by l.external_id`,
+    );
+    expect(recs.map((x) => [x.external_id, x.n])).toEqual([
+      ['vm-0', 1],
+      ['vm-1', 2],
+      ['vm-2', 1],
+    ]);
+    expect(JSON.parse(recs[1]!.raw)).toMatchObject({ overallStatus: 'yellow' });
+    expect(
+      await count(sql`select count(*)::int n from asset_events e join asset_source_links l
+                      on l.asset_uuid = e.asset_uuid where l.source_id = ${src.id} and e.type = 'changed'`),
+    ).toBe(0);
+  });
+
   it('round trips do not grow with the number of assets', async () => {
     const small = await createSource(t.db);
     const big = await createSource(t.db);

@@ -103,10 +103,11 @@ set local default_statistics_target = 10;`;
 
 const TEMP_TABLES = `
 create temp table _in_asset (idx int primary key, kind asset_kind not null, external_id text not null,
-  identity_key text, hash text not null) on commit drop;
+  identity_key text) on commit drop;
+create temp table _in_hash (idx int primary key, hash text not null) on commit drop;
 create temp table _new (idx int primary key) on commit drop;
 create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
-  was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
+  was_missing boolean not null, hash text, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
   on commit drop;
 create index on _map (link_id);
 create temp table _in_rec (idx int primary key, normalized jsonb not null, raw text) on commit drop;
@@ -142,6 +143,27 @@ const searchValues = (c: SearchColumns): CopyValue[] => [
   c.power_state,
 ];
 
+/**
+ * The texts a record stores and their hash: SHA-256 of JSON.stringify([normalized, raw ?? null]), as records
+ * have always been hashed, fed in parts (raw payloads are several KB). Computed where the record is written
+ * and dropped right after: 10,000 raw texts kept for the whole ingest (≈45 MB) would survive into the old
+ * generation, and copying them there cost more garbage collection than serializing them.
+ */
+function recordTexts(
+  a: CollectorAsset,
+  normalizedJson = JSON.stringify(a.normalized),
+): { normalizedJson: string; rawJson: string | null; hash: string } {
+  const rawJson = a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload);
+  const hash = createHash('sha256')
+    .update('[')
+    .update(normalizedJson)
+    .update(',')
+    .update(rawJson ?? 'null')
+    .update(']')
+    .digest('hex');
+  return { normalizedJson, rawJson, hash };
+}
+
 /** The key of an object within one source and run: its kind and moref. */
 const endpointKey = (kind: string, id: string): string => `${kind}\u0000${id}`;
 
@@ -174,16 +196,9 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   const warnings: IngestWarning[] = [];
 
   // Only the mode's kinds, each (kind, external_id) once: a duplicate would make two writes of one row.
+  // The record texts and hashes are not computed here but where they are written (see recordTexts).
   const byKey = new Map<string, number>();
-  // The JSON texts are kept: the hash is taken over exactly the text a new or changed record stores, so
-  // each object is serialized once.
-  const items: {
-    a: CollectorAsset;
-    hash: string;
-    identity: string | null;
-    normalizedJson: string;
-    rawJson: string | null;
-  }[] = [];
+  const items: { a: CollectorAsset; identity: string | null }[] = [];
   let duplicates = 0;
   let foreignKinds = 0;
   for (const a of input.assets) {
@@ -192,24 +207,7 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       continue;
     }
     const key = endpointKey(a.external_kind, a.external_id);
-    const normalizedJson = JSON.stringify(a.normalized);
-    const rawJson = a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload);
-    // The hash of JSON.stringify([normalized, raw ?? null]), as records have always been hashed, fed in parts
-    // rather than concatenated (raw payloads are several KB).
-    const hash = createHash('sha256')
-      .update('[')
-      .update(normalizedJson)
-      .update(',')
-      .update(rawJson ?? 'null')
-      .update(']')
-      .digest('hex');
-    const item = {
-      a,
-      hash,
-      identity: identityKey(a.external_kind, a.normalized as Row),
-      normalizedJson,
-      rawJson,
-    };
+    const item = { a, identity: identityKey(a.external_kind, a.normalized as Row) };
     const at = byKey.get(key);
     if (at !== undefined) {
       duplicates++;
@@ -243,9 +241,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       ['kind', 'text'],
       ['external_id', 'text'],
       ['identity_key', 'text'],
-      ['hash', 'text'],
     ],
-    items.map((it, i) => [i, it.a.external_kind, it.a.external_id, it.identity, it.hash]),
+    items.map((it, i) => [i, it.a.external_kind, it.a.external_id, it.identity]),
   );
   await q('analyze _in_asset');
   // Re-attach: an unknown moref whose identity key belongs to a link of this source that is not in this
@@ -285,6 +282,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     it: items[idx]!,
     uuid: randomUUID(),
     linkId: randomUUID(),
+    // set by the assets copy, used and released by the records copy
+    normalizedJson: null as string | null,
   }));
   // endpoint key → the asset uuid minted for it
   const newByKey = new Map<string, string>(
@@ -400,12 +399,13 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
         for (const f of fresh) {
           const a = f.it.a;
           const cols = searchColumns(a.external_kind, a.normalized as Row);
+          f.normalizedJson = JSON.stringify(a.normalized);
           const host = a.external_kind === 'vm' ? hostOfNewVm.get(a.external_id) : undefined;
           yield [
             f.uuid,
             a.external_kind,
             'active',
-            singleSourceCanonicalJson(f.it.normalizedJson, source),
+            singleSourceCanonicalJson(f.normalizedJson, source),
             ...searchValues(cols),
             cols.cluster_name ?? host?.cluster ?? null,
             host?.name ?? null,
@@ -457,18 +457,13 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
         ['last_seen_run_id', 'uuid'],
         ['last_seen_at', 'timestamptz'],
       ],
-      fresh.map((f) => [
-        f.linkId,
-        f.uuid,
-        sourceId,
-        runId,
-        now,
-        f.it.normalizedJson,
-        f.it.rawJson,
-        f.it.hash,
-        runId,
-        now,
-      ]),
+      (function* () {
+        for (const f of fresh) {
+          const t = recordTexts(f.it.a, f.normalizedJson!);
+          f.normalizedJson = null;
+          yield [f.linkId, f.uuid, sourceId, runId, now, t.normalizedJson, t.rawJson, t.hash, runId, now];
+        }
+      })(),
     );
     // The first version's snapshot row; its content is the asset's canonical until a newer version replaces it.
     await copy(
@@ -506,17 +501,32 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
     );
   }
 
+  // The hashes of the objects that already have a record, for the comparison below.
+  const freshIdx = new Set(fresh.map((f) => f.idx));
+  await copy(
+    '_in_hash',
+    [
+      ['idx', 'int4'],
+      ['hash', 'text'],
+    ],
+    (function* () {
+      for (let i = 0; i < items.length; i++) if (!freshIdx.has(i)) yield [i, recordTexts(items[i]!.a).hash];
+    })(),
+  );
+
   // Every object of the run mapped to its link, with the link's latest record for the hash comparison and
   // the link's last seen before this run (a record this run supersedes was last seen then). A link created
   // by this run has only the record just written: nothing to compare, so no lookup (is_new rows never use it).
   await q(
-    `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, rec_id, rec_hash, prev_seen_at, prev_seen_run)
-     select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', r.id, r.hash,
+    `insert into _map (idx, link_id, asset_uuid, is_new, was_missing, hash, rec_id, rec_hash, prev_seen_at,
+                       prev_seen_run)
+     select i.idx, l.id, l.asset_uuid, n.idx is not null, l.presence = 'missing', h.hash, r.id, r.hash,
             ${linkLastSeenAt('l', 'c')}, ${linkLastSeenRunId('l', 'c')}
      from _in_asset i
      join asset_source_links l on l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id
      ${linkScanJoin('l', 'c')}
      left join _new n on n.idx = i.idx
+     left join _in_hash h on h.idx = i.idx
      left join lateral (select s.id, s.hash from source_records s where n.idx is null and s.link_id = l.id
                         order by s.id desc limit 1) r on true`,
     [sourceId],
@@ -544,8 +554,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
 
   // Which known objects need a new record: those whose hash changed (new ones have theirs already).
   const changed = await q<{ idx: number; link_id: string; asset_uuid: string; is_new: boolean }>(
-    `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m join _in_asset i using (idx)
-     where not m.is_new and m.rec_hash is distinct from i.hash order by m.idx`,
+    `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m
+     where not m.is_new and m.rec_hash is distinct from m.hash order by m.idx`,
   );
   await copy(
     '_in_rec',
@@ -554,23 +564,28 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
       ['normalized', 'jsonb'],
       ['raw', 'text'],
     ],
-    changed.map((c) => [c.idx, items[c.idx]!.normalizedJson, items[c.idx]!.rawJson]),
+    (function* () {
+      for (const c of changed) {
+        const t = recordTexts(items[c.idx]!.a);
+        yield [c.idx, t.normalizedJson, t.rawJson];
+      }
+    })(),
   );
   await q(
     `with ins as (
        insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
                                    last_seen_run_id, last_seen_at)
-       select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw, i.hash, $2, $3
-       from _in_rec r join _map m using (idx) join _in_asset i using (idx)
+       select m.link_id, m.asset_uuid, $1, $2, $3, r.normalized, r.raw, m.hash, $2, $3
+       from _in_rec r join _map m using (idx)
      ), superseded as (
        -- the link's previous record was last seen when the link was, before this run
        update source_records s set last_seen_at = m.prev_seen_at, last_seen_run_id = m.prev_seen_run
-       from _map m join _in_asset i using (idx)
-       where s.id = m.rec_id and not m.is_new and m.rec_hash is distinct from i.hash
+       from _map m
+       where s.id = m.rec_id and not m.is_new and m.rec_hash is distinct from m.hash
          and m.prev_seen_at > s.last_seen_at
      ) update source_records s set last_seen_run_id = $2, last_seen_at = $3
-       from _map m join _in_asset i using (idx)
-       where not $4::boolean and s.id = m.rec_id and not m.is_new and m.rec_hash = i.hash`,
+       from _map m
+       where not $4::boolean and s.id = m.rec_id and not m.is_new and m.rec_hash = m.hash`,
     [sourceId, runId, now, input.inventoryComplete],
   );
 
