@@ -6,8 +6,11 @@
 // scratch databases). BENCH_TIMINGS=<ms> prints each ingest's slower statements and its Node/PostgreSQL CPU.
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { closeDb, type Db } from '@/db/client';
-import { ingestRun } from '@/ingest/ingest';
+import { ingestRun, recordTexts } from '@/ingest/ingest';
 import { copyRows } from '@/ingest/copy';
 import type { CollectorResponse, RunMode } from '@/collector/contract';
 import { hostsResponse, vmsResponse, type SyntheticEstate } from './ingest-synthetic';
@@ -48,6 +51,9 @@ function backendCpuMs(pid: number): number {
     return 0;
   }
 }
+
+// Time the ingests spent in COPYs into the ledger's own tables (not its temporary tables), summed.
+let ledgerCopyMs = 0;
 
 async function ingestOnce(
   db: Db,
@@ -105,16 +111,69 @@ async function ingestOnce(
         JSON.stringify(r.timings.filter((t) => t.ms >= (Number(process.env.BENCH_TIMINGS) || 50))),
       );
     }
+    for (const t of r.timings) if (/^copy [a-z]/.test(t.step)) ledgerCopyMs += t.ms;
     return r.stats.round_trips + 3;
   } finally {
     client.release();
   }
 }
 
+// The tables a first run writes, in foreign-key order.
+const LEDGER_TABLES = [
+  'assets',
+  'asset_source_links',
+  'source_records',
+  'asset_snapshots',
+  'asset_events',
+  'relations',
+];
+
+/**
+ * The floor of the ledger's own schema: the rows the first run wrote, copied out and COPYed back into the
+ * same tables (same indexes, constraints and compression) of a second fresh database. No ingest logic, no
+ * lookups, no serialization in Node: what writing those rows costs PostgreSQL, whoever computes them.
+ */
+async function ledgerRowsFloor(from: Db): Promise<Measure> {
+  const out = new Map<string, Buffer[]>();
+  const client = await from.$client.connect();
+  try {
+    for (const table of ['sources', ...LEDGER_TABLES]) {
+      const chunks: Buffer[] = [];
+      const stream = client.query(copyTo(`COPY ${table} TO STDOUT (FORMAT binary)`));
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      out.set(table, chunks);
+    }
+  } finally {
+    client.release();
+  }
+  const target = await createTestDatabase();
+  try {
+    const c = await target.db.$client.connect();
+    const copyIn = (table: string) =>
+      pipeline(Readable.from(out.get(table)!), c.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT binary)`)));
+    try {
+      await copyIn('sources');
+      return await measure(async () => {
+        await c.query('begin');
+        for (const table of LEDGER_TABLES) await copyIn(table);
+        await c.query('commit');
+        return 2 + LEDGER_TABLES.length;
+      });
+    } finally {
+      c.release();
+    }
+  } finally {
+    await target.drop();
+  }
+}
+
 interface Trial {
   floor: Measure;
   first: Measure;
+  firstCopies: Measure;
+  rowsFloor: Measure;
   unchanged: Measure;
+  hashing: Measure;
   onePct: Measure;
   tinyRoundTrips: number;
   counts: Record<string, number>;
@@ -163,8 +222,17 @@ async function trial(estate: SyntheticEstate): Promise<Trial> {
     const both = async (h: CollectorResponse, v: CollectorResponse) =>
       (await ingestOnce(db, sourceId, 'collect_hosts', h)) +
       (await ingestOnce(db, sourceId, 'collect_vms', v));
+    ledgerCopyMs = 0;
     const first = await measure(() => both(hosts, vms));
+    const firstCopies: Measure = { ms: ledgerCopyMs, roundTrips: 0, peakRssMb: first.peakRssMb };
+    const rowsFloor = await ledgerRowsFloor(db);
     const unchanged = await measure(() => both(hosts, vms));
+    // What any ingest that compares records by hash must do at least: serialize and hash each record.
+    const hashing = await measure(async () => {
+      for (const a of hosts.assets) recordTexts(a);
+      for (const a of vms.assets) recordTexts(a);
+      return 0;
+    });
     // Built only now: a worker holds one response at a time, and a heap three responses large would charge
     // the runs above for garbage collection a worker does not do.
     vms.assets.length = 0;
@@ -186,7 +254,17 @@ async function trial(estate: SyntheticEstate): Promise<Trial> {
       (select count(*)::int from assets) as assets, (select count(*)::int from source_records) as records,
       (select count(*)::int from relations where status = 'active') as relations,
       (select count(*)::int from asset_snapshots) as snapshots`);
-    return { floor, first, unchanged, onePct, tinyRoundTrips, counts: counts.rows[0]! };
+    return {
+      floor,
+      first,
+      firstCopies,
+      rowsFloor,
+      unchanged,
+      hashing,
+      onePct,
+      tinyRoundTrips,
+      counts: counts.rows[0]!,
+    };
   } finally {
     if (process.env.BENCH_KEEP) {
       await closeDb(db);
@@ -230,7 +308,10 @@ async function main(): Promise<void> {
   );
   console.log(row('floor: COPY normalized records', 'floor'));
   console.log(row('first run (hosts + VMs)', 'first', 6));
+  console.log(row('  of which COPY into ledger tables', 'firstCopies'));
+  console.log(row('  its rows alone, COPYed again', 'rowsFloor'));
   console.log(row('unchanged re-run', 'unchanged', 2));
+  console.log(row('  serialize + hash every record', 'hashing'));
   console.log(row('1% of VMs changed', 'onePct'));
   console.log(
     `\nfirst run × floor per trial: ${trials.map((t) => (t.first.ms / t.floor.ms).toFixed(2)).join(', ')}; unchanged: ${trials.map((t) => (t.unchanged.ms / t.floor.ms).toFixed(2)).join(', ')}`,

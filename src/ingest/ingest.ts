@@ -149,7 +149,7 @@ const searchValues = (c: SearchColumns): CopyValue[] => [
  * and dropped right after: 10,000 raw texts kept for the whole ingest (≈45 MB) would survive into the old
  * generation, and copying them there cost more garbage collection than serializing them.
  */
-function recordTexts(
+export function recordTexts(
   a: CollectorAsset,
   normalizedJson = JSON.stringify(a.normalized),
 ): { normalizedJson: string; rawJson: string | null; hash: string } {
