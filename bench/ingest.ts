@@ -155,7 +155,12 @@ async function ledgerRowsFloor(from: Db): Promise<Measure> {
       await copyIn('sources');
       return await measure(async () => {
         await c.query('begin');
-        for (const table of LEDGER_TABLES) await copyIn(table);
+        for (const table of LEDGER_TABLES) {
+          const t0 = performance.now();
+          await copyIn(table);
+          if (process.env.BENCH_TIMINGS)
+            console.error(`rows floor: copy ${table} ${Math.round(performance.now() - t0)} ms`);
+        }
         await c.query('commit');
         return 2 + LEDGER_TABLES.length;
       });
