@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db';
-import { createSource, ingestResponse, rows } from './pipeline-helpers';
+import { createRunningRun, createSource, ingestResponse, rows } from './pipeline-helpers';
+import { ingestRun } from '@/ingest/ingest';
 import { recordLastSeenRunId, recordScanJoin } from '@/ingest/last-seen';
 import { hostsResponse, vmsResponse, type SyntheticEstate } from '../bench/ingest-synthetic';
 
@@ -234,6 +235,48 @@ describe('ingest', () => {
       await count(sql`select count(*)::int n from asset_events e join asset_source_links l
                       on l.asset_uuid = e.asset_uuid where l.source_id = ${src.id} and e.type = 'changed'`),
     ).toBe(0);
+  });
+
+  it('reuses its working tables on a connection: a rolled-back run leaves nothing for the next one', async () => {
+    const src = await createSource(t.db);
+    const e: SyntheticEstate = { clusters: 1, hosts: 2, vms: 4 };
+    await ingestResponse(t.db, src.id, 'collect_hosts', hostsResponse(e));
+    const client = await t.db.$client.connect();
+    try {
+      const ingest = async (runId: string) =>
+        ingestRun(client, {
+          runId,
+          sourceId: src.id,
+          mode: 'collect_vms',
+          collectedAt: new Date(),
+          assets: vmsResponse(e).assets,
+          relations: vmsResponse(e).relations,
+          inventoryComplete: true,
+        });
+      const run1 = await createRunningRun(t.db, src.id, 'collect_vms');
+      await client.query('begin');
+      expect((await ingest(run1)).stats.new).toBe(4);
+      await client.query('rollback');
+      await t.db.execute(sql`update runs set status = 'failed' where id = ${run1}`);
+      // The same connection still has the tables; the aborted run's rows in them must not count.
+      const [tables] = (await client.query(`select to_regclass('pg_temp._map') is not null as here`))
+        .rows as { here: boolean }[];
+      expect(tables!.here).toBe(true);
+      const run2 = await createRunningRun(t.db, src.id, 'collect_vms');
+      await client.query('begin');
+      const r = await ingest(run2);
+      await client.query('commit');
+      expect(r.stats).toMatchObject({ new: 4, relations: 8, relations_unresolved: 0 });
+      const left = (
+        await client.query(`select (select count(*) from _map) + (select count(*) from _rel) as n`)
+      ).rows as { n: string }[];
+      expect(Number(left[0]!.n)).toBe(0); // emptied at commit
+    } finally {
+      client.release();
+    }
+    expect(await count(sql`select count(*)::int n from asset_source_links where source_id = ${src.id}`)).toBe(
+      7,
+    );
   });
 
   it('round trips do not grow with the number of assets', async () => {
