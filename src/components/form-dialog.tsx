@@ -1,9 +1,32 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { Pencil, Plus } from 'lucide-react';
 import { Button } from './ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from './ui/dialog';
 import { useT } from '@/i18n/client';
+
+/**
+ * The button that opens a create-or-edit dialog: "Edit" in a row (test id `edit-<thing>`), "Add …" in the
+ * page header (`add-<thing>`). The dialog trigger passes its handlers and ref in `props`.
+ */
+export function EditOrAddButton({
+  editing,
+  thing,
+  addLabel,
+  ...props
+}: { editing: boolean; thing: string; addLabel: string } & React.ComponentProps<'button'>) {
+  const t = useT();
+  return editing ? (
+    <Button variant="outline" size="sm" data-testid={`edit-${thing}`} {...props}>
+      <Pencil /> {t('common.edit')}
+    </Button>
+  ) : (
+    <Button data-testid={`add-${thing}`} {...props}>
+      <Plus /> {addLabel}
+    </Button>
+  );
+}
 
 /**
  * A dialog around a form: submit calls the API through `onSubmit(formData)`; on success the page data is

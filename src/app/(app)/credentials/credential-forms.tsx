@@ -1,8 +1,6 @@
 'use client';
-import { Pencil, Plus } from 'lucide-react';
 import { api } from '@/components/api';
-import { Field, FormDialog, str } from '@/components/form-dialog';
-import { Button } from '@/components/ui/button';
+import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Input } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
 
@@ -16,17 +14,7 @@ export function CredentialDialog({ credential }: { credential?: CredentialItem }
       title={editing ? t('credentials.editTitle') : t('credentials.createTitle')}
       description={t('credentials.writeOnly')}
       testId="credential-dialog"
-      trigger={
-        editing ? (
-          <Button variant="outline" size="sm" data-testid="edit-credential">
-            <Pencil /> {t('common.edit')}
-          </Button>
-        ) : (
-          <Button data-testid="add-credential">
-            <Plus /> {t('credentials.add')}
-          </Button>
-        )
-      }
+      trigger={<EditOrAddButton editing={editing} thing="credential" addLabel={t('credentials.add')} />}
       onSubmit={async (f) => {
         const password = String(f.get('password') ?? '');
         if (editing) {

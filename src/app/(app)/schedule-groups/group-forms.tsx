@@ -1,9 +1,9 @@
 'use client';
 import { useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { Pencil, Play, Plus } from 'lucide-react';
+import { Play } from 'lucide-react';
 import { api } from '@/components/api';
-import { Field, FormDialog, str } from '@/components/form-dialog';
+import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
@@ -35,17 +35,7 @@ export function GroupDialog({ group, sources }: { group?: GroupItem; sources: Op
     <FormDialog
       title={editing ? t('groups.editTitle') : t('groups.createTitle')}
       testId="group-dialog"
-      trigger={
-        editing ? (
-          <Button variant="outline" size="sm" data-testid="edit-group">
-            <Pencil /> {t('common.edit')}
-          </Button>
-        ) : (
-          <Button data-testid="add-group">
-            <Plus /> {t('groups.add')}
-          </Button>
-        )
-      }
+      trigger={<EditOrAddButton editing={editing} thing="group" addLabel={t('groups.add')} />}
       onSubmit={async (f) => {
         const body = {
           name: str(f, 'name'),

@@ -1,9 +1,9 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { Pencil, Play, Plus } from 'lucide-react';
+import { Play } from 'lucide-react';
 import { api } from '@/components/api';
-import { Field, FormDialog, str } from '@/components/form-dialog';
+import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select, Textarea } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
@@ -43,17 +43,7 @@ export function SourceDialog({
     <FormDialog
       title={editing ? t('sources.editTitle') : t('sources.createTitle')}
       testId="source-dialog"
-      trigger={
-        editing ? (
-          <Button variant="outline" size="sm" data-testid="edit-source">
-            <Pencil /> {t('common.edit')}
-          </Button>
-        ) : (
-          <Button data-testid="add-source">
-            <Plus /> {t('sources.add')}
-          </Button>
-        )
-      }
+      trigger={<EditOrAddButton editing={editing} thing="source" addLabel={t('sources.add')} />}
       onSubmit={async (f) => {
         const config: Record<string, unknown> = { endpoint: str(f, 'endpoint') };
         if (tls === 'ca') config.ca_pem = String(f.get('ca_pem') ?? '');

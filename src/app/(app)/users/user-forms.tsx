@@ -1,9 +1,9 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { KeyRound, Pencil, Plus } from 'lucide-react';
+import { KeyRound } from 'lucide-react';
 import { api } from '@/components/api';
-import { Field, FormDialog, str } from '@/components/form-dialog';
+import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select } from '@/components/ui/input';
@@ -51,17 +51,7 @@ export function UserDialog({ user }: { user?: UserItem }) {
       <FormDialog
         title={editing ? t('users.editTitle') : t('users.createTitle')}
         testId="user-dialog"
-        trigger={
-          editing ? (
-            <Button variant="outline" size="sm" data-testid="edit-user">
-              <Pencil /> {t('common.edit')}
-            </Button>
-          ) : (
-            <Button data-testid="add-user">
-              <Plus /> {t('users.add')}
-            </Button>
-          )
-        }
+        trigger={<EditOrAddButton editing={editing} thing="user" addLabel={t('users.add')} />}
         onSubmit={async (f) => {
           const displayName = str(f, 'displayName') || null;
           const role = str(f, 'role') as 'admin' | 'user';
