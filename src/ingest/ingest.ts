@@ -728,8 +728,8 @@ export async function ingestRun(client: pg.PoolClient, input: IngestInput): Prom
   );
 
   // Which known objects need a new record: those whose hash changed (new ones have theirs already).
-  const changed = await q<{ idx: number; link_id: string; asset_uuid: string; is_new: boolean }>(
-    `select m.idx, m.link_id, m.asset_uuid, m.is_new from _map m join _in_hash h using (idx)
+  const changed = await q<{ idx: number; link_id: string; asset_uuid: string }>(
+    `select m.idx, m.link_id, m.asset_uuid from _map m join _in_hash h using (idx)
      where m.rec_hash is distinct from h.hash order by m.idx`,
   );
   await copy(
