@@ -12,7 +12,7 @@ if (process.env.FAIL_MODE && mode === process.env.FAIL_MODE) {
   process.exit(3);
 }
 const child = spawn(process.execPath, ['--import', 'tsx', 'plugins/vcenter/src/main.ts'], {
-  stdio: ['pipe', 'inherit', 'inherit'],
+  stdio: ['pipe', 'inherit', 'inherit', 'inherit'], // fd 3: the worker's lifeline, passed on
 });
 child.stdin.end(input);
 child.on('exit', (code) => process.exit(code ?? 1));

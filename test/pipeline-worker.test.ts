@@ -184,7 +184,7 @@ describe('worker success paths', () => {
     const info = JSON.parse((run.warnings[0] as { message: string }).message);
     expect(info.credential).toEqual({ username: 'ledger@vsphere.local', password: 'ledger-pass' });
     for (const k of info.env as string[])
-      expect(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'FAKE']).toContain(k);
+      expect(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'FAKE', 'ASSET_LEDGER_LIFELINE_FD']).toContain(k);
     expect(info.env).not.toContain('DATABASE_URL');
     expect(info.env).not.toContain('ASSET_LEDGER_SECRET_KEY');
     expect(info.env).not.toContain('NODE_OPTIONS');

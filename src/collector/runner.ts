@@ -1,7 +1,8 @@
 // Runs one collector plugin as a subprocess (DESIGN §5/§6): request on stdin, response on stdout.
 // The child gets a minimal environment (no database URL, no keys: the credential travels only on stdin),
 // runs in its own process group so a timeout kills everything it started, and its stdout is read as bytes
-// under a size limit and decoded once, so multibyte characters split across chunks survive.
+// under a size limit and decoded once, so multibyte characters split across chunks survive. A lifeline pipe
+// on fd 3 stays open for the run's life: when the worker dies, the plugin sees it close and exits.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,9 @@ export type PluginOutcome = PluginSuccess | PluginFailure;
 
 const STDERR_LIMIT = 64 * 1024;
 
+/** The child's file descriptor of the lifeline (plugins/vcenter/src/lifeline.ts); named in its environment. */
+export const LIFELINE_FD = 3;
+
 /** PATH, HOME, TMPDIR and locale only. NODE_OPTIONS is left out on purpose (it could load code). */
 export function minimalEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -120,9 +124,10 @@ export async function runPlugin(
     try {
       child = spawn(cmd.command, cmd.args, {
         cwd: cmd.cwd ?? REPO_ROOT,
-        env: minimalEnv(cmd.env) as NodeJS.ProcessEnv,
+        env: minimalEnv({ ...cmd.env, ASSET_LEDGER_LIFELINE_FD: String(LIFELINE_FD) }) as NodeJS.ProcessEnv,
         detached: true, // its own process group: the timeout kills the plugin and anything it started
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // fd 3 is the lifeline: nothing is written on it; this process holding it open is the message.
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       });
     } catch (err) {
       done({ ok: false, code: 'PLUGIN_SPAWN_FAILED', message: (err as Error).message, retryable: false });
@@ -163,6 +168,11 @@ export async function runPlugin(
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > STDERR_LIMIT) stderr = stderr.subarray(stderr.length - STDERR_LIMIT);
     });
+    // Read (never written) so the child's exit is seen as end-of-file and 'close' is not held up by it.
+    const lifeline = child.stdio[LIFELINE_FD] as NodeJS.ReadableStream & { destroy(): void };
+    lifeline.on('error', () => {});
+    lifeline.resume();
+    child.on('exit', () => lifeline.destroy());
     // The plugin may exit without reading stdin; that is judged by its exit, not by EPIPE here.
     child.stdin!.on('error', () => {});
     child.stdin!.end(JSON.stringify(request));

@@ -1,7 +1,10 @@
 // vCenter collector plugin entry: collector-request-v1 on stdin → collector-response-v1 on stdout.
 // Exit 0 on success, 1 when errors[] is non-empty, 2 when the request itself is unusable.
 // Nothing derived from the credential is ever written to stdout or stderr.
+import { watchLifeline } from './lifeline';
 import { EXIT_BAD_REQUEST, errorResponse, parseRequest, runRequest } from './run';
+
+watchLifeline();
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
