@@ -191,7 +191,9 @@ suite('web UI in Chromium', () => {
     expect(hostBefore).toBe(vm!.host_name);
     await shot(page, 'asset-detail');
     await page.getByTestId('tab-fields').click();
-    await eventually(() => page.getByTestId('fields').getByText('runtime.power_state').count()).toBe(1);
+    await eventually(() => page.getByTestId('fields').locator('[title="runtime.power_state"]').count()).toBe(
+      1,
+    );
     await shot(page, 'asset-fields');
     // Admins can open a source record's raw payload (the API audits the view).
     await page.getByTestId('tab-records').click();

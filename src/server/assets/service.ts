@@ -15,28 +15,27 @@ import {
   relationLastSeenAt,
   relationScanJoin,
 } from '@/ingest/last-seen';
+import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
 import { escapeLike, searchTerms } from './search';
 
 export const ASSET_KINDS = ['host', 'cluster', 'vm'] as const;
 export const ASSET_STATUSES = ['active', 'offline'] as const;
 export const POWER_STATES = ['poweredOn', 'poweredOff', 'suspended'] as const;
 
-// Whitelisted sort keys → the expression the indexes are built on. A '-' prefix sorts descending.
-const SORT_EXPRESSIONS = {
-  name: sql`lower(a.name)`,
-  hostname: sql`lower(a.hostname)`,
-  serialNumber: sql`lower(a.serial_number)`,
-  kind: sql`a.kind`,
-  status: sql`a.status`,
-  powerState: sql`a.power_state`,
-  clusterName: sql`a.cluster_name`,
-  hostName: sql`a.host_name`,
-  createdAt: sql`a.created_at`,
-  updatedAt: sql`a.updated_at`,
-  // Derived: ingest does not stamp every asset every run (src/ingest/last-seen.ts).
-  lastSeenAt: sql.raw(assetLastSeenAt('a')),
-} as const;
-export type AssetSortKey = keyof typeof SORT_EXPRESSIONS;
+// Sort keys come from the field dictionary: every sortable field with a denormalized (indexed) column.
+// Name, host name and serial sort on lower(column), as their indexes are built (src/db/schema.ts); the
+// other columns as they are. A '-' prefix sorts descending.
+const LOWER_INDEXED = new Set(['name', 'hostname', 'serial_number']);
+const SORT_EXPRESSIONS: Record<string, SQL> = Object.fromEntries(
+  OBSERVED_FIELDS.filter((f) => f.sortable && f.column).map((f) => [
+    f.key,
+    f.key === 'lastSeenAt'
+      ? // Derived: ingest does not stamp every asset every run (src/ingest/last-seen.ts).
+        sql.raw(assetLastSeenAt('a'))
+      : sql.raw(LOWER_INDEXED.has(f.column!) ? `lower(a.${f.column})` : `a.${f.column}`),
+  ]),
+);
+export type AssetSortKey = string;
 export const ASSET_SORT_KEYS = Object.keys(SORT_EXPRESSIONS) as AssetSortKey[];
 export const ASSET_SORT_VALUES = ASSET_SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
@@ -112,7 +111,7 @@ export function assetWhere(f: AssetFilters): SQL {
 export function assetOrderBy(sort: string | undefined): SQL {
   const desc = sort?.startsWith('-') ?? false;
   const key = (sort ? sort.replace(/^-/, '') : 'name') as AssetSortKey;
-  const expr = SORT_EXPRESSIONS[key];
+  const expr = Object.hasOwn(SORT_EXPRESSIONS, key) ? SORT_EXPRESSIONS[key] : undefined;
   if (!expr) {
     throw new AppError('VALIDATION_FAILED', `sort: unknown sort key '${key}'`, {
       details: { field: 'sort', allowed: ASSET_SORT_VALUES },

@@ -5,28 +5,17 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
 import { createLogger, errorFields } from '@/lib/logger';
+import { OBSERVED_FIELDS } from '../fields/dictionary';
 import { assetOrderBy, assetSelect, type AssetFilters, type AssetListItem } from '../assets/service';
 
 const log = createLogger('export');
 const dialect = new PgDialect();
 const BATCH = 1000;
 
-export const CSV_COLUMNS: (keyof AssetListItem)[] = [
-  'uuid',
-  'kind',
-  'status',
-  'name',
-  'hostname',
-  'serialNumber',
-  'ipAddresses',
-  'macAddresses',
-  'powerState',
-  'clusterName',
-  'hostName',
-  'createdAt',
-  'updatedAt',
-  'lastSeenAt',
-];
+// The list's own fields (those with a column on assets), in dictionary order.
+export const CSV_COLUMNS = OBSERVED_FIELDS.filter((f) => f.exportable && f.column).map(
+  (f) => f.key,
+) as (keyof AssetListItem)[];
 
 export function csvCell(value: unknown): string {
   let s: string;

@@ -16,6 +16,8 @@ import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
 import { canonicalValue, flattenCanonical } from '@/server/assets/canonical-view';
+import { fieldByPath, fieldLabel, formatField } from '@/server/fields/dictionary';
+import { FieldValue } from '@/components/field-value';
 import { RawViewer } from './raw-viewer';
 
 export const dynamic = 'force-dynamic';
@@ -133,6 +135,11 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
   }
   const names = await assetNames(mentioned);
   const nameOf = (u: unknown) => (typeof u === 'string' ? (names[u] ?? u) : t('asset.missingField'));
+  // Every field path shown through the dictionary: label and value in the reader's language and units.
+  const valueAt = (path: string, value: unknown) => {
+    const def = fieldByPath(path);
+    return def ? formatField(def, value, locale) : fmtValue(value);
+  };
   const toolsRunning = v('runtime.tools_running');
   const guestBlank = asset.kind === 'vm' && toolsRunning === false;
   const blank = (x: unknown) =>
@@ -377,19 +384,19 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
                       <ul className="mt-1 flex flex-col gap-0.5 text-sm">
                         {changes.slice(0, 50).map((ch, i) => (
                           <li key={i} className="flex flex-wrap items-center gap-1">
-                            <code className="text-xs text-muted-foreground">
-                              {String(ch.path ?? ch.field ?? '')}
-                            </code>
+                            <span className="font-medium" data-path={String(ch.path ?? ch.field ?? '')}>
+                              {fieldLabel(String(ch.path ?? ch.field ?? ''), locale)}
+                            </span>
                             <span className="text-destructive line-through decoration-1">
                               {ch.old === undefined || ch.old === null
                                 ? t('asset.missingField')
-                                : fmtValue(ch.old)}
+                                : valueAt(String(ch.path ?? ''), ch.old)}
                             </span>
                             <ArrowRight className="size-3" />
                             <span className="text-success">
                               {ch.new === undefined || ch.new === null
                                 ? t('asset.missingField')
-                                : fmtValue(ch.new)}
+                                : valueAt(String(ch.path ?? ''), ch.new)}
                             </span>
                           </li>
                         ))}
@@ -414,14 +421,20 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
             <TableBody>
               {fields.map((f) => (
                 <TableRow key={f.path} className={f.conflict ? 'bg-warning/10' : undefined}>
-                  <TableCell className="font-mono text-xs">{f.path}</TableCell>
+                  <TableCell className="text-xs" title={f.path}>
+                    {fieldLabel(f.path, locale)}
+                  </TableCell>
                   <TableCell className="max-w-md text-xs">
-                    {fmtValue(f.value)}
+                    {fieldByPath(f.path) ? (
+                      <FieldValue def={fieldByPath(f.path)!} value={f.value} locale={locale} />
+                    ) : (
+                      fmtValue(f.value)
+                    )}
                     {f.conflict && (
                       <span className="mt-1 flex items-center gap-1 text-[oklch(0.45_0.12_75)]">
                         <AlertTriangle className="size-3" /> {t('asset.conflict')}
                         {f.alternatives
-                          ? `: ${f.alternatives.map((a) => `${(a.sourceId && sourceNames[a.sourceId]) ?? '?'} = ${fmtValue(a.value)}`).join('; ')}`
+                          ? `: ${f.alternatives.map((a) => `${(a.sourceId && sourceNames[a.sourceId]) ?? '?'} = ${valueAt(f.path, a.value)}`).join('; ')}`
                           : ''}
                       </span>
                     )}
