@@ -265,6 +265,11 @@ export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sam
   },
   'POST /api/v1/auth/logout': { role: 'user', sample: () => ({}) },
   'GET /api/v1/auth/me': { role: 'user', sample: () => ({}) },
+  'GET /api/v1/auth/me/preferences': { role: 'user', sample: () => ({}) },
+  'PUT /api/v1/auth/me/preferences': {
+    role: 'user',
+    sample: () => ({ body: { assetColumns: ['name', 'memoryBytes'] } }),
+  },
   'POST /api/v1/auth/password': {
     role: 'user',
     sample: (w, role) => {

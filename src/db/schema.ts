@@ -71,6 +71,16 @@ export const users = pgTable(
   (t) => [uniqueIndex('users_username_lower_uq').on(sql`lower(${t.username})`)],
 );
 
+// Per-user UI choices kept on the server, so they follow the user to any browser (issue 15: the asset
+// list's columns). NULL means "the default".
+export const userPreferences = pgTable('user_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  assetColumns: text('asset_columns').array(),
+  updatedAt: updatedAt(),
+});
+
 // The cookie carries a random token (signed); only its SHA-256 is stored.
 export const sessions = pgTable(
   'sessions',

@@ -4,6 +4,7 @@
 import * as authLogin from './auth/login/route';
 import * as authLogout from './auth/logout/route';
 import * as authMe from './auth/me/route';
+import * as authMePreferences from './auth/me/preferences/route';
 import * as authPassword from './auth/password/route';
 import * as health from './health/route';
 import * as users from './users/route';
@@ -36,6 +37,7 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
   'v1/auth/logout': authLogout,
   'v1/auth/me': authMe,
+  'v1/auth/me/preferences': authMePreferences,
   'v1/auth/password': authPassword,
   'v1/health': health,
   'v1/users': users,
