@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
-import { safeNext } from './styles';
+import { safeNext } from '@/lib/safe-next';
 
 export function LoginForm({ next }: { next: string | null }) {
   const t = useT();

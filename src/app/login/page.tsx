@@ -4,7 +4,7 @@ import { getTranslator } from '@/i18n/server';
 import { getPageSession } from '@/server/auth/page';
 import { AuthCard } from './auth-card';
 import { LoginForm } from './login-form';
-import { safeNext } from './styles';
+import { safeNext } from '@/lib/safe-next';
 
 export const dynamic = 'force-dynamic';
 
