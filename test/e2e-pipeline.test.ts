@@ -122,7 +122,7 @@ describeWithVcsim('pipeline end to end (simulator)', () => {
         await createSource(t.db, { config: config(), credential: creds(), scheduleGroupId: group })
       ).id;
       const res = await triggerGroup(t.db, group, 'manual');
-      expect(res).toMatchObject({ queued: 2, suppressed: 0, skipped_missing_credential: 0 });
+      expect(res).toMatchObject({ queued: 2, suppressed: 0, skippedMissingCredential: 0 });
       await runWorkerUntilIdle(t.db, { pluginCommand: { ...WRAPPER, env: { FAIL_MODE: failMode } } });
       const byMode = Object.fromEntries(
         (

@@ -94,7 +94,7 @@ describe('run routes', () => {
     const r = await call(h(groupRuns.POST), { token: actors.tokens.admin, params: { id: g } });
     expect(r.status).toBe(200);
     const body = await r.json();
-    expect(body).toMatchObject({ queued: 2, suppressed: 0, skipped_missing_credential: 1 });
+    expect(body).toMatchObject({ queued: 2, suppressed: 0, skippedMissingCredential: 1 });
     expect(body.runs.map((x: { mode: string }) => x.mode)).toEqual(['collect_hosts', 'collect_vms']);
     const again = await (
       await call(h(groupRuns.POST), { token: actors.tokens.admin, params: { id: g } })

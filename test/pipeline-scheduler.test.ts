@@ -104,7 +104,7 @@ describe('scheduler tick against the database', () => {
     expect(out).toEqual([
       expect.objectContaining({
         action: 'fired',
-        result: expect.objectContaining({ queued: 4, suppressed: 0, skipped_missing_credential: 1 }),
+        result: expect.objectContaining({ queued: 4, suppressed: 0, skippedMissingCredential: 1 }),
       }),
     ]);
     const runs = await runsOf(g);

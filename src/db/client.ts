@@ -4,6 +4,7 @@ import pg from 'pg';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import * as schema from './schema';
+import { Rfc3339Client } from './timestamps';
 
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -14,6 +15,8 @@ export function createDb(url: string, options: { max?: number; applicationName?:
     max: options.max ?? 10,
     connectionTimeoutMillis: 10_000,
     application_name: options.applicationName ?? 'asset-ledger',
+    // Raw sql`` rows carry timestamps as RFC 3339 like the API (src/db/timestamps.ts).
+    Client: Rfc3339Client,
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import type { RunMode } from '@/collector/contract';
 import { AppError } from '@/lib/errors';
-import { normalizeRun, type RunRow, type RunStatus, type RunTrigger } from './types';
+import { type RunRow, type RunStatus, type RunTrigger } from './types';
 
 export interface RunFilters {
   sourceId?: string;
@@ -42,7 +42,7 @@ export async function listRuns(db: Db, f: RunFilters = {}): Promise<RunPage> {
       where ${cond} order by r.created_at desc, r.id desc limit ${limit} offset ${offset}`),
     db.execute<{ n: number }>(sql`select count(*)::int as n from runs r where ${cond}`),
   ]);
-  return { items: items.rows.map(normalizeRun), total: total.rows[0]!.n, limit, offset };
+  return { items: items.rows, total: total.rows[0]!.n, limit, offset };
 }
 
 export async function getRun(db: Db, id: string): Promise<RunRow> {
@@ -50,5 +50,5 @@ export async function getRun(db: Db, id: string): Promise<RunRow> {
   const r = await db.execute<RunRow>(sql`
     select r.*, s.name as source_name from runs r join sources s on s.id = r.source_id where r.id = ${id}`);
   if (!r.rows[0]) throw new AppError('NOT_FOUND', 'run not found');
-  return normalizeRun(r.rows[0]);
+  return r.rows[0];
 }

@@ -93,9 +93,9 @@ export const triggerGroupResult = z
   .object({
     queued: z.number().int(),
     suppressed: z.number().int(),
-    skipped_missing_credential: z.number().int(),
+    skippedMissingCredential: z.number().int(),
     runs: z.array(
-      z.object({ source_id: z.uuid(), mode: runModeEnum, run_id: z.uuid(), suppressed: z.boolean() }),
+      z.object({ sourceId: z.uuid(), mode: runModeEnum, runId: z.uuid(), suppressed: z.boolean() }),
     ),
   })
   .openapi('TriggerGroupResult');

@@ -6,7 +6,7 @@ import type { RunMode } from '@/collector/contract';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { createLogger, type Logger } from '@/lib/logger';
-import { normalizeRun, type RunRow, type RunTrigger } from './types';
+import { type RunRow, type RunTrigger } from './types';
 
 const defaultLog = createLogger('runs');
 
@@ -39,11 +39,11 @@ async function enqueue(db: Db | Tx, input: TriggerRunInput): Promise<TriggerRunR
               ${input.scheduleGroupId ?? null}, ${maxAttempts}, clock_timestamp(), clock_timestamp())
       on conflict (source_id, mode) where status in ('queued', 'running') do nothing
       returning *`);
-    if (inserted.rows[0]) return { run: normalizeRun(inserted.rows[0]), suppressed: false };
+    if (inserted.rows[0]) return { run: inserted.rows[0], suppressed: false };
     const active = await db.execute<RunRow>(sql`
       select * from runs where source_id = ${input.sourceId} and mode = ${input.mode}
         and status in ('queued', 'running') limit 1`);
-    if (active.rows[0]) return { run: normalizeRun(active.rows[0]), suppressed: true };
+    if (active.rows[0]) return { run: active.rows[0], suppressed: true };
   }
   throw new AppError('CONFLICT', 'could not enqueue the run: the active run kept changing');
 }
@@ -76,8 +76,8 @@ export async function triggerRun(
 export interface TriggerGroupResult {
   queued: number;
   suppressed: number;
-  skipped_missing_credential: number;
-  runs: { source_id: string; mode: RunMode; run_id: string; suppressed: boolean }[];
+  skippedMissingCredential: number;
+  runs: { sourceId: string; mode: RunMode; runId: string; suppressed: boolean }[];
 }
 
 /** Enqueues the runs of every enabled, non-deleted source of a group that has a credential. */
@@ -94,13 +94,13 @@ export async function triggerGroup(
     select id, type, credential_id from sources
     where schedule_group_id = ${groupId} and enabled and deleted_at is null
     order by created_at, id`);
-  const result: TriggerGroupResult = { queued: 0, suppressed: 0, skipped_missing_credential: 0, runs: [] };
+  const result: TriggerGroupResult = { queued: 0, suppressed: 0, skippedMissingCredential: 0, runs: [] };
   const queuedModes: RunMode[] = [];
   const skippedModes: RunMode[] = [];
   const skippedSources: string[] = [];
   for (const s of srcs.rows) {
     if (!s.credential_id) {
-      result.skipped_missing_credential++;
+      result.skippedMissingCredential++;
       skippedSources.push(s.id);
       continue;
     }
@@ -112,7 +112,7 @@ export async function triggerGroup(
         requestedBy: options.requestedBy,
         scheduleGroupId: groupId,
       });
-      result.runs.push({ source_id: s.id, mode, run_id: r.run.id, suppressed: r.suppressed });
+      result.runs.push({ sourceId: s.id, mode, runId: r.run.id, suppressed: r.suppressed });
       if (r.suppressed) {
         result.suppressed++;
         skippedModes.push(mode);
@@ -128,7 +128,7 @@ export async function triggerGroup(
     sources: srcs.rows.length,
     queued_by_mode: countBy(queuedModes),
     skipped_active_by_mode: countBy(skippedModes),
-    skipped_missing_credential: result.skipped_missing_credential,
+    skipped_missing_credential: result.skippedMissingCredential,
     skipped_missing_credential_sources: skippedSources,
   });
   return result;

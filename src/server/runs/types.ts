@@ -5,7 +5,8 @@ export type RunTrigger = 'schedule' | 'manual' | 'api';
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 export const RUN_TRIGGERS: readonly RunTrigger[] = ['schedule', 'manual', 'api'];
 
-/** A run as the API and the UI see it (column names as in the database; timestamps as ISO 8601 text). */
+/** A run as the API and the UI see it (column names as in the database; timestamps as RFC 3339
+ * text, as the database layer returns them: src/db/timestamps.ts). */
 export type RunRow = {
   id: string;
   source_id: string;
@@ -32,15 +33,3 @@ export type RunRow = {
   error_message: string | null;
   detect: Record<string, unknown> | null;
 };
-
-const TIMESTAMPS = ['not_before', 'heartbeat_at', 'created_at', 'started_at', 'finished_at'] as const;
-
-/** db.execute returns PostgreSQL's timestamp text; the API speaks ISO 8601. */
-export function normalizeRun<T extends RunRow>(row: T): T {
-  const out = { ...row } as Record<string, unknown>;
-  for (const k of TIMESTAMPS) {
-    const v = out[k];
-    if (v !== null && v !== undefined) out[k] = new Date(v as string).toISOString();
-  }
-  return out as T;
-}

@@ -13,11 +13,11 @@ export type GroupView = {
   timezone: string;
   timeOfDay: string;
   cron: string | null;
-  lastFiredFor: Date | null;
+  lastFiredFor: string | null;
   nextFireAt: string | null;
   sources: { id: string; name: string; enabled: boolean }[];
-  createdAt: Date;
-  updatedAt: Date;
+  createdAt: string;
+  updatedAt: string;
 };
 
 const VIEW = sql`

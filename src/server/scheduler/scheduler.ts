@@ -23,8 +23,8 @@ type GroupRow = {
   timezone: string;
   time_of_day: string;
   cron: string | null;
-  // db.execute returns timestamps as PostgreSQL text
-  last_fired_for: string | Date | null;
+  // RFC 3339 text, as raw rows carry timestamps (src/db/timestamps.ts)
+  last_fired_for: string | null;
 };
 
 export async function tick(

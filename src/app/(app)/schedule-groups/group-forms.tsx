@@ -100,8 +100,7 @@ export function GroupDialog({ group, sources }: { group?: GroupItem; sources: Op
 type GroupRunResult = {
   queued: number;
   suppressed: number;
-  skipped_missing_credential?: number;
-  skippedMissingCredential?: number;
+  skippedMissingCredential: number;
 };
 
 export function RunGroupNow({ groupId }: { groupId: string }) {
@@ -126,7 +125,7 @@ export function RunGroupNow({ groupId }: { groupId: string }) {
               text: t('groups.result', {
                 queued: r.queued,
                 suppressed: r.suppressed,
-                skipped: r.skipped_missing_credential ?? r.skippedMissingCredential ?? 0,
+                skipped: r.skippedMissingCredential,
               }),
             });
             router.refresh();

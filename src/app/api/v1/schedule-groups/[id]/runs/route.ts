@@ -34,7 +34,7 @@ export const POST = route(
       {
         queued: result.queued,
         suppressed: result.suppressed,
-        skipped_missing_credential: result.skipped_missing_credential,
+        skipped_missing_credential: result.skippedMissingCredential,
       },
     );
     return result;
