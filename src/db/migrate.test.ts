@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { migrateDatabase } from './migrate';
+import { assertExtensionsAvailable, migrateDatabase } from './migrate';
 import { createTestDatabase, type TestDatabase } from '../../test/db';
 
 describe('migrations', () => {
@@ -21,5 +21,13 @@ describe('migrations', () => {
     await migrateDatabase(t.db);
     const again = await t.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     expect(again.rows[0]).toEqual(applied.rows[0]);
+  });
+
+  it('the search extension is installed; a server lacking one is named before any migration runs', async () => {
+    const ext = await t.db.execute(sql`select extname from pg_extension where extname = 'pg_trgm'`);
+    expect(ext.rows).toHaveLength(1);
+    await expect(assertExtensionsAvailable(t.db, ['pg_trgm', 'no_such_extension'])).rejects.toThrow(
+      /lacks the extension no_such_extension .*contrib/,
+    );
   });
 });

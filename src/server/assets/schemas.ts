@@ -7,7 +7,7 @@ import { ASSET_KINDS, ASSET_SORT_VALUES, ASSET_STATUSES, POWER_STATES, type Asse
 export const assetFilterQuery = z.object({
   q: z.string().max(200).optional().openapi({
     description:
-      'Search: prefix of name, host name or serial (case-insensitive); exact IPv4/IPv6 (any spelling); MAC in any case/separator.',
+      'Search by any part: substring (2+ characters; 1 = prefix) of name, host name or serial, case-insensitive, `%` `_` `\\` literal; IP exact (any spelling), IPv4 prefix (`10.0.1.`) or CIDR (`10.0.1.0/24`, `2001:db8::/48`); MAC exact or prefix (`00:50:56`, any separator). Without `sort`: exact matches first, then prefixes, then the rest.',
   }),
   kind: z.enum(ASSET_KINDS).optional(),
   status: z.enum(ASSET_STATUSES).optional(),
@@ -15,10 +15,9 @@ export const assetFilterQuery = z.object({
   cluster: z.string().min(1).max(200).optional().openapi({ description: 'Cluster name (exact).' }),
   host: z.string().min(1).max(200).optional().openapi({ description: 'Host name the VM runs on (exact).' }),
   powerState: z.enum(POWER_STATES).optional(),
-  sort: z
-    .enum(ASSET_SORT_VALUES)
-    .optional()
-    .openapi({ description: 'Sort key; prefix with - for descending. Default name.' }),
+  sort: z.enum(ASSET_SORT_VALUES).optional().openapi({
+    description: 'Sort key; prefix with - for descending. Default name (with `q`: rank, then name).',
+  }),
 });
 
 export const assetListQuery = paginationQuery.extend(assetFilterQuery.shape);

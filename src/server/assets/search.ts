@@ -1,22 +1,182 @@
-// Search-term normalization. What a person pastes (an IPv6 in any spelling, a MAC with dashes or dots,
-// upper case) must hit the same indexed value ingest stored (lower-case, colon-separated MACs).
+// What `q` means, and the SQL that finds it. A query is read as every kind of term it could be (text, an
+// IP, a network, a MAC or a MAC prefix) and the kinds are ORed; each kind has its own index, built by
+// migration 0007 on the same expressions used here (PostgreSQL combines them with a BitmapOr).
+// What a person pastes (an IPv6 in any spelling, a MAC with dashes or dots, upper case) must hit the same
+// indexed value ingest stored (lower-case, colon-separated MACs, RFC 5952 IPv6).
+import { isIPv4, isIPv6 } from 'node:net';
+import { sql, type SQL } from 'drizzle-orm';
 import { canonicalIp, ipVariants, normalizeMac } from '@/lib/network-address';
 
 export { canonicalIp, ipVariants, normalizeMac };
 
-/** Escapes LIKE wildcards so a user's `%` or `_` matches literally (backslash is the default escape). */
+/** Escapes LIKE wildcards so a user's `%`, `_` or `\` matches literally (backslash is the default escape). */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export interface SearchTerms {
-  /** Lower-case prefix for name / host name / serial (LIKE 'prefix%'). */
-  prefix: string;
-  ips: string[];
-  mac: string | null;
+/** An IPv6 network searched by key lookup at `keyLength` (a stored length) and rechecked when narrower. */
+export interface Ipv6Network {
+  address: string;
+  length: number;
+  keyLength: number;
 }
+
+export interface SearchTerms {
+  /** Lower-case text for name / host name / serial (the \x01 field separator removed). */
+  text: string;
+  /** Length in characters (code points), which decides the index: 1 prefix, 2 pairs, 3+ trigrams. */
+  textLength: number;
+  /** Exact addresses in every spelling they may be stored under. */
+  ips: string[];
+  /** IPv4 networks as the cidr text the index stores ('10.0.1.0/24'); any one matches. */
+  ipv4Keys: string[];
+  ipv6Network: Ipv6Network | null;
+  mac: string | null;
+  /** 4..11 hex digits, no separators: a MAC prefix such as the OUI '005056'. */
+  macPrefix: string | null;
+}
+
+const codePoints = (s: string) => [...s].length;
 
 export function searchTerms(q: string): SearchTerms {
   const trimmed = q.trim();
-  return { prefix: trimmed.toLowerCase(), ips: ipVariants(trimmed), mac: normalizeMac(trimmed) };
+  const text = trimmed.toLowerCase().replaceAll('\x01', '');
+  const ipv4 = ipv4Networks(trimmed);
+  const v6 = ipv6Network(trimmed);
+  return {
+    text,
+    textLength: codePoints(text),
+    ips: ipVariants(trimmed),
+    ipv4Keys: ipv4,
+    ipv6Network: v6,
+    mac: normalizeMac(trimmed),
+    macPrefix: macPrefix(trimmed),
+  };
+}
+
+const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+function v4Key(octets: number[], length: number): string {
+  const n = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const mask = length === 0 ? 0 : Number((0xffffffffn << BigInt(32 - length)) & 0xffffffffn);
+  const net = Number(BigInt(n) & BigInt(mask));
+  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${length}`;
+}
+
+/**
+ * IPv4 networks a query names: a CIDR ('10.0.1.0/24', host bits allowed), or a textual prefix of one to
+ * three whole octets with a trailing dot ('10.0.1.') or a partly typed last octet ('10.0.1' = every
+ * address whose text starts so: 10.0.1.x, 10.0.10–19.x, 10.0.100–199.x). A complete address is exact,
+ * not a prefix. Lengths below 8 are not searched as networks (a quarter of the internet is no search).
+ */
+function ipv4Networks(q: string): string[] {
+  const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(q);
+  if (cidr) {
+    const length = Number(cidr[2]);
+    if (!isIPv4(cidr[1]!) || length < 8 || length > 32) return [];
+    return [v4Key(cidr[1]!.split('.').map(Number), length)];
+  }
+  const m = /^(\d{1,3}(?:\.\d{1,3}){0,3})(\.?)$/.exec(q);
+  if (!m) return [];
+  const parts = m[1]!.split('.');
+  const dotted = m[2] === '.';
+  if (!parts.every((p) => OCTET.test(p))) return [];
+  const whole = dotted ? parts : parts.slice(0, -1);
+  const partial = dotted ? null : parts[parts.length - 1]!;
+  // A bare number ('10') is a name fragment far more often than a network; a complete address is exact.
+  if (whole.length === 0 || whole.length > 3 || (!dotted && parts.length === 4)) return [];
+  const fixed = whole.map(Number);
+  const length = (whole.length + 1) * 8;
+  if (partial === null) return [v4Key([...fixed, 0, 0, 0].slice(0, 4), whole.length * 8)];
+  const keys: string[] = [];
+  for (let o = 0; o <= 255; o++) {
+    if (String(o).startsWith(partial)) keys.push(v4Key([...fixed, o, 0, 0, 0].slice(0, 4), length));
+  }
+  return keys;
+}
+
+/** An IPv6 CIDR ('2001:db8::/48'); lengths below 16 are not searched as networks. */
+function ipv6Network(q: string): Ipv6Network | null {
+  const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(q);
+  if (!m || !isIPv6(m[1]!)) return null;
+  const length = Number(m[2]);
+  if (length < 16 || length > 128) return null;
+  return { address: m[1]!.toLowerCase(), length, keyLength: length - (length % 4) };
+}
+
+/**
+ * A MAC prefix of at least two bytes in a common spelling: `00:50:56`, `00-50-56-`, `00:50:5`,
+ * `0050.56`. Bare hex digits are not read as one ('cafe' is a name), only a full 12-digit MAC is.
+ */
+function macPrefix(q: string): string | null {
+  const t = q.trim();
+  const colon = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){0,3}(?:\1[0-9a-f]{0,2})?$/i.test(t);
+  const dotted = /^[0-9a-f]{4}\.[0-9a-f]{0,4}(?:\.[0-9a-f]{0,3})?$/i.test(t);
+  if (!colon && !dotted) return null;
+  const hex = t.replace(/[:.-]/g, '').toLowerCase();
+  return hex.length >= 4 && hex.length < 12 ? hex : null;
+}
+
+const textArray = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
+
+// The indexed expressions (migration 0007); a predicate must repeat them exactly to use the index.
+const SEARCH_TEXT = sql`asset_search_text(a.name, a.hostname, a.serial_number)`;
+
+interface Branches {
+  text: SQL[];
+  exact: SQL[];
+  prefix: SQL[];
+}
+
+function branches(t: SearchTerms): Branches {
+  const b: Branches = { text: [], exact: [], prefix: [] };
+  if (t.textLength === 1) {
+    // One character: a prefix of a field (btree text_pattern_ops indexes); any substring would be most rows.
+    const like = `${escapeLike(t.text)}%`;
+    b.text.push(sql`lower(a.name) like ${like}`);
+    b.text.push(sql`lower(a.hostname) like ${like}`);
+    b.text.push(sql`lower(a.serial_number) like ${like}`);
+  } else if (t.textLength === 2) {
+    b.text.push(sql`asset_bigrams(${SEARCH_TEXT}) @> ${textArray([t.text])}`);
+  } else if (t.textLength > 2) {
+    b.text.push(sql`${SEARCH_TEXT} like ${`%${escapeLike(t.text)}%`}`);
+  }
+  if (t.ips.length) b.exact.push(sql`a.ip_addresses && ${textArray(t.ips)}`);
+  if (t.mac) b.exact.push(sql`a.mac_addresses @> ${textArray([t.mac])}`);
+  if (t.ipv4Keys.length) b.prefix.push(sql`asset_ip_keys(a.ip_addresses) && ${textArray(t.ipv4Keys)}`);
+  if (t.ipv6Network) {
+    const n = t.ipv6Network;
+    const key = sql`asset_ip_keys(a.ip_addresses) && array[network(set_masklen(${n.address}::inet, ${n.keyLength}::int))::text]`;
+    b.prefix.push(
+      n.keyLength === n.length
+        ? key
+        : sql`(${key} and asset_ips_within(a.ip_addresses, set_masklen(${n.address}::inet, ${n.length}::int)))`,
+    );
+  }
+  if (t.macPrefix) b.prefix.push(sql`asset_mac_keys(a.mac_addresses) @> ${textArray([t.macPrefix])}`);
+  return b;
+}
+
+/** The OR of every kind of match `q` can be; each branch is answered by one index. */
+export function searchPredicate(t: SearchTerms): SQL {
+  const b = branches(t);
+  const any = [...b.text, ...b.exact, ...b.prefix];
+  return any.length ? sql`(${sql.join(any, sql` or `)})` : sql`false`;
+}
+
+/**
+ * 0 exact, 1 prefix, 2 anywhere inside: the default order of a search. An exact IP or MAC counts as exact,
+ * a network or MAC prefix as a prefix. Evaluated on the matches only, so it needs no index.
+ */
+export function searchRank(t: SearchTerms): SQL {
+  const b = branches(t);
+  const fields = [sql`lower(a.name)`, sql`lower(a.hostname)`, sql`lower(a.serial_number)`];
+  const like = `${escapeLike(t.text)}%`;
+  const exact = [...fields.map((f) => sql`${f} = ${t.text}`), ...b.exact];
+  const prefix = [...fields.map((f) => sql`${f} like ${like}`), ...b.prefix];
+  return sql`case when ${sql.join(exact, sql` or `)} then 0 when ${sql.join(prefix, sql` or `)} then 1 else 2 end`;
 }

@@ -16,7 +16,7 @@ import {
   relationScanJoin,
 } from '@/ingest/last-seen';
 import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
-import { escapeLike, searchTerms } from './search';
+import { searchPredicate, searchRank, searchTerms } from './search';
 
 export const ASSET_KINDS = ['host', 'cluster', 'vm'] as const;
 export const ASSET_STATUSES = ['active', 'offline'] as const;
@@ -73,28 +73,10 @@ export const ASSET_LIST_COLUMNS = sql.raw(
     `a.updated_at as "updatedAt", ${assetLastSeenAt('a')} as "lastSeenAt"`,
 );
 
-const textArray = (values: string[]) =>
-  sql`array[${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}]::text[]`;
-
 /** The WHERE clause of the asset list (shared by list, count and export). */
 export function assetWhere(f: AssetFilters): SQL {
   const where: SQL[] = [];
-  if (f.q && f.q.trim()) {
-    const t = searchTerms(f.q);
-    const like = `${escapeLike(t.prefix)}%`;
-    // Each branch has its own index; PostgreSQL combines them with a BitmapOr.
-    const any: SQL[] = [
-      sql`lower(a.name) like ${like}`,
-      sql`lower(a.hostname) like ${like}`,
-      sql`lower(a.serial_number) like ${like}`,
-    ];
-    if (t.ips.length) any.push(sql`a.ip_addresses && ${textArray(t.ips)}`);
-    if (t.mac) any.push(sql`a.mac_addresses @> ${textArray([t.mac])}`);
-    where.push(sql`(${sql.join(any, sql` or `)})`);
-  }
+  if (f.q && f.q.trim()) where.push(searchPredicate(searchTerms(f.q)));
   if (f.kind) where.push(sql`a.kind = ${f.kind}`);
   if (f.status) where.push(sql`a.status = ${f.status}`);
   if (f.powerState) where.push(sql`a.power_state = ${f.powerState}`);
@@ -108,7 +90,9 @@ export function assetWhere(f: AssetFilters): SQL {
   return where.length ? sql.join(where, sql` and `) : sql`true`;
 }
 
-export function assetOrderBy(sort: string | undefined): SQL {
+/** A search without an explicit sort lists exact matches first, then prefixes, then the rest (by name). */
+export function assetOrderBy(sort: string | undefined, q?: string): SQL {
+  if (!sort && q?.trim()) return sql`${searchRank(searchTerms(q))}, lower(a.name) asc, a.uuid asc`;
   const desc = sort?.startsWith('-') ?? false;
   const key = (sort ? sort.replace(/^-/, '') : 'name') as AssetSortKey;
   const expr = Object.hasOwn(SORT_EXPRESSIONS, key) ? SORT_EXPRESSIONS[key] : undefined;
@@ -144,7 +128,7 @@ export async function listAssets(
   opts: { sort?: string; limit: number; offset: number },
 ): Promise<{ items: AssetListItem[]; total: number; limit: number; offset: number }> {
   const where = assetWhere(f);
-  const order = assetOrderBy(opts.sort);
+  const order = assetOrderBy(opts.sort, f.q);
   // Items and total on two pooled connections at once: one round trip of latency, not two.
   const [items, total] = await Promise.all([
     db.execute<AssetListItem>(

@@ -38,7 +38,7 @@ export function csvRow(row: Record<string, unknown>): string {
  * error or cancel.
  */
 export function streamAssetsCsv(db: Db, f: AssetFilters, sort?: string): ReadableStream<Uint8Array> {
-  const order = assetOrderBy(sort);
+  const order = assetOrderBy(sort, f.q);
   const query = dialect.sqlToQuery(sql`${assetSelect(f)} order by ${order}`);
   const enc = new TextEncoder();
   let client: PoolClient | null = null;

@@ -28,7 +28,8 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const [{ t }, sp] = await Promise.all([getTranslator(), searchParams]);
   const db = getDb();
   const offset = Math.max(0, Number(sp.offset) || 0);
-  const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : 'name';
+  // No sort given: by name, or a search's rank (exact > prefix > substring) when there is a search.
+  const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : undefined;
   const filters = filtersFrom(sp);
   const [result, choices] = await Promise.all([
     listAssets(db, filters, { sort, limit: PAGE_SIZE, offset }).catch(() =>
@@ -62,7 +63,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     cluster: filters.cluster,
     host: filters.host,
     powerState: filters.powerState,
-    sort: sort === 'name' ? undefined : sort,
+    sort,
   };
   const exportQuery = new URLSearchParams(
     Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
@@ -146,7 +147,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
             t('assets.power'),
             POWER_STATES.map((p) => ({ value: p, label: t(`power.${p}`) })),
           )}
-          {sort !== 'name' && <input type="hidden" name="sort" value={sort} />}
+          {sort && <input type="hidden" name="sort" value={sort} />}
           <div className="flex items-end">
             <Button type="submit" variant="secondary">
               {t('common.apply')}

@@ -8,7 +8,7 @@ export const GET = route(
     path: '/api/v1/assets',
     summary: 'List and search assets',
     description:
-      '`q` searches name, host name and serial by prefix, IP addresses (v4/v6) and MAC addresses (any case or separator) exactly. Filters combine with AND.',
+      '`q` finds assets by any part: a substring of name, host name or serial; an IP exactly, by IPv4 prefix or by CIDR; a MAC exactly or by prefix (OUI). Ranked exact > prefix > substring unless `sort` is given. Filters combine with AND.',
     tags: ['assets'],
     auth: 'user',
     query: assetListQuery,
