@@ -389,6 +389,16 @@ export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sam
   'POST /api/v1/schedule-groups/{id}/runs': { role: 'admin', sample: (w) => ({ params: { id: w.groupId } }) },
   'GET /api/v1/runs': { role: 'user', sample: () => ({}) },
   'GET /api/v1/runs/{id}': { role: 'user', sample: (w) => ({ params: { id: w.runId } }) },
+  // Run cancel (issue 15 item 5): a fresh queued run each call (one active run per source and mode).
+  'POST /api/v1/runs/{id}/cancel': {
+    role: 'admin',
+    sample: async (w) => {
+      await getDb().execute(
+        sql`update runs set status = 'cancelled' where source_id = ${w.sourceId} and status = 'queued'`,
+      );
+      return { params: { id: await insertRun(w.sourceId, 'queued', 'detect') } };
+    },
+  },
 };
 
 /** Fills `{name}` segments of an OpenAPI path. */

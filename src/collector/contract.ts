@@ -1,9 +1,15 @@
-// Collector contract v1 (docs/collector-contract.md, DESIGN §6): what a plugin reads on stdin and writes
-// on stdout. The worker validates every response with these schemas; plugins import them for their types.
+// Collector contract (docs/collector-reference.md, DESIGN §6): what a plugin reads on stdin and writes on
+// stdout. v1 is one JSON document; v2 is NDJSON, one typed line per asset, relation, warning, error and
+// progress report, then one `end` line. The worker validates every line (or v1 element) with these schemas;
+// plugins import them for their types.
 import { z } from 'zod';
 
 export const REQUEST_SCHEMA_VERSION = 'collector-request-v1';
 export const RESPONSE_SCHEMA_VERSION = 'collector-response-v1';
+export const REQUEST_SCHEMA_VERSION_V2 = 'collector-request-v2';
+export const RESPONSE_SCHEMA_VERSION_V2 = 'collector-response-v2';
+export const REQUEST_SCHEMA_VERSIONS = [REQUEST_SCHEMA_VERSION, REQUEST_SCHEMA_VERSION_V2] as const;
+export type RequestSchemaVersion = (typeof REQUEST_SCHEMA_VERSIONS)[number];
 
 export const RUN_MODES = ['healthcheck', 'detect', 'collect', 'collect_hosts', 'collect_vms'] as const;
 export const runModeSchema = z.enum(RUN_MODES);
@@ -128,8 +134,9 @@ export const normalizedV1Schema = z
 export type NormalizedV1 = z.infer<typeof normalizedV1Schema>;
 
 // ------------------------------------------------------------------ request
+// v1 and v2 requests are the same document; the version says which response the caller reads.
 export const collectorRequestSchema = z.object({
-  schema_version: z.literal(REQUEST_SCHEMA_VERSION),
+  schema_version: z.enum(REQUEST_SCHEMA_VERSIONS),
   source: z.object({
     source_id: z.string().min(1),
     source_type: z.string().min(1),
@@ -205,3 +212,70 @@ export const collectorResponseSchema = z.object({
   errors: z.array(collectorErrorSchema),
 });
 export type CollectorResponse = z.infer<typeof collectorResponseSchema>;
+
+// ------------------------------------------------------------------ response v2 (NDJSON lines)
+// Each line is one JSON object with a `type`. The worker reads them as they arrive: a line that does not
+// parse or fits no schema below fails the run; so does a stream without its `end` line.
+
+export const headerLineSchema = z.object({
+  type: z.literal('header'),
+  schema_version: z.literal(RESPONSE_SCHEMA_VERSION_V2),
+});
+
+export const assetLineSchema = collectorAssetSchema.extend({ type: z.literal('asset') });
+/**
+ * What an asset line must have before its fields are looked at: a kind and an id. A line that fails this
+ * is an unidentifiable object and fails the run; `normalized` fields that fail normalized-v1 are dropped
+ * one by one and reported (FIELD_INVALID, src/collector/field-invalid.ts).
+ */
+export const assetEnvelopeSchema = z.object({
+  type: z.literal('asset'),
+  external_kind: assetKindSchema,
+  external_id: z.string().min(1),
+  normalized: z.unknown().optional(),
+  raw_payload: z.unknown(),
+});
+
+/** A relation line: `type` names the line, so the relation's own type is `relation_type`. */
+export const relationLineSchema = collectorRelationSchema
+  .omit({ type: true })
+  .extend({ type: z.literal('relation'), relation_type: relationTypeSchema });
+
+export const warningLineSchema = z
+  .object({ type: z.literal('warning'), code: z.string().min(1), message: z.string() })
+  .catchall(z.unknown());
+
+export const errorLineSchema = collectorErrorSchema.extend({ type: z.literal('error') });
+
+export const progressLineSchema = z.object({
+  type: z.literal('progress'),
+  /** What the plugin is doing, e.g. `login`, `inventory`, `hosts`, `vms`. */
+  phase: z.string().min(1).max(64),
+  /** Objects (assets) written so far. */
+  objects: nonNegInt,
+  /** Objects the plugin expects in total, when it knows. */
+  total: nonNegInt.optional(),
+});
+
+export const endLineSchema = z.object({
+  type: z.literal('end'),
+  stats: z
+    .object({ assets: nonNegInt, relations: nonNegInt, inventory_complete: z.boolean() })
+    .catchall(z.unknown()),
+  /** healthcheck / detect results; vCenter plugins report about.instanceUuid here as instance_uuid. */
+  detect: detectResultSchema.optional(),
+});
+
+export const responseLineSchema = z.discriminatedUnion('type', [
+  headerLineSchema,
+  assetLineSchema,
+  relationLineSchema,
+  warningLineSchema,
+  errorLineSchema,
+  progressLineSchema,
+  endLineSchema,
+]);
+export type ResponseLine = z.infer<typeof responseLineSchema>;
+export type ProgressLine = z.infer<typeof progressLineSchema>;
+export type EndLine = z.infer<typeof endLineSchema>;
+export type WarningLine = z.infer<typeof warningLineSchema>;

@@ -1,19 +1,22 @@
 // Runs one collector plugin as a subprocess (DESIGN §5/§6): request on stdin, response on stdout.
 // The child gets a minimal environment (no database URL, no keys: the credential travels only on stdin),
-// runs in its own process group so a timeout kills everything it started, and its stdout is read as bytes
-// under a size limit and decoded once, so multibyte characters split across chunks survive. A lifeline pipe
-// on fd 3 stays open for the run's life: when the worker dies, the plugin sees it close and exits.
-import { spawn } from 'node:child_process';
+// runs in its own process group so a timeout or a cancel kills everything it started, and its stdout is
+// read as a byte stream under a size limit, split into lines and validated as it arrives
+// (response-stream.ts). Nothing is read faster than the consumer (ingest) pulls: while it does not pull,
+// the child's stdout is paused, the pipe fills and the plugin waits in its write. A lifeline pipe on fd 3
+// stays open for the run's life: when the worker dies, the plugin sees it close and exits.
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  RESPONSE_SCHEMA_VERSION,
-  collectorResponseSchema,
-  isCollectMode,
+  REQUEST_SCHEMA_VERSION,
+  REQUEST_SCHEMA_VERSION_V2,
   type CollectorError,
   type CollectorRequest,
-  type CollectorResponse,
+  type RequestSchemaVersion,
 } from './contract';
+import type { FieldWarnings } from './field-invalid';
+import { PluginOutputError, readResponse, type ResponseEvent } from './response-stream';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -23,7 +26,15 @@ export interface PluginCommand {
   cwd?: string;
   /** Extra variables for the child (tests); the base environment stays minimal. */
   env?: Record<string, string>;
+  /**
+   * The request version the plugin understands (default v2). Either way the worker reads a v2 stream or a
+   * v1 document, whichever the plugin writes.
+   */
+  contract?: 'v1' | 'v2';
 }
+
+export const requestVersionOf = (cmd: PluginCommand): RequestSchemaVersion =>
+  cmd.contract === 'v1' ? REQUEST_SCHEMA_VERSION : REQUEST_SCHEMA_VERSION_V2;
 
 /** The plugin for each source type, run from the repository root. */
 export const PLUGIN_COMMANDS: Record<string, PluginCommand> = {
@@ -45,12 +56,14 @@ export type RunFailureCode =
   | 'PLUGIN_OUTPUT_INVALID_JSON'
   | 'PLUGIN_SCHEMA_VERSION'
   | 'PLUGIN_OUTPUT_INVALID'
+  | 'PLUGIN_END_MISSING'
   | 'INVENTORY_INCOMPLETE'
   | 'PLUGIN_ERRORS'
   | 'INGEST_FAILED'
   | 'OUTPUT_TOO_LARGE'
   | 'WORKER_LOST'
-  | 'WORKER_STOPPED';
+  | 'WORKER_STOPPED'
+  | 'RUN_CANCELLED';
 
 export interface PluginFailure {
   ok: false;
@@ -63,15 +76,12 @@ export interface PluginFailure {
   exitCode?: number | null;
 }
 
-export interface PluginSuccess {
-  ok: true;
-  response: CollectorResponse;
-  stderrTail: string;
-  durationMs: number;
-  outputBytes: number;
+/** A run failure carried through ingest's pull of items: ingest rolls back, the worker records it. */
+export class RunFailureError extends Error {
+  constructor(readonly failure: PluginFailure) {
+    super(failure.message);
+  }
 }
-
-export type PluginOutcome = PluginSuccess | PluginFailure;
 
 const STDERR_LIMIT = 64 * 1024;
 
@@ -88,7 +98,7 @@ export function minimalEnv(extra: Record<string, string> = {}): Record<string, s
   return { ...env, ...extra };
 }
 
-function killGroup(pid: number | undefined): void {
+export function killGroup(pid: number | undefined): void {
   if (!pid) return;
   try {
     process.kill(-pid, 'SIGKILL');
@@ -97,78 +107,98 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export async function runPlugin(
+export interface PluginRunOptions {
+  timeoutMs: number;
+  outputLimitBytes: number;
+  /** The worker stops: the run goes back to the queue (WORKER_STOPPED). */
+  signal?: AbortSignal;
+  /** An admin cancelled the run (RUN_CANCELLED). */
+  cancelSignal?: AbortSignal;
+  fields: FieldWarnings;
+  maxLineBytes?: number;
+}
+
+/** One running plugin: its validated events, pulled one at a time, then how it ended. */
+export interface PluginRun {
+  /**
+   * The response's events. Completes normally only after the `end` event and a zero exit; any other ending
+   * throws a RunFailureError with its own code. Leaving the loop early kills the plugin's process group.
+   */
+  events: AsyncGenerator<ResponseEvent>;
+  /** Wall time from spawn to exit (ms), once exited. */
+  durationMs(): number;
+  outputBytes(): number;
+  stderrTail(): string;
+  /** Kills the plugin's process group (ingest failed, the run is over). */
+  kill(): void;
+  pid: number | undefined;
+}
+
+class OutputLimitError extends Error {}
+
+export function startPlugin(
   cmd: PluginCommand,
   request: CollectorRequest,
-  options: { timeoutMs: number; outputLimitBytes: number; signal?: AbortSignal },
-): Promise<PluginOutcome> {
+  options: PluginRunOptions,
+): PluginRun {
   const started = Date.now();
-  return new Promise<PluginOutcome>((resolve) => {
-    let settled = false;
-    let stdoutBytes = 0;
-    const stdout: Buffer[] = [];
-    let stderr = Buffer.alloc(0);
-    let limitHit = false;
-    let timedOut = false;
-    let aborted = false;
-    const done = (o: PluginOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve(o);
-    };
-    const stderrTail = () => stderr.toString('utf8').slice(-8192);
-
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(cmd.command, cmd.args, {
-        cwd: cmd.cwd ?? REPO_ROOT,
-        env: minimalEnv({ ...cmd.env, ASSET_LEDGER_LIFELINE_FD: String(LIFELINE_FD) }) as NodeJS.ProcessEnv,
-        detached: true, // its own process group: the timeout kills the plugin and anything it started
-        // fd 3 is the lifeline: nothing is written on it; this process holding it open is the message.
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      });
-    } catch (err) {
-      done({ ok: false, code: 'PLUGIN_SPAWN_FAILED', message: (err as Error).message, retryable: false });
-      return;
-    }
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, options.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      killGroup(child.pid);
-    };
-    options.signal?.addEventListener('abort', onAbort);
-    if (options.signal?.aborted) onAbort();
-
+  let ended: number | undefined;
+  let stdoutBytes = 0;
+  let stderr = Buffer.alloc(0);
+  let timedOut = false;
+  let aborted = false;
+  let cancelled = false;
+  let limitHit = false;
+  let spawnError: Error | undefined;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    child = spawn(cmd.command, cmd.args, {
+      cwd: cmd.cwd ?? REPO_ROOT,
+      env: minimalEnv({ ...cmd.env, ASSET_LEDGER_LIFELINE_FD: String(LIFELINE_FD) }) as NodeJS.ProcessEnv,
+      detached: true, // its own process group: timeout and cancel kill the plugin and anything it started
+      // fd 3 is the lifeline: nothing is written on it; this process holding it open is the message.
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    spawnError = err as Error;
+  }
+  const closed = new Promise<void>((resolve) => {
+    if (!child) return resolve();
     child.on('error', (err) => {
-      killGroup(child.pid);
-      done({
-        ok: false,
-        code: 'PLUGIN_SPAWN_FAILED',
-        message: `cannot start the plugin: ${err.message}`,
-        retryable: false,
-      });
+      spawnError ??= err;
+      killGroup(child!.pid);
+      if (!child!.pid) resolve(); // never started: no 'close' to wait for
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (limitHit) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > options.outputLimitBytes) {
-        limitHit = true;
-        stdout.length = 0;
-        killGroup(child.pid);
-        return;
-      }
-      stdout.push(chunk);
+    child.on('close', (code, signal) => {
+      exit = { code, signal };
+      ended = Date.now();
+      resolve();
     });
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child?.pid);
+  }, options.timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    killGroup(child?.pid);
+  };
+  const onCancel = () => {
+    cancelled = true;
+    killGroup(child?.pid);
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  options.cancelSignal?.addEventListener('abort', onCancel);
+  if (options.signal?.aborted) onAbort();
+  if (options.cancelSignal?.aborted) onCancel();
+  const stderrTail = () => stderr.toString('utf8').slice(-8192);
+
+  if (child) {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > STDERR_LIMIT) stderr = stderr.subarray(stderr.length - STDERR_LIMIT);
     });
-    // Read (never written) so the child's exit is seen as end-of-file and 'close' is not held up by it.
     const lifeline = child.stdio[LIFELINE_FD] as NodeJS.ReadableStream & { destroy(): void };
     lifeline.on('error', () => {});
     lifeline.resume();
@@ -176,138 +206,132 @@ export async function runPlugin(
     // The plugin may exit without reading stdin; that is judged by its exit, not by EPIPE here.
     child.stdin!.on('error', () => {});
     child.stdin!.end(JSON.stringify(request));
+  }
 
-    child.on('close', (code, signal) => {
-      const base = { stderrTail: stderrTail(), exitCode: code };
-      if (aborted) {
-        done({
-          ok: false,
-          code: 'WORKER_STOPPED',
-          message: 'the worker stopped this run',
-          retryable: true,
-          ...base,
-        });
-        return;
+  // Bytes under the size limit, pulled from the paused stream only when asked for.
+  async function* limited(): AsyncGenerator<Buffer> {
+    for await (const chunk of child!.stdout! as AsyncIterable<Buffer>) {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > options.outputLimitBytes) {
+        limitHit = true;
+        killGroup(child!.pid);
+        throw new OutputLimitError();
       }
-      if (limitHit) {
-        done({
-          ok: false,
-          code: 'OUTPUT_TOO_LARGE',
-          message: `plugin output exceeded ${options.outputLimitBytes} bytes`,
-          retryable: false,
-          ...base,
-        });
-        return;
-      }
-      if (timedOut) {
-        done({
-          ok: false,
-          code: 'PLUGIN_TIMEOUT',
-          message: `plugin did not finish within ${Math.round(options.timeoutMs / 1000)} s and was killed`,
-          retryable: true,
-          ...base,
-        });
-        return;
-      }
-      const text = Buffer.concat(stdout).toString('utf8');
-      stdout.length = 0;
-      const outcome = judge(text, code, signal, request.request.mode, base);
-      done(outcome.ok ? { ...outcome, durationMs: Date.now() - started, outputBytes: stdoutBytes } : outcome);
-    });
-  });
-}
-
-/** Turns the plugin's exit and output into a response or one specific failure. */
-export function judge(
-  text: string,
-  code: number | null,
-  signal: NodeJS.Signals | null,
-  mode: CollectorRequest['request']['mode'],
-  base: { stderrTail: string; exitCode: number | null } = { stderrTail: '', exitCode: code },
-): PluginOutcome {
-  const exitedBadly = code !== 0;
-  const exitText = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    if (exitedBadly) {
-      return {
-        ok: false,
-        code: 'PLUGIN_EXIT_NONZERO',
-        message: `plugin ${exitText}${base.stderrTail ? `: ${lastLine(base.stderrTail)}` : ''}`,
-        retryable: false,
-        ...base,
-      };
+      yield chunk;
     }
-    return {
-      ok: false,
-      code: 'PLUGIN_OUTPUT_INVALID_JSON',
-      message: text.trim() ? 'plugin output is not valid JSON' : 'plugin wrote nothing on stdout',
-      retryable: false,
-      ...base,
-    };
   }
-  const version = (parsed as { schema_version?: unknown } | null)?.schema_version;
-  if (version !== RESPONSE_SCHEMA_VERSION) {
-    return {
+
+  const failure = (
+    code: RunFailureCode,
+    message: string,
+    retryable = false,
+    extra: Partial<PluginFailure> = {},
+  ) =>
+    new RunFailureError({
       ok: false,
-      code: 'PLUGIN_SCHEMA_VERSION',
-      message: `plugin answered schema_version ${JSON.stringify(version ?? null)}, expected ${RESPONSE_SCHEMA_VERSION}`,
-      retryable: false,
-      ...base,
-    };
+      code,
+      message,
+      retryable,
+      stderrTail: stderrTail(),
+      exitCode: exit?.code ?? null,
+      ...extra,
+    });
+
+  /** How the run ended when the process (and not its output) decides it. */
+  const processFailure = (): RunFailureError | undefined => {
+    if (spawnError) return failure('PLUGIN_SPAWN_FAILED', `cannot start the plugin: ${spawnError.message}`);
+    if (aborted) return failure('WORKER_STOPPED', 'the worker stopped this run', true);
+    if (cancelled) return failure('RUN_CANCELLED', 'the run was cancelled; nothing was ingested');
+    if (limitHit)
+      return failure('OUTPUT_TOO_LARGE', `plugin output exceeded ${options.outputLimitBytes} bytes`);
+    if (timedOut)
+      return failure(
+        'PLUGIN_TIMEOUT',
+        `plugin did not finish within ${Math.round(options.timeoutMs / 1000)} s and was killed`,
+        true,
+      );
+    return undefined;
+  };
+  /** Kills the group and drops unread output ('close' waits for stdout, which nobody reads any more). */
+  const stopChild = () => {
+    killGroup(child?.pid);
+    child?.stdout?.destroy();
+  };
+  const exitText = () =>
+    exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
+  const exitedBadly = () => !exit || exit.code !== 0;
+
+  async function* events(): AsyncGenerator<ResponseEvent> {
+    let done = false;
+    let lines = 0;
+    const errors: CollectorError[] = [];
+    try {
+      if (!child || spawnError) {
+        await closed;
+        throw processFailure() ?? failure('PLUGIN_SPAWN_FAILED', 'cannot start the plugin');
+      }
+      try {
+        for await (const ev of readResponse(limited(), {
+          fields: options.fields,
+          maxLineBytes: options.maxLineBytes,
+        })) {
+          lines++;
+          if (ev.type === 'error') errors.push(ev.error);
+          yield ev;
+        }
+      } catch (err) {
+        if (err instanceof RunFailureError) throw err;
+        // The process explains a broken stream better than the stream does (killed, timed out, too big).
+        // At the end of the output the plugin is exiting by itself: its exit code is worth waiting for.
+        if (!(err instanceof PluginOutputError && err.atEof)) stopChild();
+        await closed;
+        const pf = processFailure();
+        if (pf) throw pf;
+        if (err instanceof OutputLimitError) throw failure('OUTPUT_TOO_LARGE', 'plugin output too large');
+        if (err instanceof PluginOutputError) {
+          if (err.atEof && exit && exit.code !== 0 && !errors.length) {
+            throw failure(
+              'PLUGIN_EXIT_NONZERO',
+              `plugin ${exitText()} after ${lines} lines without its end line${stderrTail() ? `: ${lastLine(stderrTail())}` : ''}`,
+            );
+          }
+          throw failure(err.code, err.message);
+        }
+        throw err;
+      }
+      await closed;
+      const pf = processFailure();
+      if (pf) throw pf;
+      if (errors.length) {
+        const first = errors[0]!;
+        throw failure(
+          'PLUGIN_ERRORS',
+          `${first.code}: ${first.message}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`,
+          errors.every((e) => e.retryable),
+          { errors },
+        );
+      }
+      if (exitedBadly()) throw failure('PLUGIN_EXIT_NONZERO', `plugin ${exitText()}`);
+      done = true;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      options.cancelSignal?.removeEventListener('abort', onCancel);
+      if (!done && !exit) {
+        // The consumer stopped pulling (ingest failed) or the stream broke: nothing more is wanted.
+        stopChild();
+        await closed;
+      }
+    }
   }
-  const result = collectorResponseSchema.safeParse(parsed);
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-    return {
-      ok: false,
-      code: 'PLUGIN_OUTPUT_INVALID',
-      message: `plugin output does not match the contract (${issues.join('; ')})`,
-      retryable: false,
-      ...base,
-    };
-  }
-  const response = result.data;
-  if (response.errors.length) {
-    const first = response.errors[0]!;
-    return {
-      ok: false,
-      code: 'PLUGIN_ERRORS',
-      message: `${first.code}: ${first.message}${response.errors.length > 1 ? ` (+${response.errors.length - 1} more)` : ''}`,
-      retryable: response.errors.every((e) => e.retryable),
-      errors: response.errors,
-      warnings: response.stats.warnings,
-      ...base,
-    };
-  }
-  if (exitedBadly) {
-    return {
-      ok: false,
-      code: 'PLUGIN_EXIT_NONZERO',
-      message: `plugin ${exitText}`,
-      retryable: false,
-      ...base,
-    };
-  }
-  if (isCollectMode(mode) && response.stats.inventory_complete !== true) {
-    return {
-      ok: false,
-      code: 'INVENTORY_INCOMPLETE',
-      message:
-        'plugin did not report a complete inventory (inventory_complete is not true); nothing was ingested',
-      retryable: false,
-      warnings: response.stats.warnings,
-      ...base,
-    };
-  }
+
   return {
-    ok: true,
-    response,
-    stderrTail: base.stderrTail,
-    durationMs: 0,
-    outputBytes: Buffer.byteLength(text),
+    events: events(),
+    durationMs: () => (ended ?? Date.now()) - started,
+    outputBytes: () => stdoutBytes,
+    stderrTail,
+    kill: stopChild,
+    pid: child?.pid,
   };
 }
 

@@ -10,9 +10,19 @@ import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
 import { keyring, type SecretKey } from '@/server/credentials/crypto';
 import type { RunRow } from '@/server/runs/types';
-import { ingestRun, type IngestResult } from '@/ingest/ingest';
-import { REQUEST_SCHEMA_VERSION, isCollectMode, type CollectorRequest, type RunMode } from './contract';
-import { PLUGIN_COMMANDS, runPlugin, type PluginCommand, type PluginFailure } from './runner';
+import type { IngestResult } from '@/ingest/ingest';
+import { isCollectMode, type CollectorRequest, type RunMode } from './contract';
+import { FieldWarnings } from './field-invalid';
+import { ingestStream } from './ingest-adapter';
+import { PluginStream } from './plugin-stream';
+import {
+  PLUGIN_COMMANDS,
+  RunFailureError,
+  requestVersionOf,
+  startPlugin,
+  type PluginCommand,
+  type PluginFailure,
+} from './runner';
 
 export type PluginCommandResolver = (sourceType: string, mode: RunMode) => PluginCommand | undefined;
 
@@ -43,6 +53,10 @@ export interface WorkerHandle {
 }
 
 const MAX_BACKOFF_SECONDS = 15 * 60;
+/** How often a running run looks for an admin's cancel. */
+const cancelPollMs = 1000;
+/** Progress reaches the run row at most this often. */
+const PROGRESS_WRITE_MS = 1000;
 
 /** Retryable database errors: serialization, deadlock, connection loss. */
 const isTransientDbError = (err: unknown): boolean => {
@@ -91,20 +105,24 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   async function recoverStale(): Promise<void> {
     const r = await db.execute<{ id: string; status: string; attempt: number }>(sql`
       with stale as (
-        select id, (attempt < max_attempts and not exists (
-                      select 1 from jsonb_array_elements(attempts) e where e->>'errorCode' = 'WORKER_LOST')) as requeue
+        -- A run an admin asked to cancel is not retried: it ends cancelled (its worker rolled back or died).
+        select id, (cancel_requested_at is null and attempt < max_attempts and not exists (
+                      select 1 from jsonb_array_elements(attempts) e where e->>'errorCode' = 'WORKER_LOST')) as requeue,
+               cancel_requested_at is not null as cancelled
         from runs
         where status = 'running' and heartbeat_at < now() - make_interval(secs => ${staleSeconds})
         for update skip locked
       )
       update runs r set
-        status = case when s.requeue then 'queued'::run_status else 'failed'::run_status end,
+        status = case when s.requeue then 'queued'::run_status
+                      when s.cancelled then 'cancelled'::run_status else 'failed'::run_status end,
         attempt = case when s.requeue then r.attempt + 1 else r.attempt end,
         worker_id = null, heartbeat_at = null, not_before = now(),
         finished_at = case when s.requeue then null else now() end,
-        error_code = 'WORKER_LOST',
+        error_code = case when s.cancelled then 'RUN_CANCELLED' else 'WORKER_LOST' end,
         error_message = ${`the worker stopped sending heartbeats for more than ${staleSeconds} s`},
-        progress = jsonb_build_object('phase', case when s.requeue then 'queued' else 'failed' end),
+        progress = jsonb_build_object('phase', case when s.requeue then 'queued'
+                                                    when s.cancelled then 'cancelled' else 'failed' end),
         attempts = case when jsonb_array_length(r.attempts) = 0 then r.attempts else jsonb_set(r.attempts,
           array[(jsonb_array_length(r.attempts) - 1)::text],
           (r.attempts -> -1) || jsonb_build_object('finishedAt', now(), 'errorCode', 'WORKER_LOST',
@@ -190,6 +208,142 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     log.info('run.released', { run_id: run.id });
   }
 
+  /** Ends a run an admin cancelled: nothing was ingested (the caller rolled back). */
+  async function markCancelled(run: RunRow, stats: Record<string, unknown>): Promise<void> {
+    const r = await db.execute(sql`
+      update runs set status = 'cancelled', finished_at = now(), worker_id = null, heartbeat_at = null,
+        error_code = 'RUN_CANCELLED', error_message = 'the run was cancelled; nothing was ingested',
+        stats = ${JSON.stringify(stats)}::jsonb,
+        progress = jsonb_build_object('phase', 'cancelled'),
+        attempts = ${patchLastAttempt({ errorCode: 'RUN_CANCELLED', errorMessage: 'cancelled' })}
+      where ${owned(run)}`);
+    log.info(r.rowCount ? 'run.cancelled' : 'run.lost_ownership', { run_id: run.id });
+  }
+
+  /**
+   * Runs the plugin and streams its output into ingest inside one transaction, which commits together with
+   * the run's success or rolls back entirely. Failures of the plugin or its output reach here as
+   * RunFailureError thrown through ingest's pull of items.
+   */
+  async function collectAndIngest(
+    run: RunRow,
+    command: PluginCommand,
+    request: CollectorRequest,
+    lost: AbortSignal,
+    cancel: AbortController,
+    rlog: Logger,
+  ): Promise<void> {
+    const fields = new FieldWarnings();
+    const plugin = startPlugin(command, request, {
+      timeoutMs,
+      outputLimitBytes,
+      signal: lost,
+      cancelSignal: cancel.signal,
+      fields,
+    });
+    // Progress lines reach the run row at most once per PROGRESS_WRITE_MS.
+    let lastWrite = 0;
+    let writing: Promise<void> | undefined;
+    const stream = new PluginStream(plugin, {
+      mode: run.mode,
+      fields,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (writing || now - lastWrite < PROGRESS_WRITE_MS) return;
+        lastWrite = now;
+        writing = setProgress(run, { phase: 'collecting', ...p, updatedAt: new Date(now).toISOString() })
+          .catch((err) => rlog.warn('run.progress_failed', errorFields(err)))
+          .finally(() => (writing = undefined));
+      },
+    });
+    const collectedAt = new Date();
+    const pluginStats = () => ({
+      plugin_ms: plugin.durationMs(),
+      output_bytes: plugin.outputBytes(),
+      contract: stream.end?.version,
+      ...stream.end?.stats,
+    });
+    const client = await db.$client.connect();
+    const t0 = Date.now();
+    let ingest: IngestResult | null = null;
+    try {
+      await client.query('begin');
+      if (isCollectMode(run.mode)) {
+        rlog.info('run.ingest_started');
+        ingest = await ingestStream(client, {
+          runId: run.id,
+          sourceId: run.source_id,
+          mode: run.mode,
+          collectedAt,
+          items: stream.items(),
+          end: async () => ({ inventoryComplete: stream.end?.stats.inventory_complete === true }),
+        });
+      } else {
+        await stream.drain();
+      }
+      await writing;
+      if (options.beforeCommit) await options.beforeCommit(run);
+      const stats = {
+        ...pluginStats(),
+        ...(ingest ? { ...ingest.stats, ingest_ms: Date.now() - t0 } : {}),
+      };
+      const warnings = [...stream.allWarnings(), ...(ingest?.warnings ?? [])];
+      const done = await client.query(
+        `update runs set status = 'succeeded', finished_at = now(), worker_id = worker_id, heartbeat_at = now(),
+           stats = $5::jsonb, warnings = $6::jsonb, errors = '[]'::jsonb, error_code = null, error_message = null,
+           detect = coalesce($7::jsonb, detect), progress = $8::jsonb,
+           attempts = jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
+                                (attempts -> -1) || jsonb_build_object('finishedAt', now()))
+         where id = $1 and worker_id = $2 and status = 'running' and attempt = $3 and $4::boolean
+           and cancel_requested_at is null`,
+        [
+          run.id,
+          workerId,
+          run.attempt,
+          true,
+          JSON.stringify(stats),
+          JSON.stringify(warnings),
+          stream.end?.detect ? JSON.stringify(stream.end.detect) : null,
+          JSON.stringify({
+            phase: 'done',
+            objects: stream.assets,
+            assets: ingest?.stats.assets,
+            relations: ingest?.stats.relations,
+          }),
+        ],
+      );
+      if (done.rowCount === 0) {
+        // Cancelled just now, or recovered by another worker meanwhile: this attempt's work must not land.
+        await client.query('rollback');
+        const still = await db.execute<{ cancel: boolean }>(
+          sql`select cancel_requested_at is not null as cancel from runs where ${owned(run)}`,
+        );
+        if (still.rows[0]?.cancel) return await markCancelled(run, pluginStats());
+        rlog.warn('run.lost_ownership', { reason: 'run no longer owned at commit' });
+        return;
+      }
+      await client.query('commit');
+      rlog.info('run.succeeded', { ...stats, warnings: warnings.length });
+    } catch (err) {
+      plugin.kill();
+      await client.query('rollback').catch(() => {});
+      if (err instanceof RunFailureError) {
+        const f = err.failure;
+        if (f.code === 'WORKER_STOPPED') return await release(run);
+        if (f.code === 'RUN_CANCELLED') return await markCancelled(run, pluginStats());
+        return await fail(run, { ...f, warnings: f.warnings ?? stream.allWarnings() });
+      }
+      rlog.error('run.ingest_failed', errorFields(err));
+      return await fail(run, {
+        code: 'INGEST_FAILED',
+        message: `ingest failed and was rolled back: ${(err as Error).message}`,
+        retryable: isTransientDbError(err),
+      });
+    } finally {
+      client.release();
+    }
+  }
+
   async function execute(run: RunRow): Promise<void> {
     const rlog = log.child({
       run_id: run.id,
@@ -199,22 +353,38 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     });
     rlog.info('run.started');
     const lost = new AbortController();
+    const cancel = new AbortController();
     const onStop = () => lost.abort();
     abort.signal.addEventListener('abort', onStop);
+    // Every cancelPollMs: a heartbeat when one is due, else a look at the cancel flag only (a read), so an
+    // admin's cancel is noticed within about a second without a write per second.
     let beating = false;
-    const heartbeat = setInterval(() => {
-      if (beating) return;
-      beating = true;
-      db.execute(sql`update runs set heartbeat_at = now() where ${owned(run)}`)
-        .then((r) => {
-          if (r.rowCount === 0) {
-            rlog.warn('run.lost_ownership', { reason: 'heartbeat matched no row' });
-            lost.abort();
-          }
-        })
-        .catch((err) => rlog.warn('run.heartbeat_failed', errorFields(err)))
-        .finally(() => (beating = false));
-    }, heartbeatMs);
+    let lastBeat = Date.now();
+    const heartbeat = setInterval(
+      () => {
+        if (beating) return;
+        beating = true;
+        const beat = Date.now() - lastBeat >= heartbeatMs - 50;
+        const q = beat
+          ? sql`update runs set heartbeat_at = now() where ${owned(run)}
+              returning cancel_requested_at is not null as cancel`
+          : sql`select cancel_requested_at is not null as cancel from runs where ${owned(run)}`;
+        db.execute<{ cancel: boolean }>(q)
+          .then((r) => {
+            if (beat) lastBeat = Date.now();
+            if (r.rows.length === 0) {
+              rlog.warn('run.lost_ownership', { reason: 'heartbeat matched no row' });
+              lost.abort();
+            } else if (r.rows[0]?.cancel && !cancel.signal.aborted) {
+              rlog.info('run.cancel_noticed');
+              cancel.abort();
+            }
+          })
+          .catch((err) => rlog.warn('run.heartbeat_failed', errorFields(err)))
+          .finally(() => (beating = false));
+      },
+      Math.min(heartbeatMs, cancelPollMs),
+    );
     try {
       const src = await db.execute<{
         id: string;
@@ -264,96 +434,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         });
       }
       const request: CollectorRequest = {
-        schema_version: REQUEST_SCHEMA_VERSION,
+        schema_version: requestVersionOf(command),
         source: { source_id: source.id, source_type: source.type, config: source.config, credential },
         request: { run_id: run.id, mode: run.mode, now: new Date().toISOString() },
       };
       await setProgress(run, { phase: 'collecting' });
-      const outcome = await runPlugin(command, request, { timeoutMs, outputLimitBytes, signal: lost.signal });
+      await collectAndIngest(run, command, request, lost.signal, cancel, rlog);
       credential = null;
-      if (!outcome.ok) {
-        if (outcome.code === 'WORKER_STOPPED') return await release(run);
-        return await fail(run, outcome);
-      }
-      const response = outcome.response;
-      const collectedAt = new Date();
-      const pluginStats = {
-        plugin_ms: outcome.durationMs,
-        output_bytes: outcome.outputBytes,
-        ...response.stats,
-        warnings: undefined,
-      };
-      let ingest: IngestResult | null = null;
-      if (isCollectMode(run.mode)) {
-        await setProgress(run, {
-          phase: 'ingesting',
-          assets: response.assets.length,
-          relations: response.relations.length,
-        });
-        rlog.info('run.ingest_started', {
-          assets: response.assets.length,
-          relations: response.relations.length,
-        });
-      }
-      const client = await db.$client.connect();
-      const t0 = Date.now();
-      try {
-        await client.query('begin');
-        if (isCollectMode(run.mode)) {
-          ingest = await ingestRun(client, {
-            runId: run.id,
-            sourceId: run.source_id,
-            mode: run.mode,
-            collectedAt,
-            assets: response.assets,
-            relations: response.relations,
-            inventoryComplete: response.stats.inventory_complete,
-          });
-        }
-        if (options.beforeCommit) await options.beforeCommit(run);
-        const stats = { ...pluginStats, ...(ingest ? { ...ingest.stats, ingest_ms: Date.now() - t0 } : {}) };
-        const warnings = [...response.stats.warnings, ...(ingest?.warnings ?? [])];
-        const done = await client.query(
-          `update runs set status = 'succeeded', finished_at = now(), worker_id = worker_id, heartbeat_at = now(),
-             stats = $5::jsonb, warnings = $6::jsonb, errors = '[]'::jsonb, error_code = null, error_message = null,
-             detect = coalesce($7::jsonb, detect), progress = $8::jsonb,
-             attempts = jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
-                                  (attempts -> -1) || jsonb_build_object('finishedAt', now()))
-           where id = $1 and worker_id = $2 and status = 'running' and attempt = $3 and $4::boolean`,
-          [
-            run.id,
-            workerId,
-            run.attempt,
-            true,
-            JSON.stringify(stats),
-            JSON.stringify(warnings),
-            response.detect ? JSON.stringify(response.detect) : null,
-            JSON.stringify({
-              phase: 'done',
-              assets: ingest?.stats.assets,
-              relations: ingest?.stats.relations,
-            }),
-          ],
-        );
-        if (done.rowCount === 0) {
-          // Recovered by another worker meanwhile: this attempt's work must not land.
-          await client.query('rollback');
-          rlog.warn('run.lost_ownership', { reason: 'run no longer owned at commit' });
-          return;
-        }
-        await client.query('commit');
-        rlog.info('run.succeeded', { ...stats, warnings: warnings.length });
-      } catch (err) {
-        await client.query('rollback').catch(() => {});
-        rlog.error('run.ingest_failed', errorFields(err));
-        return await fail(run, {
-          code: 'INGEST_FAILED',
-          message: `ingest failed and was rolled back: ${(err as Error).message}`,
-          retryable: isTransientDbError(err),
-        });
-      } finally {
-        client.release();
-      }
     } catch (err) {
       rlog.error('run.worker_error', errorFields(err));
       await fail(run, {

@@ -237,6 +237,8 @@ export const runs = pgTable(
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     detect: jsonb('detect').$type<Record<string, unknown>>(),
+    // Set by POST /runs/{id}/cancel on a running run; its worker notices, kills the plugin, rolls back.
+    cancelRequestedAt: ts('cancel_requested_at'),
   },
   (t) => [
     // At most one active run per (source, mode): the database, not a read-then-write, enforces it.

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './trigger';
 export * from './queries';
+export * from './cancel-run';

@@ -8,6 +8,28 @@ import { RUN_STATUSES, RUN_TRIGGERS, type RunRow, type RunStatus, type RunTrigge
 
 export const runModeEnum = z.enum(RUN_MODES);
 
+export const runProgressSchema = z
+  .object({
+    phase: z.string().openapi({
+      description:
+        'starting, collecting, done, failed, cancelled, queued, retry_wait (older runs: ingesting)',
+    }),
+    pluginPhase: z
+      .string()
+      .optional()
+      .openapi({ description: "The plugin's own phase while collecting, e.g. inventory, hosts, vms" }),
+    objects: z.number().int().optional().openapi({ description: 'Objects read so far' }),
+    total: z.number().int().optional().openapi({ description: 'Objects expected, when the plugin knows' }),
+    assets: z.number().int().optional(),
+    relations: z.number().int().optional(),
+    updatedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'When this progress was written (at most about once a second)' }),
+  })
+  .catchall(z.unknown())
+  .openapi('RunProgress', { description: 'Phase and counts while running; updated about once a second' });
+
 export const runSchema = z
   .object({
     id: z.uuid(),
@@ -29,10 +51,10 @@ export const runSchema = z
     createdAt: ts(),
     startedAt: ts().nullable(),
     finishedAt: ts().nullable(),
-    progress: z
-      .record(z.string(), z.unknown())
+    progress: runProgressSchema.nullable(),
+    cancelRequestedAt: ts()
       .nullable()
-      .openapi({ description: 'phase and counts while running' }),
+      .openapi({ description: 'When an admin asked to cancel this running run (POST /runs/{id}/cancel)' }),
     stats: z.record(z.string(), z.unknown()).nullable().openapi({
       description: 'assets, new, changed, unchanged, missing, relations, relations_unresolved, …',
     }),
@@ -68,7 +90,8 @@ export function toRunDto(r: RunRow): RunDto {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    progress: r.progress,
+    progress: r.progress as RunDto['progress'],
+    cancelRequestedAt: r.cancel_requested_at ?? null,
     stats: r.stats,
     warnings: r.warnings,
     errors: r.errors,

@@ -32,4 +32,5 @@ export type RunRow = {
   error_code: string | null;
   error_message: string | null;
   detect: Record<string, unknown> | null;
+  cancel_requested_at: string | null;
 };

@@ -32,6 +32,8 @@ import * as runs from './runs/route';
 import * as runsId from './runs/[id]/route';
 import * as sourcesIdRuns from './sources/[id]/runs/route';
 import * as scheduleGroupsIdRuns from './schedule-groups/[id]/runs/route';
+// Run cancel (issue 15 item 5)
+import * as runsIdCancel from './runs/[id]/cancel/route';
 
 export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
@@ -63,4 +65,5 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/runs/[id]': runsId,
   'v1/sources/[id]/runs': sourcesIdRuns,
   'v1/schedule-groups/[id]/runs': scheduleGroupsIdRuns,
+  'v1/runs/[id]/cancel': runsIdCancel,
 };
