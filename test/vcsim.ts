@@ -22,6 +22,8 @@ export interface VcsimOptions {
   plainHttp?: boolean;
   /** How long to wait for READY (a 10k-VM inventory takes ~20 s to build). */
   startTimeoutMs?: number;
+  /** about.instanceUuid (default: the simulator's fixed one): distinct vCenters need distinct ones. */
+  instanceUuid?: string;
 }
 
 export interface Vcsim {
@@ -95,6 +97,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     password,
   ];
   if (opts.plainHttp) args.push('-http');
+  if (opts.instanceUuid) args.push('-instance-uuid', opts.instanceUuid);
   const child = spawn(VCSIM_BIN, args, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -152,6 +155,33 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
       clearTimeout(t);
     },
   };
+}
+
+export interface VcsimFault {
+  kind: 'delay' | 'hang' | 'status' | 'reset' | '';
+  /** Only SOAP calls whose body names this method (e.g. RetrievePropertiesEx); default any. */
+  method?: string;
+  /** How many calls get it; default all until disarmed. */
+  count?: number;
+  ms?: number;
+  status?: number;
+}
+
+/** Arms a fault for the next SOAP calls (test/vcsim/main.go `faults`); returns the hits of the previous one. */
+export async function armVcsimFault(sim: Pick<Vcsim, 'endpoint'>, fault: VcsimFault): Promise<number> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(fault)) if (v !== undefined) q.set(k, String(v));
+  const { default: https } = await import('node:https');
+  const text = await new Promise<string>((resolve, reject) => {
+    https
+      .get(`${sim.endpoint}/_ledger/fault?${q}`, { rejectUnauthorized: false }, (res) => {
+        let b = '';
+        res.on('data', (c: Buffer) => (b += c.toString()));
+        res.on('end', () => resolve(b));
+      })
+      .on('error', reject);
+  });
+  return Number(/hits=(\d+)/.exec(text)?.[1] ?? 0);
 }
 
 /** A logged-in SOAP client on the simulator (TLS not verified: the simulator's certificate is throwaway). */
