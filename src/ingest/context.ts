@@ -3,8 +3,8 @@
 // one long function; each step says in its header which fields it reads and which it sets.
 import type pg from 'pg';
 import { MODE_KINDS, MODE_RELATIONS, type AssetKind, type RunMode } from '@/collector/contract';
-import { copyRows, type CopyColumn, type CopyValue } from './copy';
-import type { IngestState } from './state';
+import { copyRowStream, copyRows, type CopyColumn, type CopyValue } from './copy';
+import { initialState, type IngestSource, type IngestState } from './state';
 
 export interface IngestWarning {
   code: string;
@@ -77,6 +77,16 @@ export class IngestSql {
     await this.timed(`${this.step}: copy ${table}`, () => copyRows(this.client, table, cols, rows));
   }
 
+  /** One COPY fed by an asynchronous source, pulled as the server takes rows (see copyRowStream). */
+  async copyStream(
+    table: string,
+    cols: readonly CopyColumn[],
+    rows: AsyncIterable<readonly CopyValue[]>,
+  ): Promise<void> {
+    this.roundTrips++;
+    await this.timed(`${this.step}: copy ${table}`, () => copyRowStream(this.client, table, cols, rows));
+  }
+
   private async timed<R>(label: string, fn: () => Promise<R>): Promise<R> {
     const t0 = performance.now();
     try {
@@ -112,11 +122,17 @@ export interface IngestContext {
   readonly sql: IngestSql;
   readonly warnings: IngestWarning[];
   readonly counters: IngestCounters;
+  /** The run's items, pulled once by stage-stream. */
+  readonly source: IngestSource;
   /** What steps hand to later steps (see ./state.ts). */
   readonly state: IngestState;
 }
 
-export function createContext(client: pg.PoolClient, run: IngestRunInfo, state: IngestState): IngestContext {
+export function createContext(
+  client: pg.PoolClient,
+  run: IngestRunInfo,
+  source: IngestSource,
+): IngestContext {
   return {
     runId: run.runId,
     sourceId: run.sourceId,
@@ -143,12 +159,13 @@ export function createContext(client: pg.PoolClient, run: IngestRunInfo, state: 
       relations_unresolved: 0,
       duplicates: 0,
     },
-    state,
+    source,
+    state: initialState(),
   };
 }
 
 /** One named step of ingest. Steps run in the order of ./steps/index.ts, each timed under its name. */
 export interface IngestStep {
   name: string;
-  run(ctx: IngestContext): Promise<void>;
+  run(ctx: IngestContext): Promise<void> | void;
 }

@@ -145,6 +145,30 @@ class BinaryRows {
   }
 }
 
+/** Writes one row in COPY's binary format. */
+function writeRow(table: string, columns: readonly CopyColumn[], w: BinaryRows, row: readonly CopyValue[]) {
+  if (row.length !== columns.length)
+    throw new Error(`COPY ${table}: ${row.length} values for ${columns.length} columns`);
+  w.int16(columns.length);
+  for (let i = 0; i < columns.length; i++) w.value(row[i], columns[i]![1]);
+}
+
+function header(): BinaryRows {
+  const w = new BinaryRows();
+  w.raw(SIGNATURE);
+  w.int32(0); // flags
+  w.int32(0); // header extension
+  return w;
+}
+
+function* trailer(w: BinaryRows): Generator<Buffer> {
+  w.int16(-1);
+  yield* w.drain(true);
+}
+
+const copyQuery = (table: string, columns: readonly CopyColumn[]) =>
+  copyFrom(`COPY ${table} (${columns.map(([name]) => name).join(', ')}) FROM STDIN (FORMAT binary)`);
+
 /** Streams `rows` into `table(columns)`; rows are produced lazily, so memory stays at a few buffers. */
 export async function copyRows(
   client: pg.PoolClient,
@@ -153,21 +177,34 @@ export async function copyRows(
   rows: Iterable<readonly CopyValue[]>,
 ): Promise<void> {
   function* chunks(): Generator<Buffer> {
-    const w = new BinaryRows();
-    w.raw(SIGNATURE);
-    w.int32(0); // flags
-    w.int32(0); // header extension
+    const w = header();
     for (const row of rows) {
-      if (row.length !== columns.length)
-        throw new Error(`COPY ${table}: ${row.length} values for ${columns.length} columns`);
-      w.int16(columns.length);
-      for (let i = 0; i < columns.length; i++) w.value(row[i], columns[i]![1]);
+      writeRow(table, columns, w, row);
       yield* w.drain();
     }
-    w.int16(-1); // trailer
-    yield* w.drain(true);
+    yield* trailer(w);
   }
-  const names = columns.map(([name]) => name).join(', ');
-  const stream = client.query(copyFrom(`COPY ${table} (${names}) FROM STDIN (FORMAT binary)`));
-  await pipeline(Readable.from(chunks()), stream);
+  await pipeline(Readable.from(chunks()), client.query(copyQuery(table, columns)));
+}
+
+/**
+ * Streams rows produced asynchronously into `table(columns)`, pulling the next row only when the COPY stream
+ * takes more: memory stays at about two buffers however long the source is, and a slow database slows the
+ * source down. If the source throws, the COPY is cancelled (CopyFail) and the error is thrown here.
+ */
+export async function copyRowStream(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly CopyColumn[],
+  rows: AsyncIterable<readonly CopyValue[]>,
+): Promise<void> {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const w = header();
+    for await (const row of rows) {
+      writeRow(table, columns, w, row);
+      yield* w.drain();
+    }
+    yield* trailer(w);
+  }
+  await pipeline(Readable.from(chunks(), { highWaterMark: 1 }), client.query(copyQuery(table, columns)));
 }

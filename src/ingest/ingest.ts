@@ -1,15 +1,33 @@
 // Ingest of one collect run (DESIGN §8). Runs inside the caller's transaction on one connection, so the
-// worker can mark the run succeeded in the same commit: a crash leaves nothing behind. Ingest is the ordered
-// list of named steps in ./steps/index.ts over one run context (./context.ts); every step is set-based, so
-// the number of round trips does not grow with the number of assets.
+// worker can mark the run succeeded in the same commit: a crash, or a collector stream that fails half way,
+// leaves nothing behind. Ingest is the ordered list of named steps in ./steps/index.ts over one run context
+// (./context.ts): the first pulls the run's items as they arrive and stages them by COPY, the others are
+// set-based statements over the staged tables, so neither Node's memory nor the number of round trips grows
+// with the number of assets.
 import type pg from 'pg';
 import type { CollectorAsset, CollectorRelation, RunMode } from '@/collector/contract';
 import { createContext, type IngestStats, type IngestTiming, type IngestWarning } from './context';
-import { initialState } from './state';
+import type { IngestItem } from './state';
 import { INGEST_STEPS } from './steps';
 
 export type { IngestStats, IngestWarning } from './context';
+export type { IngestItem } from './state';
 export { recordTexts } from './rows';
+
+export interface IngestStreamInput {
+  runId: string;
+  sourceId: string;
+  mode: RunMode;
+  collectedAt: Date;
+  /**
+   * The run's assets and relations, pulled one at a time as ingest stages them (that is the back-pressure:
+   * a producer must not read its collector faster). Completes normally only for a valid, complete output;
+   * if it throws, ingest throws and the caller's transaction must roll back.
+   */
+  items: AsyncIterable<IngestItem>;
+  /** Called once the items are done. Presence and relation lifecycle are recorded only for a complete inventory. */
+  end: () => Promise<{ inventoryComplete: boolean }>;
+}
 
 export interface IngestInput {
   runId: string;
@@ -29,13 +47,30 @@ export interface IngestResult {
   timings: IngestTiming[];
 }
 
-export async function ingestRun(client: pg.PoolClient, input: IngestInput): Promise<IngestResult> {
-  const ctx = createContext(client, input, initialState(input.assets, input.relations));
-  ctx.inventoryComplete = input.inventoryComplete;
-  for (const step of INGEST_STEPS) await ctx.sql.inStep(step.name, () => step.run(ctx));
+export async function ingestStream(client: pg.PoolClient, input: IngestStreamInput): Promise<IngestResult> {
+  const ctx = createContext(client, input, { items: input.items, end: input.end });
+  for (const step of INGEST_STEPS) await ctx.sql.inStep(step.name, async () => step.run(ctx));
   return {
     stats: { ...ctx.counters, round_trips: ctx.sql.roundTrips },
     warnings: ctx.warnings,
     timings: ctx.sql.timings,
   };
+}
+
+async function* arrayItems(
+  assets: readonly CollectorAsset[],
+  relations: readonly CollectorRelation[],
+): AsyncGenerator<IngestItem> {
+  for (const asset of assets) yield { type: 'asset', asset };
+  for (const relation of relations) yield { type: 'relation', relation };
+}
+
+/** A whole response held in memory, ingested as a stream (tests, benchmarks). */
+export function ingestRun(client: pg.PoolClient, input: IngestInput): Promise<IngestResult> {
+  const { assets, relations, inventoryComplete, ...run } = input;
+  return ingestStream(client, {
+    ...run,
+    items: arrayItems(assets, relations),
+    end: () => Promise.resolve({ inventoryComplete }),
+  });
 }

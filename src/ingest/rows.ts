@@ -43,19 +43,5 @@ export function recordTexts(
   return { normalizedJson, rawJson, hash };
 }
 
-/**
- * The record hashes of `assets`, computed on the main thread in slices with a turn of the event loop between
- * them, so that the answers to statements sent meanwhile are read without waiting for all of it.
- */
-export async function hashInSlices(assets: readonly CollectorAsset[]): Promise<string[]> {
-  const hashes: string[] = [];
-  while (hashes.length < assets.length) {
-    const end = Math.min(assets.length, hashes.length + 64);
-    for (let i = hashes.length; i < end; i++) hashes.push(recordTexts(assets[i]!).hash);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return hashes;
-}
-
 /** The key of an object within one source and run: its kind and moref. */
 export const endpointKey = (kind: string, id: string): string => `${kind}\u0000${id}`;

@@ -12,13 +12,15 @@ import { recordPlacementMoves } from './record-placement-moves';
 import { recordPresence } from './record-presence';
 import { refreshStatistics } from './refresh-statistics';
 import { resolveRelations } from './resolve-relations';
-import { stageItems } from './stage-items';
+import { stageStream } from './stage-stream';
+import { lockSource } from './lock-source';
 import { stampScans } from './stamp-scans';
 import { updatePlacementColumns } from './update-placement-columns';
 import { writeChangedRecords } from './write-changed-records';
 
 export const INGEST_STEPS: readonly IngestStep[] = [
-  { name: 'stage-items', run: stageItems },
+  { name: 'stage-stream', run: stageStream },
+  { name: 'lock-source', run: lockSource },
   { name: 'reattach-links', run: reattachLinks },
   { name: 'insert-new-objects', run: insertNewObjects },
   { name: 'map-known-links', run: mapKnownLinks },

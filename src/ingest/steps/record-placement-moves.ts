@@ -4,18 +4,14 @@
 import type { IngestContext } from '../context';
 
 // Placement relations: a change of target is a history event on the child (VM moved host, host moved cluster).
-const PLACEMENT_RELATIONS = ['runs_on', 'member_of'];
+export const PLACEMENT_RELATIONS = ['runs_on', 'member_of'];
 
 export async function recordPlacementMoves(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, runId, now, relTypes, state } = ctx;
-  const { relationsStepRan, newByKey, directRows, knownEdgesChanged } = state;
-  if (relationsStepRan) {
-    const newUuids = new Set(newByKey.values());
+  // Without a placement edge added to an existing child, or an edge deactivated, no target set changed.
+  if (state.relationsStepRan) {
     const placementTypes = PLACEMENT_RELATIONS.filter((t) => relTypes.includes(t));
-    const existingChildGained = directRows.some(
-      (r) => placementTypes.includes(r.type) && !newUuids.has(r.from),
-    );
-    if (knownEdgesChanged > 0 || existingChildGained)
+    if (state.placementEdgesChanged > 0)
       await sql.query(
         `with old as (
          select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from _rel_old

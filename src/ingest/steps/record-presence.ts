@@ -1,6 +1,6 @@
 // Presence: links seen again are present, their assets active; after a complete run only, and only for the
 // mode's kinds, links not seen go missing and an asset with no present link left goes offline. Writes the
-// came_back / went_missing events. Sets counters.missing and counters.offline.
+// came_back / went_missing events. Sets counters.came_back, counters.missing and counters.offline.
 import type { IngestContext } from '../context';
 import { linkLastSeenAt, linkLastSeenRunId, linkScanJoin } from '../last-seen';
 
@@ -9,21 +9,25 @@ export async function recordPresence(ctx: IngestContext): Promise<void> {
   // Seen: links present again, assets active again; came-back links remembered for their events. A complete
   // run stamps only rows whose state changes — the others are seen through source_scans (./last-seen.ts);
   // an incomplete run cannot be recorded there, so it stamps every row it saw.
-  await sql.query(
+  const [seen] = await sql.query<{ came_back: number }>(
     `with back as (
        insert into _presence (link_id, asset_uuid, change, external_kind, external_id)
        select m.link_id, m.asset_uuid, 'came_back', i.kind, i.external_id
        from _map m join _in_asset i using (idx) where m.was_missing
+       returning 1
      ), links as (
        update asset_source_links l
        set last_seen_at = $2, last_seen_run_id = $1, presence = 'present', missing_since = null,
            identity_key = coalesce(i.identity_key, l.identity_key)
        from _map m join _in_asset i using (idx) where l.id = m.link_id and not m.is_new
          and (m.was_missing or not $3::boolean or (i.identity_key is not null and i.identity_key is distinct from l.identity_key))
-     ) update assets a set last_seen_at = $2, status = 'active'
-       from _map m where a.uuid = m.asset_uuid and not m.is_new and (a.status <> 'active' or not $3::boolean)`,
+     ), assets as (
+       update assets a set last_seen_at = $2, status = 'active'
+       from _map m where a.uuid = m.asset_uuid and not m.is_new and (a.status <> 'active' or not $3::boolean)
+     ) select count(*)::int as came_back from back`,
     [runId, now, ctx.inventoryComplete],
   );
+  ctx.counters.came_back = seen!.came_back;
 
   // Presence, after a complete run only and only for the kinds this mode returns.
   let missing = 0;

@@ -6,7 +6,7 @@ import type { IngestContext } from '../context';
 
 export async function refreshStatistics(ctx: IngestContext): Promise<void> {
   const { sql, state } = ctx;
-  const newRows = state.fresh;
+  const created = ctx.counters.new;
   const { relationsAdded } = state;
   await sql.query(
     `do $$
@@ -14,12 +14,12 @@ export async function refreshStatistics(ctx: IngestContext): Promise<void> {
        -- shared tables get the configured statistics target, not the temporary tables' one
        perform set_config('default_statistics_target',
                           (select reset_val from pg_settings where name = 'default_statistics_target'), true);
-       if ${newRows.length} > 1000
-          and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${newRows.length} then
+       if ${created} > 1000
+          and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${created} then
          analyze asset_source_links (source_id, external_kind, external_id, asset_uuid, presence);
        end if;
-       if ${newRows.length} > 1000
-          and (select reltuples from pg_class where oid = 'assets'::regclass) < ${newRows.length} then
+       if ${created} > 1000
+          and (select reltuples from pg_class where oid = 'assets'::regclass) < ${created} then
          analyze assets (uuid, kind, status);
        end if;
        if ${relationsAdded} > 1000

@@ -4,7 +4,7 @@ import type { IngestContext } from '../context';
 
 export async function updatePlacementColumns(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, state } = ctx;
-  const placementMayChange = state.relationsChanged > 0 || state.canonViews > 0 || state.fresh.length > 0;
+  const placementMayChange = state.relationsChanged > 0 || state.canonViews > 0 || ctx.counters.new > 0;
   if (placementMayChange)
     await sql.query(
       `with hc as (
