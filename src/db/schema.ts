@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   customType,
   foreignKey,
   index,
@@ -28,7 +29,8 @@ const createdAt = () => ts('created_at').notNull().defaultNow();
 const updatedAt = () => ts('updated_at').notNull().defaultNow();
 
 // ---------------------------------------------------------------- enums
-export const userRole = pgEnum('user_role', ['admin', 'user']);
+// `editor` (migration 0011): a user who may also write asserted facts (DESIGN §10).
+export const userRole = pgEnum('user_role', ['admin', 'user', 'editor']);
 export const sourceType = pgEnum('source_type', ['vcenter']);
 export const runMode = pgEnum('run_mode', [
   'healthcheck',
@@ -50,6 +52,8 @@ export const assetEventType = pgEnum('asset_event_type', [
   'went_missing',
   'came_back',
   'relation_changed',
+  // Asserted facts changed (ledger values or overrides): by edit, bulk edit or import (src/server/history).
+  'ledger_changed',
 ]);
 
 // ---------------------------------------------------------------- people and access
@@ -282,9 +286,18 @@ export const assets = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastSeenAt: ts('last_seen_at'),
+    // Asserted overrides of observed facts (DESIGN §8a). Only the ledger services write them; ingest sets
+    // the observed columns above and never these, so a collect run cannot change an asserted value.
+    nameOverride: text('name_override'),
+    primaryIpOverride: text('primary_ip_override'),
+    osOverride: text('os_override'),
+    // The name people see: the override when set, else the observed name. List, sort, search and export
+    // read this one; stored so it has an index like `name` (ledger: src/server/ledger-fields).
+    displayName: text('display_name').generatedAlwaysAs(sql`coalesce(name_override, name)`),
   },
   (t) => [
     index('assets_kind_status_idx').on(t.kind, t.status),
+    index('assets_display_name_lower_idx').on(sql`lower(${t.displayName})`),
     index('assets_name_lower_idx').on(sql`lower(${t.name})`),
     index('assets_hostname_lower_idx').on(sql`lower(${t.hostname})`),
     index('assets_serial_lower_idx').on(sql`lower(${t.serialNumber})`),
@@ -441,6 +454,90 @@ export const assetEvents = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('asset_events_asset_idx').on(t.assetUuid, t.id), index('asset_events_run_idx').on(t.runId)],
+);
+
+// ---------------------------------------------------------------- ledger (asserted facts, DESIGN §8a)
+// Field definitions: a built-in set seeded by migration 0010, plus admin-defined ones.
+export const LEDGER_FIELD_TYPES = ['text', 'long_text', 'number', 'date', 'boolean', 'enum'] as const;
+export const ledgerFields = pgTable(
+  'ledger_fields',
+  {
+    // Lower-case snake_case; the key in asset_ledger.values and in `?ledger.<key>=` filters.
+    key: text('key').primaryKey(),
+    labelEn: text('label_en').notNull(),
+    labelZh: text('label_zh').notNull(),
+    type: text('type').$type<(typeof LEDGER_FIELD_TYPES)[number]>().notNull(),
+    // Allowed values of an enum field, in display order.
+    options: text('options')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    kinds: assetKind('kinds')
+      .array()
+      .notNull()
+      .default(sql`'{host,cluster,vm}'::asset_kind[]`),
+    // Enforced by a partial unique index per field on asset_ledger (created by define-ledger-field).
+    unique: boolean('unique').notNull().default(false),
+    builtin: boolean('builtin').notNull().default(false),
+    position: integer('position').notNull().default(1000),
+    // An archived field keeps its values and history but is no longer shown, edited or imported.
+    archivedAt: ts('archived_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      'ledger_fields_type_check',
+      sql`${t.type} in ('text', 'long_text', 'number', 'date', 'boolean', 'enum')`,
+    ),
+    check('ledger_fields_key_check', sql`${t.key} ~ '^[a-z][a-z0-9_]{0,39}$'`),
+  ],
+);
+
+// One row per asset that has asserted values: `values` holds {key: typed JSON value} (absent = empty), and
+// `version` counts every asserted change of the asset (values and overrides) for optimistic concurrency.
+// One row per asset, not one per field: a bulk edit or an import is one UPDATE … FROM per statement, a
+// filter is a GIN containment (`values @> {"k": v}`) or key test (`values ? 'k'`), and an asset's whole
+// asserted state is one row to lock. The row is created on the first write (no row = version 0).
+export const assetLedger = pgTable(
+  'asset_ledger',
+  {
+    assetUuid: uuid('asset_uuid')
+      .primaryKey()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    values: jsonb('values').$type<Record<string, unknown>>().notNull().default({}),
+    version: integer('version').notNull().default(0),
+    updatedAt: updatedAt(),
+    updatedBy: text('updated_by'),
+    // Search-facing copies of two built-in fields (for the `q` search: owner and asset number).
+    owner: text('owner').generatedAlwaysAs(sql`("values" ->> 'owner')`),
+    assetNumber: text('asset_number').generatedAlwaysAs(sql`("values" ->> 'asset_number')`),
+  },
+  (t) => [
+    index('asset_ledger_values_gin_idx').using('gin', t.values),
+    index('asset_ledger_owner_lower_idx').on(sql`lower(${t.owner})`),
+    index('asset_ledger_asset_number_lower_idx').on(sql`lower(${t.assetNumber})`),
+  ],
+);
+
+// An applied CSV import (a dry run writes nothing): who, what file, the counts, and the result report
+// (CSV text, compressed by PostgreSQL) that says what happened to every row.
+export const ledgerImports = pgTable(
+  'ledger_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByLabel: text('created_by_label'),
+    fileName: text('file_name'),
+    encoding: text('encoding').notNull(),
+    delimiter: text('delimiter').notNull(),
+    strict: boolean('strict').notNull().default(false),
+    // {rows, matched, unmatched, ambiguous, invalid, unchanged, applied}
+    summary: jsonb('summary').$type<Record<string, number>>().notNull().default({}),
+    report: text('report').notNull(),
+  },
+  (t) => [index('ledger_imports_created_idx').on(t.createdAt)],
 );
 
 // ---------------------------------------------------------------- login protection
