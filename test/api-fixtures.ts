@@ -13,7 +13,7 @@ import { buildOpenApiDocument } from '@/server/http/openapi';
 import type { RouteHandler } from '@/server/http/route';
 import { createUser } from './api';
 
-export type Role = 'anonymous' | 'user' | 'admin';
+export type Role = 'anonymous' | 'user' | 'editor' | 'admin';
 
 export function handlersByOperation(): Map<string, RouteHandler> {
   const out = new Map<string, RouteHandler>();
@@ -65,12 +65,18 @@ export interface Actors {
 
 export async function createActors(): Promise<Actors> {
   const db = getDb();
-  const passwords = { admin: `admin-pw-${randomUUID()}`, user: `user-pw-${randomUUID()}` };
+  const passwords = {
+    admin: `admin-pw-${randomUUID()}`,
+    editor: `editor-pw-${randomUUID()}`,
+    user: `user-pw-${randomUUID()}`,
+  };
   const admin = await createUser({ username: 'matrix-admin', password: passwords.admin, role: 'admin' });
+  const editor = await createUser({ username: 'matrix-editor', password: passwords.editor, role: 'editor' });
   const user = await createUser({ username: 'matrix-user', password: passwords.user, role: 'user' });
   const tokens = {} as Actors['tokens'];
   for (const [role, u] of [
     ['admin', admin],
+    ['editor', editor],
     ['user', user],
   ] as const) {
     const t = generateApiToken();
@@ -79,7 +85,7 @@ export async function createActors(): Promise<Actors> {
       .values({ userId: u.id, name: `${role} test token`, prefix: t.prefix, tokenHash: t.tokenHash });
     tokens[role] = t.token;
   }
-  return { tokens, userIds: { admin: admin.id, user: user.id }, passwords };
+  return { tokens, userIds: { admin: admin.id, editor: editor.id, user: user.id }, passwords };
 }
 
 // ---------------------------------------------------------------- seeded rows
@@ -254,7 +260,8 @@ type SampleFn = (w: World, role: Role) => Promise<Sample> | Sample;
  * The designed access rule and a valid request of every operation. A route missing here fails the matrix:
  * whoever adds a route decides who may call it.
  */
-export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sample: SampleFn }> = {
+type AccessRule = 'public' | 'user' | 'editor' | 'admin';
+export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> = {
   'GET /api/v1/health': { role: 'public', sample: () => ({}) },
   'POST /api/v1/auth/login': {
     role: 'public',
@@ -273,7 +280,7 @@ export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sam
   'POST /api/v1/auth/password': {
     role: 'user',
     sample: (w, role) => {
-      const r = role === 'admin' ? 'admin' : 'user';
+      const r = role === 'anonymous' ? 'user' : role;
       const current = w.actors.passwords[r];
       const next = `${current}-changed`;
       if (role !== 'anonymous') w.actors.passwords[r] = next;
@@ -304,7 +311,7 @@ export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sam
   'DELETE /api/v1/tokens/{id}': {
     role: 'user',
     sample: async (w, role) => {
-      const owner = role === 'admin' ? w.actors.userIds.admin : w.actors.userIds.user;
+      const owner = role === 'anonymous' ? w.actors.userIds.user : w.actors.userIds[role];
       const t = generateApiToken();
       const [row] = await getDb()
         .insert(apiTokens)
@@ -398,6 +405,52 @@ export const OPERATIONS: Record<string, { role: 'public' | 'user' | 'admin'; sam
       );
       return { params: { id: await insertRun(w.sourceId, 'queued', 'detect') } };
     },
+  },
+  // Ledger (issue 13): everyone reads, editors write values, admins define fields.
+  'GET /api/v1/ledger-fields': { role: 'user', sample: () => ({}) },
+  'POST /api/v1/ledger-fields': {
+    role: 'admin',
+    sample: () => ({
+      body: {
+        key: `f_${randomUUID().slice(0, 8)}`,
+        label: { en: 'Contract', zhCN: '合同' },
+        type: 'enum',
+        options: ['a', 'b'],
+        kinds: ['vm'],
+      },
+    }),
+  },
+  'GET /api/v1/ledger-fields/{key}': { role: 'user', sample: () => ({ params: { key: 'owner' } }) },
+  'PATCH /api/v1/ledger-fields/{key}': {
+    role: 'admin',
+    sample: () => ({ params: { key: 'owner' }, body: { label: { en: 'Owner' } } }),
+  },
+  'DELETE /api/v1/ledger-fields/{key}': {
+    role: 'admin',
+    sample: async () => {
+      const key = `d_${randomUUID().slice(0, 8)}`;
+      await getDb().execute(
+        sql`insert into ledger_fields (key, label_en, label_zh, type) values (${key}, 'Temp', '临时', 'text')`,
+      );
+      return { params: { key } };
+    },
+  },
+  'GET /api/v1/assets/{id}/ledger': { role: 'user', sample: (w) => ({ params: { id: w.vmUuid } }) },
+  'PATCH /api/v1/assets/{id}/ledger': {
+    role: 'editor',
+    sample: async (w) => {
+      const r = await getDb().execute<{ version: number }>(
+        sql`select version from asset_ledger where asset_uuid = ${w.vmUuid}`,
+      );
+      return {
+        params: { id: w.vmUuid },
+        body: { version: r.rows[0]?.version ?? 0, values: { owner: `owner-${randomUUID().slice(0, 6)}` } },
+      };
+    },
+  },
+  'POST /api/v1/assets/ledger/bulk': {
+    role: 'editor',
+    sample: (w) => ({ body: { ids: [w.vmUuid, w.hostUuid], set: { notes: `bulk ${randomUUID()}` } } }),
   },
 };
 

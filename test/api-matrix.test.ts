@@ -37,14 +37,15 @@ describe('OpenAPI document', () => {
   });
 });
 
-function expected(rule: 'public' | 'user' | 'admin', role: Role): 'ok' | 401 | 403 {
+function expected(rule: 'public' | 'user' | 'editor' | 'admin', role: Role): 'ok' | 401 | 403 {
   if (rule === 'public') return 'ok';
   if (role === 'anonymous') return 401;
-  if (rule === 'admin' && role === 'user') return 403;
+  if (rule === 'admin' && role !== 'admin') return 403;
+  if (rule === 'editor' && role === 'user') return 403;
   return 'ok';
 }
 
-describe.each(['anonymous', 'user', 'admin'] as const)('as %s', (role) => {
+describe.each(['anonymous', 'user', 'editor', 'admin'] as const)('as %s', (role) => {
   it.each(ops.map((o) => [o.key, o] as const))('%s', async (_key, o) => {
     const rule = OPERATIONS[o.key];
     expect(rule, `rule for ${o.key}`).toBeDefined();

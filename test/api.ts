@@ -24,7 +24,7 @@ export async function setupApiTest(): Promise<TestDatabase> {
 export async function createUser(options: {
   username: string;
   password: string;
-  role?: 'admin' | 'user';
+  role?: 'admin' | 'editor' | 'user';
   enabled?: boolean;
 }) {
   const [row] = await getDb()

@@ -67,7 +67,7 @@ export function AppShell({
   user,
   children,
 }: {
-  user: { username: string; displayName: string | null; role: 'admin' | 'user' };
+  user: { username: string; displayName: string | null; role: 'admin' | 'editor' | 'user' };
   children: React.ReactNode;
 }) {
   const t = useT();

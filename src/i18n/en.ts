@@ -345,7 +345,7 @@ export const en = {
     password: 'Password',
     passwordKeep: 'Leave blank to keep the current password',
     lastLogin: 'Last sign-in',
-    roles: { admin: 'Administrator', user: 'Read-only user' },
+    roles: { admin: 'Administrator', editor: 'Editor (asserted facts)', user: 'Read-only user' },
   },
   tokens: {
     title: 'API tokens',

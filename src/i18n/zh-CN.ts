@@ -346,7 +346,7 @@ export const zhCN: Messages = {
     password: '密码',
     passwordKeep: '留空则保留当前密码',
     lastLogin: '最后登录',
-    roles: { admin: '管理员', user: '只读用户' },
+    roles: { admin: '管理员', editor: '编辑者（台账信息）', user: '只读用户' },
   },
   tokens: {
     title: 'API 令牌',

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   AUTH_FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  // A write carried a stale version (optimistic concurrency); details.current is the current state.
+  VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { canonicalValue } from './canonical-view';
+import { ledgerFiltersFrom } from '@/server/ledger-fields/list-filters';
 import { ASSET_KINDS, ASSET_STATUSES, POWER_STATES, type AssetFilters } from '@/server/assets/service';
 
 export const PAGE_SIZE = 50;
@@ -17,6 +18,8 @@ export type AssetQuery = {
   powerState?: string;
   sort?: string;
   offset?: string;
+  /** `ledger.<key>` filters. */
+  [ledgerKey: `ledger.${string}`]: string | string[] | undefined;
 };
 
 const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined =>
@@ -24,6 +27,7 @@ const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T |
 
 export function filtersFrom(q: AssetQuery): AssetFilters {
   return {
+    ledger: ledgerFiltersFrom(q),
     q: q.q?.trim() || undefined,
     kind: oneOf(ASSET_KINDS, q.kind),
     status: oneOf(ASSET_STATUSES, q.status),

@@ -2,6 +2,7 @@
 import { paginationQuery } from '@/server/http/pagination';
 import { z } from '@/server/http/openapi';
 import { ts } from '@/server/users/schemas';
+import { ledgerFiltersFrom } from '@/server/ledger-fields/list-filters';
 import { ASSET_KINDS, ASSET_SORT_VALUES, ASSET_STATUSES, POWER_STATES, type AssetFilters } from './service';
 
 export const assetFilterQuery = z.object({
@@ -15,15 +16,23 @@ export const assetFilterQuery = z.object({
   cluster: z.string().min(1).max(200).optional().openapi({ description: 'Cluster name (exact).' }),
   host: z.string().min(1).max(200).optional().openapi({ description: 'Host name the VM runs on (exact).' }),
   powerState: z.enum(POWER_STATES).optional(),
-  sort: z.enum(ASSET_SORT_VALUES).optional().openapi({
-    description: 'Sort key; prefix with - for descending. Default name (with `q`: rank, then name).',
-  }),
+  sort: z
+    .union([z.enum(ASSET_SORT_VALUES), z.string().regex(/^-?ledger\.[a-z][a-z0-9_]{0,39}$/)])
+    .optional()
+    .openapi({
+      description:
+        'Sort key (or `ledger.<key>`); prefix with - for descending. Default name, the display name (with `q`: rank, then name).',
+    }),
 });
 
-export const assetListQuery = paginationQuery.extend(assetFilterQuery.shape);
+// `ledger.<key>=value` filters (any number of them) pass through to filtersFrom.
+const ledgerFilterValue = z.union([z.string().max(200), z.array(z.string().max(200)).max(50)]);
+export const assetListQuery = paginationQuery.extend(assetFilterQuery.shape).catchall(ledgerFilterValue);
+export const assetExportQuery = assetFilterQuery.catchall(ledgerFilterValue);
 
-export function filtersFrom(q: z.infer<typeof assetFilterQuery>): AssetFilters {
+export function filtersFrom(q: z.infer<typeof assetFilterQuery> & Record<string, unknown>): AssetFilters {
   return {
+    ledger: ledgerFiltersFrom(q),
     q: q.q,
     kind: q.kind,
     status: q.status,
@@ -50,6 +59,15 @@ export const assetListItemSchema = z
     createdAt: ts(),
     updatedAt: ts(),
     lastSeenAt: ts().nullable(),
+    primaryIp: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The override when set, else the observed one.' }),
+    os: z.string().nullable().openapi({ description: 'The override when set, else the observed one.' }),
+    overrides: z
+      .object({ name: z.string().nullable(), primaryIp: z.string().nullable(), os: z.string().nullable() })
+      .openapi({ description: 'Asserted overrides of observed facts (null: not overridden).' }),
+    ledger: z.record(z.string(), z.unknown()).openapi({ description: 'Ledger values {key: value}.' }),
   })
   .openapi('AssetListItem');
 

@@ -17,6 +17,14 @@ import {
 } from '@/ingest/last-seen';
 import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
 import { searchPredicate, searchRank, searchTerms } from './search';
+import { effectiveOs, effectivePrimaryIp } from '@/server/ledger-fields/overrides';
+import {
+  assertLedgerKeys,
+  ledgerSortExpression,
+  ledgerSortKey,
+  ledgerWhere,
+  type LedgerFilter,
+} from '@/server/ledger-fields/list-filters';
 
 export const ASSET_KINDS = ['host', 'cluster', 'vm'] as const;
 export const ASSET_STATUSES = ['active', 'offline'] as const;
@@ -36,6 +44,8 @@ const SORT_EXPRESSIONS: Record<string, SQL> = Object.fromEntries(
   ]),
 );
 export type AssetSortKey = string;
+// The display name: an asserted override wins over the observed name (DESIGN §8a); it has its own index.
+SORT_EXPRESSIONS.name = sql`lower(a.display_name)`;
 export const ASSET_SORT_KEYS = Object.keys(SORT_EXPRESSIONS) as AssetSortKey[];
 export const ASSET_SORT_VALUES = ASSET_SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
@@ -47,6 +57,8 @@ export interface AssetFilters {
   cluster?: string;
   host?: string;
   powerState?: (typeof POWER_STATES)[number];
+  /** `?ledger.<key>=` filters (src/server/ledger-fields/list-filters.ts). */
+  ledger?: LedgerFilter[];
 }
 
 export type AssetListItem = {
@@ -64,14 +76,23 @@ export type AssetListItem = {
   createdAt: Date;
   updatedAt: Date;
   lastSeenAt: Date | null;
+  /** Effective primary IP and OS: the override when set, else the observed value. */
+  primaryIp: string | null;
+  os: string | null;
+  overrides: { name: string | null; primaryIp: string | null; os: string | null };
+  /** The asset's ledger values {key: value} (asserted facts). */
+  ledger: Record<string, unknown>;
 };
 
-export const ASSET_LIST_COLUMNS = sql.raw(
-  'a.uuid, a.kind, a.status, a.name, a.hostname, a.serial_number as "serialNumber", ' +
+// `name` is the display name (override or observed); the list joins asset_ledger as `l` (assetSelect).
+export const ASSET_LIST_COLUMNS = sql`${sql.raw(
+  'a.uuid, a.kind, a.status, a.display_name as name, a.hostname, a.serial_number as "serialNumber", ' +
     'a.ip_addresses as "ipAddresses", a.mac_addresses as "macAddresses", a.power_state as "powerState", ' +
     'a.cluster_name as "clusterName", a.host_name as "hostName", a.created_at as "createdAt", ' +
     `a.updated_at as "updatedAt", ${assetLastSeenAt('a')} as "lastSeenAt"`,
-);
+)}, ${effectivePrimaryIp('a')} as "primaryIp", ${effectiveOs('a')} as os,
+  json_build_object('name', a.name_override, 'primaryIp', a.primary_ip_override, 'os', a.os_override) as overrides,
+  coalesce(l.values, '{}'::jsonb) as ledger`;
 
 /** The WHERE clause of the asset list (shared by list, count and export). */
 export function assetWhere(f: AssetFilters): SQL {
@@ -82,6 +103,7 @@ export function assetWhere(f: AssetFilters): SQL {
   if (f.powerState) where.push(sql`a.power_state = ${f.powerState}`);
   if (f.cluster) where.push(sql`a.cluster_name = ${f.cluster}`);
   if (f.host) where.push(sql`a.host_name = ${f.host}`);
+  if (f.ledger?.length) where.push(...ledgerWhere(f.ledger));
   if (f.sourceId) {
     where.push(
       sql`exists (select 1 from asset_source_links l where l.asset_uuid = a.uuid and l.source_id = ${f.sourceId})`,
@@ -95,7 +117,12 @@ export function assetOrderBy(sort: string | undefined, q?: string): SQL {
   if (!sort && q?.trim()) return sql`${searchRank(searchTerms(q))}, lower(a.name) asc, a.uuid asc`;
   const desc = sort?.startsWith('-') ?? false;
   const key = (sort ? sort.replace(/^-/, '') : 'name') as AssetSortKey;
-  const expr = Object.hasOwn(SORT_EXPRESSIONS, key) ? SORT_EXPRESSIONS[key] : undefined;
+  const ledgerKey = ledgerSortKey(sort);
+  const expr = ledgerKey
+    ? ledgerSortExpression(ledgerKey)
+    : Object.hasOwn(SORT_EXPRESSIONS, key)
+      ? SORT_EXPRESSIONS[key]
+      : undefined;
   if (!expr) {
     throw new AppError('VALIDATION_FAILED', `sort: unknown sort key '${key}'`, {
       details: { field: 'sort', allowed: ASSET_SORT_VALUES },
@@ -107,8 +134,11 @@ export function assetOrderBy(sort: string | undefined, q?: string): SQL {
 
 const RAW_LIST_COLUMNS = sql.raw(
   'a.uuid, a.kind, a.status, a.name, a.hostname, a.serial_number, a.ip_addresses, a.mac_addresses, ' +
-    'a.power_state, a.cluster_name, a.host_name, a.created_at, a.updated_at, a.last_seen_at',
+    'a.power_state, a.cluster_name, a.host_name, a.created_at, a.updated_at, a.last_seen_at, a.canonical, ' +
+    'a.display_name, a.name_override, a.primary_ip_override, a.os_override',
 );
+
+const LEDGER_JOIN = sql`left join asset_ledger l on l.asset_uuid = a.uuid`;
 
 /**
  * `select <list columns> from … a` for the filters, to be followed by ORDER BY / LIMIT. A search is
@@ -117,9 +147,9 @@ const RAW_LIST_COLUMNS = sql.raw(
  */
 export function assetSelect(f: AssetFilters, where: SQL = assetWhere(f)): SQL {
   if (f.q && f.q.trim()) {
-    return sql`select ${ASSET_LIST_COLUMNS} from (select ${RAW_LIST_COLUMNS} from assets a where ${where} offset 0) a`;
+    return sql`select ${ASSET_LIST_COLUMNS} from (select ${RAW_LIST_COLUMNS} from assets a where ${where} offset 0) a ${LEDGER_JOIN}`;
   }
-  return sql`select ${ASSET_LIST_COLUMNS} from assets a where ${where}`;
+  return sql`select ${ASSET_LIST_COLUMNS} from assets a ${LEDGER_JOIN} where ${where}`;
 }
 
 export async function listAssets(
@@ -127,6 +157,7 @@ export async function listAssets(
   f: AssetFilters,
   opts: { sort?: string; limit: number; offset: number },
 ): Promise<{ items: AssetListItem[]; total: number; limit: number; offset: number }> {
+  await assertLedgerKeys(db, f.ledger, opts.sort);
   const where = assetWhere(f);
   const order = assetOrderBy(opts.sort, f.q);
   // Items and total on two pooled connections at once: one round trip of latency, not two.
@@ -146,7 +177,7 @@ function notFound(): never {
 export async function getAsset(db: Db, uuid: string) {
   const [asset, links] = await Promise.all([
     db.execute<AssetListItem & { canonical: Record<string, unknown> }>(
-      sql`select ${ASSET_LIST_COLUMNS}, a.canonical from assets a where a.uuid = ${uuid}`,
+      sql`select ${ASSET_LIST_COLUMNS}, a.canonical from assets a ${LEDGER_JOIN} where a.uuid = ${uuid}`,
     ),
     db.execute(sql`
       select l.id, l.source_id as "sourceId", s.name as "sourceName", l.external_kind as "externalKind",

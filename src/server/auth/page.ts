@@ -18,7 +18,7 @@ export async function getPageSession(): Promise<Session | null> {
  * (src/proxy.ts passes it), else to `options.next`.
  */
 export async function requirePageSession(
-  options: { role?: 'user' | 'admin'; next?: string } = {},
+  options: { role?: 'user' | 'editor' | 'admin'; next?: string } = {},
 ): Promise<Session> {
   const session = await getPageSession();
   const requested = (await headers()).get(REQUESTED_URL_HEADER) ?? options.next;

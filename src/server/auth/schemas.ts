@@ -6,7 +6,7 @@ export const userSchema = z
     id: z.uuid(),
     username: z.string(),
     displayName: z.string().nullable(),
-    role: z.enum(['admin', 'user']),
+    role: z.enum(['admin', 'editor', 'user']),
     mustChangePassword: z.boolean(),
   })
   .openapi('User');

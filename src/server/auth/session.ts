@@ -9,7 +9,9 @@ import { AppError } from '@/lib/errors';
 import { deriveKey, hmac } from './secret-key';
 
 export const SESSION_COOKIE = 'al_session';
-export type Role = 'admin' | 'user';
+// editor: a user who may also write asserted facts (ledger values, bulk edit, import); no configuration.
+export type Role = 'admin' | 'editor' | 'user';
+export type RequiredRole = 'user' | 'editor' | 'admin';
 
 export interface SessionUser {
   id: string;
@@ -193,12 +195,14 @@ export async function resolveSession(db: Db, headers: Headers): Promise<Session 
   return value ? sessionFromCookie(db, value) : null;
 }
 
-export function roleAllows(role: Role, required: 'user' | 'admin'): boolean {
-  return required === 'user' || role === 'admin';
+export function roleAllows(role: Role, required: RequiredRole): boolean {
+  if (required === 'user') return true;
+  if (required === 'editor') return role === 'editor' || role === 'admin';
+  return role === 'admin';
 }
 
 /** Throws AUTH_REQUIRED (401) or AUTH_FORBIDDEN (403); returns the session narrowed to non-null. */
-export function requireRole(session: Session | null, required: 'user' | 'admin'): Session {
+export function requireRole(session: Session | null, required: RequiredRole): Session {
   if (!session) throw new AppError('AUTH_REQUIRED', 'Sign in to use this endpoint');
   if (!roleAllows(session.user.role, required)) {
     throw new AppError('AUTH_FORBIDDEN', `This needs the ${required} role`);

@@ -6,16 +6,21 @@ import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
 import { createLogger, errorFields } from '@/lib/logger';
 import { OBSERVED_FIELDS } from '../fields/dictionary';
+import { listLedgerFields, type LedgerField } from '../ledger-fields/fields';
+import { assertLedgerKeys } from '../ledger-fields/list-filters';
 import { assetOrderBy, assetSelect, type AssetFilters, type AssetListItem } from '../assets/service';
 
 const log = createLogger('export');
 const dialect = new PgDialect();
 const BATCH = 1000;
 
-// The list's own fields (those with a column on assets), in dictionary order.
-export const CSV_COLUMNS = OBSERVED_FIELDS.filter((f) => f.exportable && f.column).map(
-  (f) => f.key,
-) as (keyof AssetListItem)[];
+// The list's own fields (those with a column on assets), in dictionary order, then the effective primary
+// IP and OS (the override where set); the ledger fields follow as one column each (streamAssetsCsv).
+export const CSV_COLUMNS = [
+  ...OBSERVED_FIELDS.filter((f) => f.exportable && f.column).map((f) => f.key),
+  'primaryIp',
+  'os',
+] as (keyof AssetListItem)[];
 
 export function csvCell(value: unknown): string {
   let s: string;
@@ -28,8 +33,30 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvRow(row: Record<string, unknown>): string {
-  return CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
+/** One CSV line: the observed columns, then one column per ledger field (in `ledgerKeys` order). */
+export function csvRow(row: Record<string, unknown>, ledgerKeys: string[] = []): string {
+  const ledger = (row.ledger ?? {}) as Record<string, unknown>;
+  return (
+    [...CSV_COLUMNS.map((c) => csvCell(row[c])), ...ledgerKeys.map((k) => csvCell(ledger[k]))].join(',') +
+    '\r\n'
+  );
+}
+
+export interface CsvLedgerColumns {
+  /** Active ledger fields: one column each, headed by its label in `locale`. */
+  fields: LedgerField[];
+  locale: 'en' | 'zh-CN';
+}
+
+/** The export of the list as filtered: checks ledger filter/sort keys first (400, not a broken download). */
+export async function exportAssetsCsv(
+  db: Db,
+  f: AssetFilters,
+  sort: string | undefined,
+  locale: 'en' | 'zh-CN' = 'en',
+): Promise<ReadableStream<Uint8Array>> {
+  await assertLedgerKeys(db, f.ledger, sort);
+  return streamAssetsCsv(db, f, sort, { fields: await listLedgerFields(db), locale });
 }
 
 /**
@@ -37,7 +64,14 @@ export function csvRow(row: Record<string, unknown>): string {
  * not a broken download). The cursor lives in one transaction on one pooled connection, released on end,
  * error or cancel.
  */
-export function streamAssetsCsv(db: Db, f: AssetFilters, sort?: string): ReadableStream<Uint8Array> {
+export function streamAssetsCsv(
+  db: Db,
+  f: AssetFilters,
+  sort?: string,
+  ledger: CsvLedgerColumns = { fields: [], locale: 'en' },
+): ReadableStream<Uint8Array> {
+  const ledgerKeys = ledger.fields.map((d) => d.key);
+  const header = [...CSV_COLUMNS, ...ledger.fields.map((d) => csvCell(d.label[ledger.locale]))].join(',');
   const order = assetOrderBy(sort, f.q);
   const query = dialect.sqlToQuery(sql`${assetSelect(f)} order by ${order}`);
   const enc = new TextEncoder();
@@ -64,12 +98,13 @@ export function streamAssetsCsv(db: Db, f: AssetFilters, sort?: string): Readabl
         await release(err);
         throw err;
       }
-      controller.enqueue(enc.encode('\uFEFF' + CSV_COLUMNS.join(',') + '\r\n'));
+      controller.enqueue(enc.encode('\uFEFF' + header + '\r\n'));
     },
     async pull(controller) {
       try {
         const r = await client!.query(`fetch ${BATCH} from asset_export`);
-        if (r.rows.length) controller.enqueue(enc.encode(r.rows.map(csvRow).join('')));
+        if (r.rows.length)
+          controller.enqueue(enc.encode(r.rows.map((row) => csvRow(row, ledgerKeys)).join('')));
         if (r.rows.length < BATCH) {
           await release();
           controller.close();

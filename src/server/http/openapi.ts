@@ -17,7 +17,7 @@ export const errorSchema = z
   })
   .openapi('Error');
 
-export type RouteAuth = 'public' | 'user' | 'admin';
+export type RouteAuth = 'public' | 'user' | 'editor' | 'admin';
 
 export interface OperationRecord {
   method: string;

@@ -36,7 +36,7 @@ export interface RouteDefinition<P extends Schema, Q extends Schema, B extends S
   summary: string;
   description?: string;
   tags?: string[];
-  /** public: anyone; user: any signed-in user (admin too); admin: admins only. */
+  /** public: anyone; user: any signed-in user; editor: editors and admins; admin: admins only. */
   auth: A;
   params?: P;
   query?: Q;
@@ -215,6 +215,7 @@ function openApiResponses(def: RouteDefinition<Schema, Schema, Schema, RouteAuth
   const errorDefaults: Record<number, string> = { 400: 'Invalid input (VALIDATION_FAILED, INVALID_JSON)' };
   if (def.auth !== 'public') errorDefaults[401] = 'Not signed in (AUTH_REQUIRED)';
   if (def.auth === 'admin') errorDefaults[403] = 'Not an admin (AUTH_FORBIDDEN)';
+  if (def.auth === 'editor') errorDefaults[403] = 'Not an editor or admin (AUTH_FORBIDDEN)';
   for (const [status, description] of Object.entries(errorDefaults)) {
     if (!(Number(status) in statuses) && (status !== '400' || def.params || def.query || def.body)) {
       statuses[Number(status)] = { description, schema: errorSchema };
@@ -270,7 +271,7 @@ export function route<
     try {
       const db = getDb();
       const session = def.auth === 'public' ? null : await resolveSession(db, request.headers);
-      if (def.auth !== 'public') requireRole(session, def.auth as 'user' | 'admin');
+      if (def.auth !== 'public') requireRole(session, def.auth as 'user' | 'editor' | 'admin');
       checkOrigin(request, def.method, session);
       const url = new URL(request.url);
       const params = parseWith(def.params as P, (await context?.params) ?? {}, 'params');

@@ -8,10 +8,12 @@ export interface Actor {
   label: string | null;
   requestId: string | null;
   ip: string | null;
+  /** Set when the request came with an API token (history says "by <user> via token"). */
+  apiTokenId?: string | null;
 }
 
 export function actorFrom(ctx: {
-  session: { user: { id: string; username: string } } | null;
+  session: { user: { id: string; username: string }; apiTokenId?: string } | null;
   requestId: string;
   ip: string | null;
 }): Actor {
@@ -20,6 +22,7 @@ export function actorFrom(ctx: {
     label: ctx.session?.user.username ?? null,
     requestId: ctx.requestId,
     ip: ctx.ip,
+    apiTokenId: ctx.session?.apiTokenId ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ export const userDetailSchema = z
     id: z.uuid(),
     username: z.string(),
     displayName: z.string().nullable(),
-    role: z.enum(['admin', 'user']),
+    role: z.enum(['admin', 'editor', 'user']),
     enabled: z.boolean(),
     mustChangePassword: z.boolean(),
     lastLoginAt: ts().nullable(),
@@ -26,7 +26,7 @@ export const createUserBody = z.object({
     .max(100)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   displayName: z.string().max(200).nullable().optional(),
-  role: z.enum(['admin', 'user']),
+  role: z.enum(['admin', 'editor', 'user']),
   password: password().optional().openapi({ description: 'Omit to have one generated (returned once).' }),
 });
 
@@ -36,7 +36,7 @@ export const createdUserSchema = userDetailSchema
 
 export const updateUserBody = z.object({
   displayName: z.string().max(200).nullable().optional(),
-  role: z.enum(['admin', 'user']).optional(),
+  role: z.enum(['admin', 'editor', 'user']).optional(),
   enabled: z.boolean().optional(),
 });
 

@@ -9,7 +9,7 @@ export type UserRow = {
   id: string;
   username: string;
   displayName: string | null;
-  role: 'admin' | 'user';
+  role: 'admin' | 'editor' | 'user';
   enabled: boolean;
   mustChangePassword: boolean;
   lastLoginAt: Date | null;
@@ -42,7 +42,12 @@ export async function getUser(db: Db, id: string): Promise<UserRow> {
 export async function createUser(
   db: Db,
   actor: Actor,
-  input: { username: string; displayName?: string | null; role: 'admin' | 'user'; password?: string },
+  input: {
+    username: string;
+    displayName?: string | null;
+    role: 'admin' | 'editor' | 'user';
+    password?: string;
+  },
 ): Promise<UserRow & { generatedPassword?: string }> {
   const generated = input.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(input.password ?? generated!);
@@ -83,14 +88,16 @@ export async function updateUser(
   db: Db,
   actor: Actor,
   id: string,
-  input: { displayName?: string | null; role?: 'admin' | 'user'; enabled?: boolean },
+  input: { displayName?: string | null; role?: 'admin' | 'editor' | 'user'; enabled?: boolean },
 ): Promise<UserRow> {
   return db.transaction(async (tx) => {
     const cur = await tx.execute<UserRow>(sql`select ${COLUMNS} from users u where u.id = ${id} for update`);
     const before = cur.rows[0];
     if (!before) throw new AppError('NOT_FOUND', 'user not found');
     const losesAdmin =
-      before.role === 'admin' && before.enabled && (input.role === 'user' || input.enabled === false);
+      before.role === 'admin' &&
+      before.enabled &&
+      ((input.role !== undefined && input.role !== 'admin') || input.enabled === false);
     if (losesAdmin) {
       // Serialize admin demotions so two concurrent ones cannot both pass the check.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('asset-ledger:admins'))`);

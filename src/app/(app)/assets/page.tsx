@@ -74,7 +74,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       label={label}
       allLabel={t('common.all')}
       options={options}
-      value={sp[name]}
+      value={sp[name] as string | undefined}
       className="min-w-36"
     />
   );

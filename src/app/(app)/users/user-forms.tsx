@@ -13,7 +13,7 @@ export type UserItem = {
   id: string;
   username: string;
   displayName: string | null;
-  role: 'admin' | 'user';
+  role: 'admin' | 'editor' | 'user';
   enabled: boolean;
 };
 
@@ -54,7 +54,7 @@ export function UserDialog({ user }: { user?: UserItem }) {
         trigger={<EditOrAddButton editing={editing} thing="user" addLabel={t('users.add')} />}
         onSubmit={async (f) => {
           const displayName = str(f, 'displayName') || null;
-          const role = str(f, 'role') as 'admin' | 'user';
+          const role = str(f, 'role') as 'admin' | 'editor' | 'user';
           if (editing) {
             await api(`/api/v1/users/${user!.id}`, {
               method: 'PATCH',
@@ -80,6 +80,7 @@ export function UserDialog({ user }: { user?: UserItem }) {
         <Field label={t('users.role')} htmlFor={`${p}-role`}>
           <Select id={`${p}-role`} name="role" defaultValue={user?.role ?? 'user'}>
             <option value="user">{t('users.roles.user')}</option>
+            <option value="editor">{t('users.roles.editor')}</option>
             <option value="admin">{t('users.roles.admin')}</option>
           </Select>
         </Field>

@@ -34,6 +34,11 @@ import * as sourcesIdRuns from './sources/[id]/runs/route';
 import * as scheduleGroupsIdRuns from './schedule-groups/[id]/runs/route';
 // Run cancel (issue 15 item 5)
 import * as runsIdCancel from './runs/[id]/cancel/route';
+// Ledger (issue 13)
+import * as ledgerFields from './ledger-fields/route';
+import * as ledgerFieldsKey from './ledger-fields/[key]/route';
+import * as assetsLedger from './assets/[id]/ledger/route';
+import * as assetsLedgerBulk from './assets/ledger/bulk/route';
 
 export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
@@ -66,4 +71,8 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/sources/[id]/runs': sourcesIdRuns,
   'v1/schedule-groups/[id]/runs': scheduleGroupsIdRuns,
   'v1/runs/[id]/cancel': runsIdCancel,
+  'v1/ledger-fields': ledgerFields,
+  'v1/ledger-fields/[key]': ledgerFieldsKey,
+  'v1/assets/[id]/ledger': assetsLedger,
+  'v1/assets/ledger/bulk': assetsLedgerBulk,
 };

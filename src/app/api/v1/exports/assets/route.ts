@@ -1,6 +1,7 @@
 import { route } from '@/server/http';
-import { assetFilterQuery, filtersFrom } from '@/server/assets/schemas';
-import { streamAssetsCsv } from '@/server/exports/assets-csv';
+import { z } from '@/server/http';
+import { assetExportQuery, filtersFrom } from '@/server/assets/schemas';
+import { exportAssetsCsv } from '@/server/exports/assets-csv';
 
 export const GET = route(
   {
@@ -8,15 +9,15 @@ export const GET = route(
     path: '/api/v1/exports/assets',
     summary: 'The asset list as CSV',
     description:
-      'Same filters and sort as GET /api/v1/assets, all matching rows, streamed. UTF-8 with a byte-order mark so spreadsheet tools read non-Latin names correctly; arrays are space-separated.',
+      'Same filters and sort as GET /api/v1/assets, all matching rows, streamed. UTF-8 with a byte-order mark so spreadsheet tools read non-Latin names correctly; arrays are space-separated. Every active ledger field is a column after the observed ones, headed by its label (`lang=zh-CN` for the Chinese labels); `name`, `primaryIp` and `os` are the overrides where set.',
     tags: ['assets'],
     auth: 'user',
-    query: assetFilterQuery,
+    query: assetExportQuery.extend({ lang: z.enum(['en', 'zh-CN']).optional() }),
     responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
   },
   async ({ db, query }) => {
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-    return new Response(streamAssetsCsv(db, filtersFrom(query), query.sort), {
+    return new Response(await exportAssetsCsv(db, filtersFrom(query), query.sort, query.lang), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="assets-${stamp}.csv"`,

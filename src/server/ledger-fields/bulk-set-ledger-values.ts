@@ -1,0 +1,80 @@
+// Bulk edit: one `set` of ledger values for the assets given by `ids` or by the asset list's filter, in
+// one transaction and three statements (src/server/ledger-fields/apply-ledger-patches.ts) however many
+// assets match. One history event per changed asset, one audit event for the request.
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { AppError } from '@/lib/errors';
+import { assetWhere, type AssetFilters } from '@/server/assets/service';
+import { audit, type Actor } from '@/server/users/actor';
+import { applyLedgerPatches } from './apply-ledger-patches';
+import { ledgerFieldMap, type AssetKind } from './fields';
+import { assertLedgerKeys } from './list-filters';
+import { validatePatch, validationFailed } from './validate-values';
+
+export const MAX_BULK_IDS = 20_000;
+
+export interface BulkSetInput {
+  ids?: string[];
+  filter?: AssetFilters;
+  set: Record<string, unknown>;
+}
+
+export async function bulkSetLedgerValues(
+  db: Db,
+  actor: Actor,
+  input: BulkSetInput,
+): Promise<{ matched: number; changed: number }> {
+  if ((input.ids === undefined) === (input.filter === undefined)) {
+    throw new AppError('VALIDATION_FAILED', 'body: give either ids or filter', {
+      details: { issues: [{ path: 'body.ids', message: 'give either ids or filter' }] },
+    });
+  }
+  if (!Object.keys(input.set).length) {
+    throw new AppError('VALIDATION_FAILED', 'body.set: name at least one field', {
+      details: { issues: [{ path: 'body.set', message: 'name at least one field' }] },
+    });
+  }
+  if (input.filter) await assertLedgerKeys(db, input.filter.ledger);
+  const where: SQL = input.ids
+    ? sql`a.uuid = any(${sql.param(input.ids)}::uuid[])`
+    : assetWhere(input.filter!);
+  return db.transaction(async (tx) => {
+    const fields = await ledgerFieldMap(tx);
+    const kinds = await tx.execute<{ kind: AssetKind; n: number }>(
+      sql`select a.kind, count(*)::int as n from assets a where ${where} group by a.kind`,
+    );
+    const matched = kinds.rows.reduce((s, r) => s + r.n, 0);
+    const patch = validatePatch(
+      input.set,
+      fields,
+      kinds.rows.map((r) => r.kind),
+    );
+    for (const [key, v] of Object.entries(patch)) {
+      if (v !== null && fields.get(key)!.unique && matched > 1) {
+        throw validationFailed([
+          { path: `values.${key}`, message: `is a unique field: one value cannot go to ${matched} assets` },
+        ]);
+      }
+    }
+    const changed = matched
+      ? await applyLedgerPatches(
+          tx,
+          sql`select a.uuid as asset_uuid, ${JSON.stringify(patch)}::jsonb as patch from assets a where ${where}`,
+          { reason: 'bulk', actor },
+        )
+      : [];
+    await audit(
+      tx,
+      actor,
+      'asset.ledger_bulk',
+      { type: 'asset', id: null },
+      {
+        matched,
+        changed: changed.length,
+        fields: Object.keys(patch).sort(),
+        ...(input.ids ? { ids: input.ids.length } : { filter: input.filter }),
+      },
+    );
+    return { matched, changed: changed.length };
+  });
+}
