@@ -388,6 +388,7 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
     sample: (w) => ({ params: { id: w.vmUuid, recordId: w.vmRecordId } }),
   },
   'GET /api/v1/exports/assets': { role: 'user', sample: () => ({ query: 'kind=vm' }) },
+  'GET /api/v1/exports/assets.xlsx': { role: 'user', sample: () => ({ query: 'kind=vm' }) },
   // The run pipeline's routes (issue 4): admins trigger, users read runs.
   'POST /api/v1/sources/{id}/runs': {
     role: 'admin',

@@ -139,17 +139,26 @@ const RAW_LIST_COLUMNS = sql.raw(
 );
 
 const LEDGER_JOIN = sql`left join asset_ledger l on l.asset_uuid = a.uuid`;
+// The datacenter is not a column of its own (it is read from the canonical view): exports add it so a VM
+// row carries its whole placement — host, cluster, datacenter.
+const DATACENTER = `a.canonical #>> '{normalized,placement,datacenter}'`;
 
 /**
  * `select <list columns> from … a` for the filters, to be followed by ORDER BY / LIMIT. A search is
  * evaluated first (its index bitmaps) and only then sorted: otherwise the planner may walk the name index
  * in order, filtering row by row, hoping to fill a page early — slow when the matches are few.
+ * `withDatacenter` adds a `datacenter` column (the exports).
  */
-export function assetSelect(f: AssetFilters, where: SQL = assetWhere(f)): SQL {
+export function assetSelect(
+  f: AssetFilters,
+  where: SQL = assetWhere(f),
+  opts: { withDatacenter?: boolean } = {},
+): SQL {
+  const dc = sql.raw(opts.withDatacenter ? `, ${DATACENTER} as datacenter` : '');
   if (f.q && f.q.trim()) {
-    return sql`select ${ASSET_LIST_COLUMNS} from (select ${RAW_LIST_COLUMNS} from assets a where ${where} offset 0) a ${LEDGER_JOIN}`;
+    return sql`select ${ASSET_LIST_COLUMNS}${dc} from (select ${RAW_LIST_COLUMNS} from assets a where ${where} offset 0) a ${LEDGER_JOIN}`;
   }
-  return sql`select ${ASSET_LIST_COLUMNS} from assets a ${LEDGER_JOIN} where ${where}`;
+  return sql`select ${ASSET_LIST_COLUMNS}${dc} from assets a ${LEDGER_JOIN} where ${where}`;
 }
 
 export async function listAssets(

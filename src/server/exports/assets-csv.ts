@@ -14,13 +14,18 @@ const log = createLogger('export');
 const dialect = new PgDialect();
 const BATCH = 1000;
 
-// The list's own fields (those with a column on assets), in dictionary order, then the effective primary
-// IP and OS (the override where set); the ledger fields follow as one column each (streamAssetsCsv).
+// The list's own fields (those with a column on assets), in dictionary order, with the datacenter beside
+// the host and cluster (a VM row carries its whole placement), then the effective primary IP and OS (the
+// override where set); the ledger fields follow as one column each (streamAssetsCsv).
+const LIST_COLUMNS = OBSERVED_FIELDS.filter((f) => f.exportable && f.column).map((f) => f.key);
+const AFTER = LIST_COLUMNS.includes('hostName') ? LIST_COLUMNS.indexOf('hostName') + 1 : LIST_COLUMNS.length;
 export const CSV_COLUMNS = [
-  ...OBSERVED_FIELDS.filter((f) => f.exportable && f.column).map((f) => f.key),
+  ...LIST_COLUMNS.slice(0, AFTER),
+  'datacenter',
+  ...LIST_COLUMNS.slice(AFTER),
   'primaryIp',
   'os',
-] as (keyof AssetListItem)[];
+] as (keyof AssetListItem | 'datacenter')[];
 
 export function csvCell(value: unknown): string {
   let s: string;
@@ -73,7 +78,9 @@ export function streamAssetsCsv(
   const ledgerKeys = ledger.fields.map((d) => d.key);
   const header = [...CSV_COLUMNS, ...ledger.fields.map((d) => csvCell(d.label[ledger.locale]))].join(',');
   const order = assetOrderBy(sort, f.q);
-  const query = dialect.sqlToQuery(sql`${assetSelect(f)} order by ${order}`);
+  const query = dialect.sqlToQuery(
+    sql`${assetSelect(f, undefined, { withDatacenter: true })} order by ${order}`,
+  );
   const enc = new TextEncoder();
   let client: PoolClient | null = null;
   const release = async (err?: unknown) => {

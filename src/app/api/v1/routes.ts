@@ -19,6 +19,7 @@ import * as auditEvents from './audit-events/route';
 import * as credentials from './credentials/route';
 import * as credentialsId from './credentials/[id]/route';
 import * as exportsAssets from './exports/assets/route';
+import * as exportsAssetsXlsx from './exports/assets.xlsx/route';
 import * as scheduleGroups from './schedule-groups/route';
 import * as scheduleGroupsId from './schedule-groups/[id]/route';
 import * as sources from './sources/route';
@@ -58,6 +59,7 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/credentials': credentials,
   'v1/credentials/[id]': credentialsId,
   'v1/exports/assets': exportsAssets,
+  'v1/exports/assets.xlsx': exportsAssetsXlsx,
   'v1/schedule-groups': scheduleGroups,
   'v1/schedule-groups/[id]': scheduleGroupsId,
   'v1/sources': sources,

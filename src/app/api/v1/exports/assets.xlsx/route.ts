@@ -1,0 +1,39 @@
+import { z } from '@/server/http/openapi';
+import { route } from '@/server/http';
+import { LOCALES } from '@/i18n';
+import { assetFilterQuery, filtersFrom } from '@/server/assets/schemas';
+import { streamAssetsXlsx } from '@/server/exports/assets-xlsx';
+
+export const GET = route(
+  {
+    method: 'get',
+    path: '/api/v1/exports/assets.xlsx',
+    summary: 'The estate as an RVTools-style workbook',
+    description:
+      'Sheets vInfo (one row per VM, with host, cluster and datacenter), vDisk (per VM disk), vNetwork (per VM NIC), vHost, vCluster, vDatastore and vSource (which vCenter, run, when); docs/exports.md lists every column beside its RVTools name. The list filters and sort apply to the asset sheets. Typed cells, frozen header row, autofilter; streamed.',
+    tags: ['assets'],
+    auth: 'user',
+    query: assetFilterQuery.extend({
+      locale: z
+        .enum(LOCALES)
+        .optional()
+        .openapi({ description: 'Language of the column headers (default en).' }),
+    }),
+    responses: {
+      200: {
+        description: 'Office Open XML workbook',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    },
+  },
+  async ({ db, query }) => {
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+    return new Response(streamAssetsXlsx(db, filtersFrom(query), query.sort, query.locale), {
+      headers: {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="estate-${stamp}.xlsx"`,
+        'cache-control': 'no-store',
+      },
+    });
+  },
+);
