@@ -252,6 +252,9 @@ export interface Sample {
   params?: Record<string, string>;
   query?: string;
   body?: unknown;
+  /** A non-JSON body (a CSV upload) and its headers. */
+  rawBody?: string;
+  headers?: Record<string, string>;
 }
 
 type SampleFn = (w: World, role: Role) => Promise<Sample> | Sample;
@@ -447,6 +450,23 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
         params: { id: w.vmUuid },
         body: { version: r.rows[0]?.version ?? 0, values: { owner: `owner-${randomUUID().slice(0, 6)}` } },
       };
+    },
+  },
+  'POST /api/v1/imports/ledger': {
+    role: 'editor',
+    sample: (w) => ({
+      query: 'mode=dry-run',
+      rawBody: `uuid,owner\r\n${w.vmUuid},Import Owner\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/v1/imports/ledger': { role: 'editor', sample: () => ({}) },
+  'GET /api/v1/imports/ledger/{id}/report': {
+    role: 'editor',
+    sample: async () => {
+      const r = await getDb().execute<{ id: string }>(sql`
+        insert into ledger_imports (encoding, delimiter, report) values ('utf-8', ',', 'row,outcome\r\n') returning id`);
+      return { params: { id: r.rows[0]!.id } };
     },
   },
   'POST /api/v1/assets/ledger/bulk': {

@@ -55,6 +55,8 @@ describe.each(['anonymous', 'user', 'editor', 'admin'] as const)('as %s', (role)
       url: fillPath(o.path, sample.params) + (sample.query ? `?${sample.query}` : ''),
       params: sample.params,
       body: sample.body,
+      rawBody: sample.rawBody,
+      headers: sample.headers,
       token: role === 'anonymous' ? undefined : world.actors.tokens[role],
     });
     const text = await res.text();

@@ -40,6 +40,8 @@ import * as ledgerFields from './ledger-fields/route';
 import * as ledgerFieldsKey from './ledger-fields/[key]/route';
 import * as assetsLedger from './assets/[id]/ledger/route';
 import * as assetsLedgerBulk from './assets/ledger/bulk/route';
+import * as importsLedger from './imports/ledger/route';
+import * as importsLedgerReport from './imports/ledger/[id]/report/route';
 
 export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/auth/login': authLogin,
@@ -77,4 +79,6 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/ledger-fields/[key]': ledgerFieldsKey,
   'v1/assets/[id]/ledger': assetsLedger,
   'v1/assets/ledger/bulk': assetsLedgerBulk,
+  'v1/imports/ledger': importsLedger,
+  'v1/imports/ledger/[id]/report': importsLedgerReport,
 };
