@@ -1,6 +1,6 @@
 // One-shot collection for people without the server:
 //   npm run -s collect -- --endpoint https://vc.example --username u --password-env VC_PASS --mode collect_vms
-//                         [--ca-file F | --thumbprint SHA256 | --insecure] [--format json|csv] [--no-tags]
+//                         [--ca-file F | --thumbprint SHA256 | --insecure] [--format json|ndjson|csv] [--no-tags]
 // Prints the collector response JSON (or a flat CSV of the assets). The password is read from the named
 // environment variable, never from the command line (which other users can see in the process list).
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { EXIT_BAD_REQUEST, runRequest } from './run';
 
 const USAGE = `usage: npm run -s collect -- --endpoint https://vc.example --username USER --password-env VAR
        --mode ${RUN_MODES.join('|')} [--ca-file FILE | --thumbprint SHA256 | --insecure]
-       [--format json|csv] [--no-tags] [--timeout-ms N]`;
+       [--format json|ndjson|csv] [--no-tags] [--timeout-ms N]`;
 
 export const CSV_COLUMNS: [string, (a: CollectorAsset) => unknown][] = [
   ['kind', (a) => a.external_kind],
@@ -100,7 +100,8 @@ async function main(): Promise<number> {
   const password = process.env[values['password-env']];
   if (!password) return fail(`environment variable ${values['password-env']} is empty or not set`);
   if (!(RUN_MODES as readonly string[]).includes(values.mode!)) return fail(`unknown --mode ${values.mode}`);
-  if (values.format !== 'json' && values.format !== 'csv') return fail('--format must be json or csv');
+  if (!['json', 'ndjson', 'csv'].includes(values.format!))
+    return fail('--format must be json, ndjson or csv');
   const config: Record<string, unknown> = { endpoint: values.endpoint };
   if (values['ca-file']) config.ca_pem = readFileSync(values['ca-file'], 'utf8');
   if (values.thumbprint) config.thumbprint_sha256 = values.thumbprint;
@@ -108,7 +109,9 @@ async function main(): Promise<number> {
   if (values['timeout-ms']) config.request_timeout_ms = Number(values['timeout-ms']);
 
   const request = {
-    schema_version: 'collector-request-v1' as const,
+    // json: the v1 document; ndjson: contract v2 lines, as the worker reads them
+    schema_version:
+      values.format === 'ndjson' ? ('collector-request-v2' as const) : ('collector-request-v1' as const),
     source: {
       source_id: 'cli',
       source_type: 'vcenter',

@@ -1,4 +1,6 @@
-// The vCenter collector: runs one mode against one vCenter and streams assets to a sink as they are parsed.
+// The vCenter collector: runs one mode against one vCenter and streams assets, relations, warnings and
+// progress to a sink as they are parsed (nothing estate-sized is kept: each relation goes out with its VM or
+// host, bounded by a page).
 // Small object sets (folders, datacenters, compute resources, pools, networks, datastores, tags) are read
 // first, so each host/VM can be normalized and emitted the moment its ObjectContent has been parsed.
 import type {
@@ -13,10 +15,10 @@ import {
   normalizeCluster,
   normalizeHost,
   normalizeVm,
-  num,
   txt,
   type DatastoreInfo,
   type Placement,
+  type Report,
 } from './normalize';
 import { SoapClient, type ObjectContent } from './soap/client';
 import { VcenterError, toCollectorError } from './soap/errors';
@@ -32,9 +34,17 @@ export interface AssetSink {
   asset(a: CollectorAsset): Promise<void> | undefined;
 }
 
+/** A sink for the whole response: relations, warnings about single objects and progress as they happen. */
+export interface ResponseSink extends AssetSink {
+  relation?(r: CollectorRelation): Promise<void> | undefined;
+  warning?(w: Warning): void;
+  progress?(phase: string, objects: number): void;
+}
+
 export interface CollectResult {
   detect?: DetectResult;
-  relations: CollectorRelation[];
+  /** Relations sent to the sink. */
+  relations: number;
   warnings: Warning[];
   errors: CollectorError[];
   inventory_complete: boolean;
@@ -200,11 +210,11 @@ export async function collect(
   config: VcenterSourceConfig,
   credential: VcenterCredential,
   mode: RunMode,
-  sink: AssetSink,
+  sink: ResponseSink,
   opts: CollectOptions = {},
 ): Promise<CollectResult> {
   const result: CollectResult = {
-    relations: [],
+    relations: 0,
     warnings: [],
     errors: [],
     inventory_complete: false,
@@ -230,26 +240,46 @@ export async function collect(
   const restStats = { requests: 0, bytes: 0 };
   let pending: Promise<void> | undefined;
   client.backpressure = () => pending;
+  const wait = (p: Promise<void> | undefined) => {
+    if (!p) return;
+    const before = pending;
+    pending = (before ? Promise.all([before, p]) : p).then(() => {
+      pending = undefined;
+    });
+  };
+  const PROGRESS_EVERY = 1000;
+  let phase = 'login';
+  const progress = (next?: string) => {
+    if (next) phase = next;
+    sink.progress?.(phase, result.assets);
+  };
+  // Morefs already sent: a retried or restarted page repeats objects (and their relations) already sent.
   const emitted = new Set<string>();
-  const emit = (a: CollectorAsset) => {
+  const emit = (a: CollectorAsset): boolean => {
     const k = key(a.external_kind, a.external_id);
-    if (emitted.has(k)) return; // a retried or restarted page repeats objects already sent
+    if (emitted.has(k)) return false;
     emitted.add(k);
     result.assets++;
-    const p = sink.asset(a);
-    if (p) {
-      pending = p.then(() => {
-        pending = undefined;
-      });
-    }
+    wait(sink.asset(a));
+    if (result.assets % PROGRESS_EVERY === 0) progress();
+    return true;
   };
-  const relationKeys = new Set<string>();
   const relate = (r: CollectorRelation) => {
-    const k = `${r.type}|${r.from.external_kind}:${r.from.external_id}|${r.to.external_kind}:${r.to.external_id}`;
-    if (relationKeys.has(k)) return;
-    relationKeys.add(k);
-    result.relations.push(r);
+    result.relations++;
+    wait(sink.relation?.(r));
   };
+  /** FIELD_INVALID reports of one object's normalization. */
+  const reporter =
+    (kind: CollectorAsset['external_kind'], id: string): Report =>
+    (path, value) =>
+      sink.warning?.({
+        code: 'FIELD_INVALID',
+        message: `${kind} ${id}: ${path} ${JSON.stringify(value.slice(0, 80))} is not a valid value; left out`,
+        external_kind: kind,
+        external_id: id,
+        path,
+        value: value.slice(0, 80),
+      });
   const gone = (o: ObjectContent): boolean => {
     const m = o.missing.find((x) => x.fault === 'ManagedObjectNotFound');
     if (m) {
@@ -335,6 +365,7 @@ export async function collect(
     tagsSettled = tagsPromise;
 
     // Small sets first, concurrently (the transport bounds requests in flight).
+    progress('inventory');
     await Promise.all([
       retrieve('Folder', PROPS.Folder, (o) => inv.add(o)),
       retrieve('Datacenter', PROPS.Datacenter, (o) => inv.add(o)),
@@ -348,8 +379,8 @@ export async function collect(
             datastores.set(o.obj.value, {
               name: txt(s, 'name'),
               type: txt(s, 'type'),
-              capacity_bytes: num(s, 'capacity'),
-              free_bytes: num(s, 'freeSpace'),
+              capacity: txt(s, 'capacity'),
+              free: txt(s, 'freeSpace'),
             });
           })
         : undefined,
@@ -372,6 +403,7 @@ export async function collect(
     const tagsOf = (moref: string): string[] | undefined => (tags ? (tags.get(moref) ?? []) : undefined);
 
     if (wantHosts) {
+      progress('clusters');
       for (const o of clusterContent) {
         const k = key(o.obj.type, o.obj.value);
         const node = inv.nodes.get(k);
@@ -382,10 +414,12 @@ export async function collect(
             o.props,
             { datacenter: inv.datacenter(k), folder: inv.folderPath(node?.parent) },
             tagsOf(o.obj.value),
+            reporter('cluster', o.obj.value),
           ),
           raw_payload: rawOf(o),
         });
       }
+      progress('hosts');
       await retrieve('HostSystem', PROPS.HostSystem, (o) => {
         inv.add(o);
         const p = o.props.get('parent');
@@ -395,13 +429,19 @@ export async function collect(
           datacenter: inv.datacenter(parentKey),
           cluster: inv.cluster(parentKey),
         };
-        emit({
+        const fresh = emit({
           external_kind: 'host',
           external_id: o.obj.value,
-          normalized: normalizeHost(o.props, placement, datastores, tagsOf(o.obj.value)),
+          normalized: normalizeHost(
+            o.props,
+            placement,
+            datastores,
+            tagsOf(o.obj.value),
+            reporter('host', o.obj.value),
+          ),
           raw_payload: rawOf(o),
         });
-        if (p?.attrs?.type === 'ClusterComputeResource') {
+        if (fresh && p?.attrs?.type === 'ClusterComputeResource') {
           relate({
             type: 'member_of',
             from: { external_kind: 'host', external_id: o.obj.value },
@@ -412,6 +452,7 @@ export async function collect(
     }
 
     if (wantVms) {
+      progress('vms');
       await retrieve('VirtualMachine', PROPS.VirtualMachine, (o) => {
         const parent = o.props.get('parent');
         const parentKey = parent?.attrs?.type ? key(parent.attrs.type, parent.text) : undefined;
@@ -425,13 +466,19 @@ export async function collect(
           folder: inv.folderPath(parentKey),
           resource_pool: rpKey ? inv.nodes.get(rpKey)?.name : undefined,
         };
-        emit({
+        const fresh = emit({
           external_kind: 'vm',
           external_id: o.obj.value,
-          normalized: normalizeVm(o.props, placement, networks, tagsOf(o.obj.value)),
+          normalized: normalizeVm(
+            o.props,
+            placement,
+            networks,
+            tagsOf(o.obj.value),
+            reporter('vm', o.obj.value),
+          ),
           raw_payload: rawOf(o),
         });
-        if (host) {
+        if (fresh && host) {
           relate({
             type: 'runs_on',
             from: { external_kind: 'vm', external_id: o.obj.value },
@@ -445,7 +492,8 @@ export async function collect(
         }
       });
     }
-    if (pending) await pending;
+    while (pending) await pending;
+    progress('finishing');
     if (!(await client.sessionActive())) {
       throw new VcenterError(
         'VCENTER_AUTH_FAILED',

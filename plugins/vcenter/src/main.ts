@@ -1,8 +1,13 @@
-// vCenter collector plugin entry: collector-request-v1 on stdin → collector-response-v1 on stdout.
+// vCenter collector plugin entry: a collector request on stdin → its response on stdout: contract v2
+// (NDJSON) for a collector-request-v2, the v1 document for a collector-request-v1.
 // Exit 0 on success, 1 when errors[] is non-empty, 2 when the request itself is unusable.
 // Nothing derived from the credential is ever written to stdout or stderr.
 import { watchLifeline } from './lifeline';
-import { EXIT_BAD_REQUEST, errorResponse, parseRequest, runRequest } from './run';
+import type { ResponseWriter } from './output';
+import { EXIT_BAD_REQUEST, errorResponse, parseRequest, runRequest, writerFor } from './run';
+
+// The response under way, so that a crash still ends it in its own format.
+let writer: ResponseWriter | undefined;
 
 watchLifeline();
 
@@ -18,7 +23,8 @@ async function main(): Promise<number> {
     process.stdout.write(parsed.output);
     return EXIT_BAD_REQUEST;
   }
-  const { exitCode, result } = await runRequest(parsed.request, process.stdout);
+  writer = writerFor(parsed.request, process.stdout);
+  const { exitCode, result } = await runRequest(parsed.request, process.stdout, { writer });
   // For benchmarks only: request/byte counts on stderr (never credentials).
   if (process.env.ASSET_LEDGER_COLLECT_STATS === '1' && result) {
     process.stderr.write(`COLLECT_STATS ${JSON.stringify(result.http)}\n`);
@@ -33,16 +39,15 @@ main().then(
     setTimeout(() => process.exit(code), 5000).unref();
   },
   (err: unknown) => {
-    process.stdout.write(
-      errorResponse([
-        {
-          code: 'VCENTER_API_ERROR',
-          category: 'internal',
-          message: `collector crashed: ${err instanceof Error ? err.name : 'error'}`,
-          retryable: false,
-        },
-      ]),
-    );
+    const errors = [
+      {
+        code: 'VCENTER_API_ERROR',
+        category: 'internal',
+        message: `collector crashed: ${err instanceof Error ? err.name : 'error'}`,
+        retryable: false,
+      },
+    ];
+    process.stdout.write(writer ? writer.fail(errors) : errorResponse(errors));
     process.exit(1);
   },
 );

@@ -1,7 +1,15 @@
 // Normalization rules that the simulator does not exercise: serial junk values, management IP fallbacks,
 // datastore totals without shared file systems, absent-not-empty.
 import { describe, expect, it } from 'vitest';
-import { hostSerial, isJunkSerial, normalizeHost, normalizeVm, type Props } from './normalize';
+import {
+  MAX_BYTES,
+  hostSerial,
+  isJunkSerial,
+  measure,
+  normalizeHost,
+  normalizeVm,
+  type Props,
+} from './normalize';
 import { parseXml, type XmlNode } from './soap/xml';
 
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -76,10 +84,10 @@ describe('datastore total', () => {
       ],
     ]);
     const ds = new Map([
-      ['ds-1', { name: 'vmfs', type: 'VMFS', capacity_bytes: 100, free_bytes: 10 }],
-      ['ds-2', { name: 'nfs', type: 'NFS', capacity_bytes: 1000 }],
-      ['ds-3', { name: 'vsan', type: 'vsan', capacity_bytes: 10000 }],
-      ['ds-4', { name: 'nfs41', type: 'NFS41', capacity_bytes: 100000 }],
+      ['ds-1', { name: 'vmfs', type: 'VMFS', capacity: '100', free: '10' }],
+      ['ds-2', { name: 'nfs', type: 'NFS', capacity: '1000' }],
+      ['ds-3', { name: 'vsan', type: 'vsan', capacity: '10000' }],
+      ['ds-4', { name: 'nfs41', type: 'NFS41', capacity: '100000' }],
     ]);
     const n = normalizeHost(props, {}, ds, undefined);
     expect(n.storage?.datastore_total_bytes).toBe(100);
@@ -105,5 +113,58 @@ describe('absent stays absent', () => {
       undefined,
     );
     expect(n).toEqual({ identity: { caption: 'app01' } });
+  });
+});
+
+describe('sentinels and impossible values', () => {
+  const BYTES = { max: MAX_BYTES, zeroIsUnknown: true };
+  it('-1 and a 0 that means unknown become absent without a report; impossible values are reported', () => {
+    const reports: [string, string][] = [];
+    const report = (p: string, v: string) => reports.push([p, v]);
+    expect(measure('-1', 'a', report, BYTES)).toBeUndefined();
+    expect(measure('0', 'b', report, BYTES)).toBeUndefined();
+    expect(measure('0', 'c', report, { ...BYTES, zeroIsUnknown: false })).toBe(0);
+    expect(measure('2048', 'd', report, { ...BYTES, scale: 1024 })).toBe(2 ** 21);
+    expect(reports).toEqual([]);
+    expect(measure('-5', 'e', report, BYTES)).toBeUndefined();
+    expect(measure('NaN', 'f', report, BYTES)).toBeUndefined();
+    expect(measure('Infinity', 'g', report, BYTES)).toBeUndefined();
+    expect(measure(String(2n ** 70n), 'h', report, BYTES)).toBeUndefined();
+    expect(measure('12abc', 'i', report, BYTES)).toBeUndefined();
+    expect(reports.map((r) => r[0])).toEqual(['e', 'f', 'g', 'h', 'i']);
+  });
+
+  it('a host: negative free space and sentinel sizes are absent on that datastore only, and reported', () => {
+    const props: Props = new Map([
+      [
+        'datastore',
+        node(
+          '<val xsi:type="ArrayOfManagedObjectReference">' +
+            ['ds-1', 'ds-2']
+              .map((d) => `<ManagedObjectReference type="Datastore">${d}</ManagedObjectReference>`)
+              .join('') +
+            '</val>',
+        ),
+      ],
+      [
+        'summary.hardware',
+        node('<v><memorySize>-1</memorySize><numCpuCores>0</numCpuCores><cpuMhz>NaN</cpuMhz></v>'),
+      ],
+    ]);
+    const ds = new Map([
+      ['ds-1', { name: 'over', type: 'VMFS', capacity: '100', free: '-7' }],
+      ['ds-2', { name: 'ok', type: 'VMFS', capacity: '50', free: '5' }],
+    ]);
+    const reports: [string, string][] = [];
+    const n = normalizeHost(props, {}, ds, undefined, (p, v) => reports.push([p, v]));
+    expect(n.storage?.datastores).toEqual([
+      { name: 'over', type: 'VMFS', capacity_bytes: 100 },
+      { name: 'ok', type: 'VMFS', capacity_bytes: 50, free_bytes: 5 },
+    ]);
+    expect(n.hardware).toBeUndefined();
+    expect(reports).toEqual([
+      ['hardware.cpu_mhz', 'NaN'],
+      ['storage.datastores.0.free_bytes', '-7'],
+    ]);
   });
 });

@@ -1,5 +1,8 @@
 // vSphere properties → normalized-v1 (DESIGN §6). A field the source does not report stays absent:
-// no empty strings, no zeros standing in for "unknown".
+// no empty strings, no zeros standing in for "unknown". vSphere's sentinels (-1, and 0 where a size or
+// count cannot really be zero) mean "unknown" and become absent silently; a value that cannot be right
+// (a negative size, NaN-like text, a size beyond 1 EiB) becomes absent too and is reported through
+// `Report`, so the run carries a FIELD_INVALID warning naming the object, the field and the value.
 import type { NormalizedV1 } from '../../../src/collector/contract';
 import { child, type XmlNode } from './soap/xml';
 
@@ -40,8 +43,51 @@ export function allNamed(node: XmlNode | undefined, name: string): XmlNode[] {
   return node ? node.children.filter((c) => c.name === name) : [];
 }
 
-const nonNeg = (v: number | undefined): number | undefined =>
-  v !== undefined && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined;
+/** Reports a value that was dropped as impossible: field path (e.g. `hardware.disks.0.size_bytes`), text. */
+export type Report = (path: string, value: string) => void;
+
+/** No datastore, disk or host memory is larger than 1 EiB: beyond that a size is garbage (2^70 …). */
+export const MAX_BYTES = 2 ** 60;
+const MAX_COUNT = 2 ** 31 - 1;
+const NUMERIC = /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+interface Measure {
+  /** Multiplied in before the range check (MB → bytes). */
+  scale?: number;
+  max: number;
+  /** 0 is vSphere's "unknown" here (a host with 0 CPUs is a disconnected host, not a small one). */
+  zeroIsUnknown: boolean;
+}
+
+/**
+ * A numeric property as normalized-v1 wants it: a non-negative safe integer, or absent. -1 (and 0 when it
+ * means unknown) are sentinels; anything else out of range is reported and dropped.
+ */
+export function measure(
+  raw: string | undefined,
+  path: string,
+  report: Report | undefined,
+  m: Measure,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = NUMERIC.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(v)) {
+    report?.(path, raw);
+    return undefined;
+  }
+  if (v === -1 || (v === 0 && m.zeroIsUnknown)) return undefined;
+  const scaled = Math.round(v * (m.scale ?? 1));
+  if (v < 0 || scaled > m.max || !Number.isSafeInteger(scaled)) {
+    report?.(path, raw);
+    return undefined;
+  }
+  return scaled;
+}
+
+const COUNT: Measure = { max: MAX_COUNT, zeroIsUnknown: true };
+const BYTES: Measure = { max: MAX_BYTES, zeroIsUnknown: true };
+const BYTES_OR_ZERO: Measure = { max: MAX_BYTES, zeroIsUnknown: false };
+const COUNT_OR_ZERO: Measure = { max: MAX_COUNT, zeroIsUnknown: false };
 
 /** Drops undefined values and empty sections so absent stays absent. */
 function compact<T extends Record<string, unknown>>(o: T): T | undefined {
@@ -109,11 +155,12 @@ export function hostSerial(
 
 const isIPv4 = (ip: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
 
+/** A datastore's summary as read; sizes stay text until a host's normalization checks them. */
 export interface DatastoreInfo {
   name?: string;
   type?: string;
-  capacity_bytes?: number;
-  free_bytes?: number;
+  capacity?: string;
+  free?: string;
 }
 
 /** Datastore types that are not the host's own block storage: excluded from datastore_total_bytes. */
@@ -124,6 +171,7 @@ export function normalizeHost(
   placement: Placement,
   datastores: Map<string, DatastoreInfo>,
   tags: string[] | undefined,
+  report?: Report,
 ): NormalizedV1 {
   const n: NormalizedV1 = {};
   const hw = props.get('summary.hardware');
@@ -194,13 +242,17 @@ export function normalizeHost(
   const luns = items(props.get('config.storageDevice.scsiLun')).filter(
     (l) => txt(l, 'lunType') === 'disk' && bool(l, 'localDisk') === true,
   );
-  const disks = luns.map((l) => {
-    const blocks = num(l, 'capacity', 'block');
-    const size = num(l, 'capacity', 'blockSize');
+  const disks = luns.map((l, i) => {
+    const path = `hardware.disks.${i}.size_bytes`;
+    const blocks = measure(txt(l, 'capacity', 'block'), path, report, BYTES);
+    const blockSize = measure(txt(l, 'capacity', 'blockSize'), path, report, BYTES);
     const ssd = bool(l, 'ssd');
     return compact({
       name: txt(l, 'displayName') ?? txt(l, 'canonicalName') ?? 'disk',
-      size_bytes: nonNeg(blocks !== undefined && size !== undefined ? blocks * size : undefined),
+      size_bytes:
+        blocks !== undefined && blockSize !== undefined
+          ? measure(String(blocks * blockSize), path, report, BYTES)
+          : undefined,
       type: ssd === undefined ? undefined : ssd ? 'ssd' : 'hdd',
     })!;
   });
@@ -215,19 +267,29 @@ export function normalizeHost(
     n,
     'hardware',
     compact({
-      cpu_count: nonNeg(num(hw, 'numCpuCores')),
+      cpu_count: measure(txt(hw, 'numCpuCores'), 'hardware.cpu_count', report, COUNT),
       cpu_model: txt(hw, 'cpuModel'),
-      cpu_mhz: nonNeg(num(hw, 'cpuMhz')),
-      cpu_packages: nonNeg(num(hw, 'numCpuPkgs')),
-      cpu_threads: nonNeg(num(hw, 'numCpuThreads')),
-      memory_bytes: nonNeg(num(hw, 'memorySize')),
+      cpu_mhz: measure(txt(hw, 'cpuMhz'), 'hardware.cpu_mhz', report, COUNT),
+      cpu_packages: measure(txt(hw, 'numCpuPkgs'), 'hardware.cpu_packages', report, COUNT),
+      cpu_threads: measure(txt(hw, 'numCpuThreads'), 'hardware.cpu_threads', report, COUNT),
+      memory_bytes: measure(txt(hw, 'memorySize'), 'hardware.memory_bytes', report, BYTES),
       disks: props.has('config.storageDevice.scsiLun') ? disks : undefined,
       nics: props.has('config.network.pnic') ? nics : undefined,
     }),
   );
 
   const dsRefs = items(props.get('datastore')).map((d) => d.text);
-  const ds = dsRefs.map((r) => datastores.get(r)).filter((d): d is DatastoreInfo => !!d && !!d.name);
+  // An inaccessible datastore reports capacity 0 (unknown); free space 0 is a full one. Over-committed
+  // thin-provisioned datastores can report negative free space: not a size, so dropped and reported.
+  const ds = dsRefs
+    .map((r) => datastores.get(r))
+    .filter((d): d is DatastoreInfo => !!d && !!d.name)
+    .map((d, i) => ({
+      name: d.name!,
+      type: d.type,
+      capacity_bytes: measure(d.capacity, `storage.datastores.${i}.capacity_bytes`, report, BYTES),
+      free_bytes: measure(d.free, `storage.datastores.${i}.free_bytes`, report, BYTES_OR_ZERO),
+    }));
   const dsTotal = ds
     .filter((d) => !SHARED_FILE_TYPES.has((d.type ?? '').toLowerCase()))
     .reduce((s, d) => s + (d.capacity_bytes ?? 0), 0);
@@ -262,6 +324,7 @@ export function normalizeCluster(
   props: Props,
   placement: Placement,
   tags: string[] | undefined,
+  report?: Report,
 ): NormalizedV1 {
   const n: NormalizedV1 = {};
   const s = props.get('summary');
@@ -270,9 +333,10 @@ export function normalizeCluster(
     n,
     'hardware',
     compact({
-      cpu_count: nonNeg(num(s, 'numCpuCores')),
-      cpu_threads: nonNeg(num(s, 'numCpuThreads')),
-      memory_bytes: nonNeg(num(s, 'totalMemory')),
+      // An empty cluster really has 0 cores and 0 bytes.
+      cpu_count: measure(txt(s, 'numCpuCores'), 'hardware.cpu_count', report, COUNT_OR_ZERO),
+      cpu_threads: measure(txt(s, 'numCpuThreads'), 'hardware.cpu_threads', report, COUNT_OR_ZERO),
+      memory_bytes: measure(txt(s, 'totalMemory'), 'hardware.memory_bytes', report, BYTES_OR_ZERO),
     }),
   );
   section(n, 'placement', compact({ datacenter: placement.datacenter, folder: placement.folder }));
@@ -289,6 +353,7 @@ export function normalizeVm(
   placement: Placement,
   networks: Map<string, string>,
   tags: string[] | undefined,
+  report?: Report,
 ): NormalizedV1 {
   const n: NormalizedV1 = {};
   const devices = items(props.get('config.hardware.device'));
@@ -349,29 +414,39 @@ export function normalizeVm(
 
   const disks = devices
     .filter((d) => d.xsiType === 'VirtualDisk')
-    .map((d) => {
+    .map((d, i) => {
       const backing = child(d, 'backing');
+      const path = `hardware.disks.${i}.size_bytes`;
+      const inBytes = txt(d, 'capacityInBytes');
       const bytes =
-        num(d, 'capacityInBytes') ??
-        ((kb) => (kb === undefined ? undefined : kb * 1024))(num(d, 'capacityInKB'));
+        inBytes !== undefined
+          ? measure(inBytes, path, report, BYTES)
+          : measure(txt(d, 'capacityInKB'), path, report, { ...BYTES, scale: 1024 });
       const thin = bool(backing, 'thinProvisioned');
       const rdm = /RawDiskMapping/.test(backing?.xsiType ?? '');
       return compact({
         name: txt(d, 'deviceInfo', 'label') ?? `disk-${txt(d, 'key') ?? '?'}`,
-        size_bytes: nonNeg(bytes),
+        size_bytes: bytes,
         type: rdm ? 'rdm' : thin === true ? 'thin' : thin === false ? 'thick' : undefined,
       })!;
     });
-  const memMb = num(props.get('config.hardware.memoryMB'));
-  const cpus = num(props.get('config.hardware.numCPU'));
-  const coresPerSocket = num(props.get('config.hardware.numCoresPerSocket'));
+  const cpus = measure(txt(props.get('config.hardware.numCPU')), 'hardware.cpu_count', report, COUNT);
+  const coresPerSocket = measure(
+    txt(props.get('config.hardware.numCoresPerSocket')),
+    'hardware.cpu_packages',
+    report,
+    COUNT,
+  );
   section(
     n,
     'hardware',
     compact({
-      cpu_count: nonNeg(cpus),
-      cpu_packages: cpus && coresPerSocket ? nonNeg(Math.ceil(cpus / coresPerSocket)) : undefined,
-      memory_bytes: nonNeg(memMb === undefined ? undefined : memMb * 1024 * 1024),
+      cpu_count: cpus,
+      cpu_packages: cpus && coresPerSocket ? Math.ceil(cpus / coresPerSocket) : undefined,
+      memory_bytes: measure(txt(props.get('config.hardware.memoryMB')), 'hardware.memory_bytes', report, {
+        ...BYTES,
+        scale: 1024 * 1024,
+      }),
       disks: props.has('config.hardware.device') ? disks : undefined,
       nics: props.has('config.hardware.device') ? nics : undefined,
     }),

@@ -2,13 +2,14 @@
 import type { Writable } from 'node:stream';
 import {
   REQUEST_SCHEMA_VERSION,
-  RESPONSE_SCHEMA_VERSION,
+  REQUEST_SCHEMA_VERSION_V2,
   collectorRequestSchema,
-  type CollectorError,
 } from '../../../src/collector/contract';
 import { vcenterCredentialSchema, vcenterSourceConfigSchema } from '../../../src/collector/source-config';
-import { collect, type AssetSink, type CollectOptions, type CollectResult } from './collect';
-import { JsonResponseWriter } from './output';
+import { collect, type CollectOptions, type CollectResult, type ResponseSink } from './collect';
+import { JsonResponseWriter, NdjsonResponseWriter, errorResponse, type ResponseWriter } from './output';
+
+export { errorResponse };
 
 /** Exit codes (issue 3): 0 success, 1 errors[] non-empty (response still valid), 2 request unusable. */
 export const EXIT_OK = 0;
@@ -16,18 +17,6 @@ export const EXIT_ERRORS = 1;
 export const EXIT_BAD_REQUEST = 2;
 
 const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-
-export function errorResponse(errors: CollectorError[]): string {
-  return (
-    JSON.stringify({
-      schema_version: RESPONSE_SCHEMA_VERSION,
-      assets: [],
-      relations: [],
-      stats: { assets: 0, relations: 0, inventory_complete: false, warnings: [] },
-      errors,
-    }) + '\n'
-  );
-}
 
 /** Replaces every occurrence of the secrets (raw, XML-escaped, URL-encoded) in text meant for output. */
 export function redact<T>(value: T, secrets: (string | undefined)[]): T {
@@ -69,7 +58,9 @@ export function parseRequest(
   if (!r.success) {
     // Paths only: the values may include the credential.
     const where = r.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    return parseError(`request is not a ${REQUEST_SCHEMA_VERSION} document (invalid: ${where})`);
+    return parseError(
+      `request is not a ${REQUEST_SCHEMA_VERSION_V2} or ${REQUEST_SCHEMA_VERSION} document (invalid: ${where})`,
+    );
   }
   return { ok: true, request: r.data };
 }
@@ -79,6 +70,16 @@ export interface RunOutcome {
   result?: CollectResult;
 }
 
+/** The response format the request asked for: NDJSON (v2) unless it is a collector-request-v1. */
+export function writerFor(
+  request: ReturnType<typeof collectorRequestSchema.parse>,
+  out: Writable,
+): ResponseWriter {
+  return request.schema_version === REQUEST_SCHEMA_VERSION
+    ? new JsonResponseWriter(out)
+    : new NdjsonResponseWriter(out);
+}
+
 /**
  * Runs a parsed request and writes the response to `out` (streamed JSON unless a custom sink is given, in
  * which case the caller writes the document).
@@ -86,8 +87,9 @@ export interface RunOutcome {
 export async function runRequest(
   request: ReturnType<typeof collectorRequestSchema.parse>,
   out: Writable,
-  opts: CollectOptions & { sink?: AssetSink } = {},
+  opts: CollectOptions & { sink?: ResponseSink; writer?: ResponseWriter } = {},
 ): Promise<RunOutcome> {
+  const writer = opts.sink ? undefined : (opts.writer ?? writerFor(request, out));
   const cred = request.source.credential as { password?: unknown } | null;
   const secrets = [typeof cred?.password === 'string' ? cred.password : undefined];
   const configError = (message: string): RunOutcome => {
@@ -95,11 +97,11 @@ export async function runRequest(
       [{ code: 'VCENTER_CONFIG_INVALID', category: 'config', message, retryable: false }],
       secrets,
     );
-    if (!opts.sink) out.write(errorResponse(errors));
+    if (writer) out.write(writer.fail(errors));
     return {
       exitCode: EXIT_ERRORS,
       result: {
-        relations: [],
+        relations: 0,
         warnings: [],
         errors,
         inventory_complete: false,
@@ -128,7 +130,7 @@ export async function runRequest(
         ')',
     );
   }
-  const writer = opts.sink ? undefined : new JsonResponseWriter(out);
+  writer?.start();
   const result = await collect(
     config.data,
     credential.data,

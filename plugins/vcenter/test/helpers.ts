@@ -86,12 +86,12 @@ export async function collectInProcess(
     schema_version: 'collector-response-v1',
     ...(result.detect ? { detect: result.detect } : {}),
     assets: sink.assets,
-    relations: result.relations,
+    relations: sink.relations,
     stats: {
       assets: result.assets,
-      relations: result.relations.length,
+      relations: result.relations,
       inventory_complete: result.inventory_complete,
-      warnings: result.warnings,
+      warnings: [...result.warnings, ...sink.warnings],
     },
     errors: result.errors,
   });
