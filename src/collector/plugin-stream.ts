@@ -3,7 +3,7 @@
 // each pull reads only as far into the plugin's output as the next item.
 import { isCollectMode, type EndLine, type RunMode } from './contract';
 import type { FieldWarnings } from './field-invalid';
-import type { IngestItem } from './ingest-adapter';
+import type { IngestItem } from '@/ingest/ingest';
 import { RunFailureError, type PluginRun } from './runner';
 
 export interface PluginProgress {

@@ -10,10 +10,9 @@ import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
 import { keyring, type SecretKey } from '@/server/credentials/crypto';
 import type { RunRow } from '@/server/runs/types';
-import type { IngestResult } from '@/ingest/ingest';
 import { isCollectMode, type CollectorRequest, type RunMode } from './contract';
 import { FieldWarnings } from './field-invalid';
-import { ingestStream } from './ingest-adapter';
+import { ingestStream, type IngestResult } from '@/ingest/ingest';
 import { PluginStream } from './plugin-stream';
 import {
   PLUGIN_COMMANDS,
