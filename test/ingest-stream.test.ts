@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createRunningRun, createSource, ingestResponse, rows } from './pipeline-helpers';
-import { ingestStream, type IngestItem } from '@/ingest/ingest';
+import { ingestStream, recordTexts, type IngestItem } from '@/ingest/ingest';
 import { hostsResponse } from '../bench/ingest-synthetic';
 
 let t: TestDatabase;
@@ -199,4 +199,30 @@ describe('ingestStream', () => {
     );
     expect(n!.n).toBe(N);
   }, 300_000);
+
+  it('hashes a record in PostgreSQL exactly as records have always been hashed in Node', async () => {
+    const src = await createSource(t.db);
+    const asset = {
+      external_kind: 'vm' as const,
+      external_id: 'vm-odd',
+      normalized: { identity: { caption: 'Ünïcødé 名前 🚀 <a&b> "q" \\ back\\slash\ttab' }, tags: [] },
+      raw_payload: { name: '仮想マシン 🧪', notes: 'line\nbreak \u0001 </xml>', n: 2 ** 70, f: -0.5 },
+    };
+    const r = await ingestResponse(t.db, src.id, 'collect_vms', {
+      schema_version: 'collector-response-v1',
+      assets: [asset, { ...asset, external_id: 'vm-no-raw', raw_payload: undefined }],
+      relations: [],
+      stats: { inventory_complete: true, warnings: [] },
+    } as never);
+    expect(r.stats.new).toBe(2);
+    const stored = await rows<{ external_id: string; hash: string }>(
+      t.db,
+      sql`select l.external_id, s.hash from source_records s join asset_source_links l on l.id = s.link_id
+          where l.source_id = ${src.id} order by 1`,
+    );
+    expect(stored).toEqual([
+      { external_id: 'vm-no-raw', hash: recordTexts({ ...asset, raw_payload: undefined }).hash },
+      { external_id: 'vm-odd', hash: recordTexts(asset).hash },
+    ]);
+  });
 });

@@ -78,13 +78,16 @@ export class IngestSql {
   }
 
   /** One COPY fed by an asynchronous source, pulled as the server takes rows (see copyRowStream). */
-  async copyStream(
+  async copyStream<T>(
     table: string,
     cols: readonly CopyColumn[],
-    rows: AsyncIterable<readonly CopyValue[]>,
+    items: AsyncIterable<T>,
+    toRow: (item: T) => readonly CopyValue[] | null,
   ): Promise<void> {
     this.roundTrips++;
-    await this.timed(`${this.step}: copy ${table}`, () => copyRowStream(this.client, table, cols, rows));
+    await this.timed(`${this.step}: copy ${table}`, () =>
+      copyRowStream(this.client, table, cols, items, toRow),
+    );
   }
 
   private async timed<R>(label: string, fn: () => Promise<R>): Promise<R> {

@@ -125,6 +125,11 @@ class BinaryRows {
     }
   }
 
+  /** Whether a buffer is full and waiting to be drained. */
+  get hasFull(): boolean {
+    return this.full.length > 0;
+  }
+
   /** The buffers filled so far, and with `end` the one being filled. */
   *drain(end = false): Generator<Buffer> {
     while (this.full.length) yield this.full.shift()!;
@@ -188,21 +193,26 @@ export async function copyRows(
 }
 
 /**
- * Streams rows produced asynchronously into `table(columns)`, pulling the next row only when the COPY stream
- * takes more: memory stays at about two buffers however long the source is, and a slow database slows the
- * source down. If the source throws, the COPY is cancelled (CopyFail) and the error is thrown here.
+ * Streams the rows of an asynchronous source into `table(columns)`, pulling the next item only when the COPY
+ * stream takes more: memory stays at about two buffers however long the source is, and a slow database slows
+ * the source down. `toRow` turns an item into its row, or null to skip it. If the source throws, the COPY is
+ * cancelled (CopyFail) and the error is thrown here.
  */
-export async function copyRowStream(
+export async function copyRowStream<T>(
   client: pg.PoolClient,
   table: string,
   columns: readonly CopyColumn[],
-  rows: AsyncIterable<readonly CopyValue[]>,
+  items: AsyncIterable<T>,
+  toRow: (item: T) => readonly CopyValue[] | null,
 ): Promise<void> {
   async function* chunks(): AsyncGenerator<Buffer> {
     const w = header();
-    for await (const row of rows) {
+    for await (const item of items) {
+      const row = toRow(item);
+      if (!row) continue;
       writeRow(table, columns, w, row);
-      yield* w.drain();
+      // a delegation per row costs more than the row in an async generator: only when a buffer is full
+      if (w.hasFull) yield* w.drain();
     }
     yield* trailer(w);
   }

@@ -25,9 +25,10 @@ begin
   if (select reltuples from pg_class where oid = 'relations'::regclass) < ${Math.floor(relations / 2)} then
     analyze relations (source_id, type, from_asset_uuid, to_asset_uuid, status);
   end if;
+  -- only the columns the statements join and filter on: sampling the payload columns would decompress them
   perform set_config('default_statistics_target', '10', true);
-  analyze _in_asset;
-  analyze _in_rel;
+  analyze _in_asset (idx, kind, external_id, identity_key);
+  analyze _in_rel (idx, type, from_kind, from_id, to_kind, to_id);
 end $$;`;
 }
 
@@ -38,18 +39,26 @@ end $$;`;
 // The stream is staged by one COPY into `_in_item`, which PostgreSQL routes by `item` into `_in_asset` (0)
 // and `_in_rel` (1): assets and relations arrive interleaved, and one COPY for both keeps the round trips
 // independent of the stream's length. An asset row carries everything a record, a new asset and its search
-// columns need, computed in Node as it arrived (hash included); nothing of the run stays in Node's memory.
-// Raw payloads are compressed once, here (lz4 where the server has it): the compressed value is stored
-// as it is when a record is written from it.
+// columns need, computed in Node as it arrived; nothing of the run stays in Node's memory. The record hash
+// is computed by PostgreSQL as the row arrives (a generated column), on the other core, while Node
+// serializes the next items: hashing was most of Node's work on an unchanged estate. The normalized object
+// stays text until a record or asset is written from it, so an unchanged object is never parsed. Raw
+// payloads are compressed once, here (lz4 where the server has it): the compressed value is stored as it
+// is when a record is written from it.
 export const TEMP_TABLES = `
 do $$
 begin
   if to_regclass('pg_temp._in_item') is null then
+    -- A record's hash, as records have always been hashed (see recordTexts in ./rows.ts). Immutable in
+    -- fact: convert_to is only stable because of its encoding argument, which is fixed here.
+    create function pg_temp.record_hash(normalized text, raw text) returns text language sql immutable
+      parallel safe return encode(sha256(convert_to('[' || normalized || ',' || coalesce(raw, 'null') || ']', 'UTF8')), 'hex');
     create temp table _in_item (item int not null, idx int not null,
-      kind asset_kind, external_id text, identity_key text, normalized jsonb, raw text, hash text,
+      kind asset_kind, external_id text, identity_key text, normalized text, raw text,
       name text, hostname text, serial_number text, ip_addresses text[], mac_addresses text[], power_state text,
       cluster_name text,
-      type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text)
+      type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text,
+      hash text generated always as (case when item = 0 then pg_temp.record_hash(normalized, raw) end) stored)
       partition by list (item) on commit delete rows;
     create temp table _in_asset partition of _in_item for values in (0) on commit delete rows;
     create temp table _in_rel partition of _in_item for values in (1) on commit delete rows;
@@ -61,7 +70,8 @@ begin
     exception when feature_not_supported then
       null; -- a server without lz4: the default compression, as source_records.raw has there
     end;
-    create temp table _new (idx int primary key, uuid uuid not null, link_id uuid not null) on commit delete rows;
+    create temp table _new (idx int primary key, uuid uuid not null, link_id uuid not null, normalized jsonb not null)
+      on commit delete rows;
     create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
       was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
       on commit delete rows;

@@ -1,6 +1,6 @@
 // New objects: those whose (kind, external id) this source has never reported get an asset, a link, their
 // first record, a snapshot row and a `created` event, each table filled by one INSERT … SELECT from the
-// staged rows (`_new` holds the ids PostgreSQL minted for them). Their canonical view is their own record
+// staged rows (`_new` holds the ids PostgreSQL minted for them, and the normalized object parsed once). Their canonical view is their own record
 // (one source), built around the staged normalized object; a new VM whose host is already known takes its
 // host's name and cluster here, not in a second write of the row. Sets counters.new.
 import type { IngestContext } from '../context';
@@ -9,8 +9,8 @@ export async function insertNewObjects(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, runId, now } = ctx;
   const [n] = await sql.query<{ n: number }>(
     `with ins as (
-       insert into _new (idx, uuid, link_id)
-       select i.idx, gen_random_uuid(), gen_random_uuid() from _in_asset i
+       insert into _new (idx, uuid, link_id, normalized)
+       select i.idx, gen_random_uuid(), gen_random_uuid(), i.normalized::jsonb from _in_asset i
        where not exists (select 1 from asset_source_links l
                          where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
        returning 1
@@ -19,14 +19,14 @@ export async function insertNewObjects(ctx: IngestContext): Promise<void> {
   );
   ctx.counters.new = n!.n;
   if (!n!.n) return;
-  await sql.query('analyze _new');
+  await sql.query('analyze _new (idx, uuid)');
   // `{"normalized": …, "sources": [this run], "provenance": {}}`, as mergeCanonical makes it for one source.
   const sources = JSON.stringify([{ source_id: sourceId, run_id: runId, collected_at: now }]);
   await sql.query(
     `insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
                          power_state, cluster_name, host_name, created_at, updated_at, last_seen_at)
      select n.uuid, i.kind, 'active',
-            jsonb_build_object('normalized', i.normalized, 'sources', $2::jsonb, 'provenance', '{}'::jsonb),
+            jsonb_build_object('normalized', n.normalized, 'sources', $2::jsonb, 'provenance', '{}'::jsonb),
             i.name, i.hostname, i.serial_number, i.ip_addresses, i.mac_addresses, i.power_state,
             coalesce(i.cluster_name, h.cluster_name), h.name, $3, $3, $3
      from _new n join _in_asset i using (idx)
@@ -50,7 +50,7 @@ export async function insertNewObjects(ctx: IngestContext): Promise<void> {
   await sql.query(
     `insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
                                  last_seen_run_id, last_seen_at)
-     select n.link_id, n.uuid, $1, $2, $3, i.normalized, i.raw, i.hash, $2, $3
+     select n.link_id, n.uuid, $1, $2, $3, n.normalized, i.raw, i.hash, $2, $3
      from _new n join _in_asset i using (idx)`,
     [sourceId, runId, now],
   );

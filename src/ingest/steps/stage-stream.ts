@@ -1,14 +1,14 @@
 // Stage the stream: pulls the run's items as they arrive and COPYs them into the working tables (one COPY
-// into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
-// identity key and search columns. Node holds one item and about two 1 MB COPY buffers at a time; the COPY
+// into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts, identity key
+// and search columns (PostgreSQL computes the record hash as the row arrives, see ../working-tables.ts). Node holds one item and about two 1 MB COPY buffers at a time; the COPY
 // stream's back-pressure is what paces the pulls. Then `end()` says whether the inventory was complete.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
 // counters.duplicates, state.stagedRelations.
 import type { IngestContext } from '../context';
+import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
 import { identityKey, searchColumns } from '../canonical';
-import { recordTexts } from '../rows';
 import { PLANNER_SETUP, TEMP_TABLES } from '../working-tables';
 
 const ITEM_COLUMNS: readonly CopyColumn[] = [
@@ -17,9 +17,8 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
   ['kind', 'text'],
   ['external_id', 'text'],
   ['identity_key', 'text'],
-  ['normalized', 'jsonb'],
+  ['normalized', 'text'],
   ['raw', 'text'],
-  ['hash', 'text'],
   ['name', 'text'],
   ['hostname', 'text'],
   ['serial_number', 'text'],
@@ -35,7 +34,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
 ];
 const ASSET = 0;
 const RELATION = 1;
-const NO_ASSET = Array<null>(8).fill(null); // hash … cluster_name
+const NO_ASSET = Array<null>(7).fill(null); // name … cluster_name
 
 type Row = Record<string, unknown>;
 
@@ -45,61 +44,57 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   let assets = 0;
   let relations = 0;
   let foreignKinds = 0;
-  async function* rows(): AsyncGenerator<readonly CopyValue[]> {
-    for await (const item of ctx.source.items) {
-      if (item.type === 'asset') {
-        const a = item.asset;
-        if (!kinds.includes(a.external_kind)) {
-          foreignKinds++;
-          continue;
-        }
-        const n = a.normalized as Row;
-        const t = recordTexts(a);
-        const c = searchColumns(a.external_kind, n);
-        yield [
-          ASSET,
-          assets++,
-          a.external_kind,
-          a.external_id,
-          identityKey(a.external_kind, n),
-          t.normalizedJson,
-          t.rawJson,
-          t.hash,
-          c.name,
-          c.hostname,
-          c.serial_number,
-          c.ip_addresses,
-          c.mac_addresses,
-          c.power_state,
-          c.cluster_name,
-          null,
-          null,
-          null,
-          null,
-          null,
-        ];
-      } else {
-        const r = item.relation;
-        if (!relTypes.includes(r.type)) continue;
-        yield [
-          RELATION,
-          relations++,
-          null,
-          null,
-          null,
-          null,
-          r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
-          ...NO_ASSET,
-          r.type,
-          r.from.external_kind,
-          r.from.external_id,
-          r.to.external_kind,
-          r.to.external_id,
-        ];
+  const toRow = (item: IngestItem): readonly CopyValue[] | null => {
+    if (item.type === 'asset') {
+      const a = item.asset;
+      if (!kinds.includes(a.external_kind)) {
+        foreignKinds++;
+        return null;
       }
+      const n = a.normalized as Row;
+      const c = searchColumns(a.external_kind, n);
+      return [
+        ASSET,
+        assets++,
+        a.external_kind,
+        a.external_id,
+        identityKey(a.external_kind, n),
+        JSON.stringify(a.normalized),
+        a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload),
+        c.name,
+        c.hostname,
+        c.serial_number,
+        c.ip_addresses,
+        c.mac_addresses,
+        c.power_state,
+        c.cluster_name,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ];
+    } else {
+      const r = item.relation;
+      if (!relTypes.includes(r.type)) return null;
+      return [
+        RELATION,
+        relations++,
+        null,
+        null,
+        null,
+        null,
+        r.raw_payload === undefined ? null : JSON.stringify(r.raw_payload),
+        ...NO_ASSET,
+        r.type,
+        r.from.external_kind,
+        r.from.external_id,
+        r.to.external_kind,
+        r.to.external_id,
+      ];
     }
-  }
-  await sql.copyStream('_in_item', ITEM_COLUMNS, rows());
+  };
+  await sql.copyStream('_in_item', ITEM_COLUMNS, ctx.source.items, toRow);
   ctx.inventoryComplete = (await ctx.source.end()).inventoryComplete;
 
   // A repeated (kind, external id) would make two writes of one row: its last occurrence wins.
