@@ -20,6 +20,9 @@ export function createDb(url: string, options: { max?: number; applicationName?:
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor may a checked-out one's (a transaction held across awaits, as ingest does): without a listener its
+  // 'error' event is thrown. The query in flight still fails, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return drizzle(pool, { schema }) as Db;
 }
 
