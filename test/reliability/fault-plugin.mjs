@@ -1,7 +1,8 @@
 /* global process, Buffer, setTimeout */
 // A collector plugin that misbehaves on purpose, as its source's config.fault says (the worker passes the
 // config on stdin): hang, garbage, truncated, wrong-shape, huge (200 MB), exit-nonzero (a valid body, exit 3),
-// or ok. Run by test/reliability/fault-worker.ts for the plugin rows of the reliability table.
+// incomplete (inventory_complete false, half the VMs), the v2 stream faults v2-broken-line, v2-no-end and
+// v2-dies (SIGKILL mid-stream), or ok / v2-ok. Run by test/reliability/fault-worker.ts for the plugin rows.
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -42,6 +43,20 @@ function body() {
   };
 }
 
+/** The same body as contract v2 NDJSON lines: header, assets, relations, end. */
+function v2Lines() {
+  const b = body();
+  return [
+    { type: 'header', schema_version: 'collector-response-v2' },
+    ...b.assets.map((a) => ({ type: 'asset', ...a })),
+    ...b.relations.map(({ type, ...r }) => ({ type: 'relation', relation_type: type, ...r })),
+    {
+      type: 'end',
+      stats: { assets: b.assets.length, relations: b.relations.length, inventory_complete: true },
+    },
+  ].map((l) => JSON.stringify(l) + '\n');
+}
+
 const write = (s) => new Promise((r) => (process.stdout.write(s) ? r() : process.stdout.once('drain', r)));
 
 switch (fault) {
@@ -74,6 +89,32 @@ switch (fault) {
     await write(JSON.stringify(body()));
     process.exitCode = 3;
     break;
+  case 'incomplete': {
+    const b = body();
+    b.assets = b.assets.slice(0, 25);
+    b.relations = b.relations.slice(0, 25);
+    b.stats = { ...b.stats, assets: 25, relations: 25, inventory_complete: false };
+    await write(JSON.stringify(b));
+    break;
+  }
+  case 'v2-ok':
+    for (const l of v2Lines()) await write(l);
+    break;
+  case 'v2-broken-line': {
+    const lines = v2Lines();
+    lines.splice(10, 0, '{"type":"asset","external_kind":"vm","external_id":"vm-x","normalized":{\n');
+    for (const l of lines) await write(l);
+    break;
+  }
+  case 'v2-no-end':
+    for (const l of v2Lines().slice(0, -1)) await write(l);
+    break;
+  case 'v2-dies': {
+    const lines = v2Lines();
+    for (const l of lines.slice(0, 20)) await write(l);
+    process.kill(process.pid, 'SIGKILL');
+    break;
+  }
   default:
     process.exit(9);
 }

@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '@/db/embedded';
 import { resetConfig } from '@/lib/config';
 import { createContext, type Context } from './context';
 import type { Row } from './harness';
+import { databaseReadOnly, postgresRestarts } from './scenarios/database';
 import { pluginFaults } from './scenarios/plugin-faults';
 import { vcenterFaults } from './scenarios/vcenter-faults';
 import { workerKilledDuringIngest, workerKilledDuringPlugin } from './scenarios/worker-kill';
@@ -24,6 +25,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'kill-ingest', run: workerKilledDuringIngest },
   { name: 'plugin-faults', run: pluginFaults },
   { name: 'vcenter-faults', run: vcenterFaults },
+  { name: 'postgres-restart', run: postgresRestarts },
+  { name: 'database-read-only', run: databaseReadOnly },
 ];
 
 function printTable(rows: Row[]): void {
