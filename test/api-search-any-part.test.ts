@@ -59,6 +59,11 @@ beforeAll(async () => {
     keys.map((k) => ESTATE[k]!),
   );
   keys.forEach((k, i) => (id[k] = rows[i]!.uuid));
+  // Asserted facts (issue 13's schema): an owner and asset number, and a display name over the observed one.
+  const db = getDb();
+  await db.execute(sql`insert into asset_ledger (asset_uuid, values)
+    values (${id.vm12}, ${JSON.stringify({ owner: 'Zhang Wei 张伟', asset_number: 'AN-7788' })}::jsonb)`);
+  await db.execute(sql`update assets set name_override = 'billing-core (renamed)' where uuid = ${id.host}`);
 });
 afterAll(async () => t?.drop());
 
@@ -116,6 +121,22 @@ describe('substring of name, host name and serial', () => {
   it('combines with the other filters', async () => {
     expect(await sorted('01')).toEqual(['cjk', 'host', 'proddb']);
     expect(await search('01', '&kind=host')).toEqual(['host']);
+  });
+});
+
+describe('asserted facts', () => {
+  it('owner and asset number, any part', async () => {
+    expect(await sorted('张伟')).toEqual(['vm12']);
+    expect(await sorted('zhang')).toEqual(['vm12']);
+    expect(await sorted('an-7788')).toEqual(['vm12']);
+    expect(await sorted('n-77')).toEqual(['vm12']);
+  });
+  it('the overridden display name and the observed name underneath both find the asset', async () => {
+    expect(await sorted('renamed')).toEqual(['host']);
+    expect(await sorted('esx-01')).toEqual(['host']);
+  });
+  it('an exact asset number ranks first', async () => {
+    expect((await search('an-7788'))[0]).toBe('vm12');
   });
 });
 
@@ -181,7 +202,17 @@ describe('query reading', () => {
     // answer the predicate at all (bench/search.ts checks the plan at 50,000 assets with the planner free).
     const { assetWhere } = await import('@/server/assets/service');
     const db = getDb();
-    for (const q of ['vm', 'vm1', 'corp.example', '10.0.1.', '10.0.0.0/23', '2001:db8::/47', '00:50:56']) {
+    for (const q of [
+      'vm',
+      'vm1',
+      'corp.example',
+      'zhang',
+      '张伟',
+      '10.0.1.',
+      '10.0.0.0/23',
+      '2001:db8::/47',
+      '00:50:56',
+    ]) {
       const plan = await db.transaction(async (tx) => {
         await tx.execute(sql`set local enable_seqscan = off`);
         const r = await tx.execute<{ 'QUERY PLAN': string }>(

@@ -12,6 +12,7 @@ import * as xlsxRoute from '@/app/api/v1/exports/assets.xlsx/route';
 import * as csvRoute from '@/app/api/v1/exports/assets/route';
 import { WORKBOOK_SHEETS, columnHeader } from '@/server/exports/workbook-sheets';
 import { cellValue } from '@/server/exports/xlsx-writer';
+import { listLedgerFields } from '@/server/ledger-fields/fields';
 import { call, setupApiTest } from './api';
 import {
   createActors,
@@ -149,6 +150,10 @@ beforeAll(async () => {
       sql`update assets set canonical = jsonb_set(canonical, '{normalized}', ${JSON.stringify(ESTATE[k]!.n)}::jsonb) where uuid = ${id[k]}`,
     );
   }
+  // Asserted facts: a ledger owner and asset number on a VM, a display name over a host's observed name.
+  await db.execute(sql`insert into asset_ledger (asset_uuid, values)
+    values (${id.db}, ${JSON.stringify({ owner: '张伟', asset_number: 'AN-0001' })}::jsonb)`);
+  await db.execute(sql`update assets set name_override = 'esx-02 (renamed)' where uuid = ${id.esx2}`);
   await insertRelation(source, 'member_of', id.esx1!, id.cluster!);
   for (const vm of VMS) await insertRelation(source, 'runs_on', id[vm]!, vm === 'cjk' ? id.esx2! : id.esx1!);
 });
@@ -174,13 +179,20 @@ function sheetRows(wb: ExcelJS.Workbook, name: string, locale: 'en' | 'zh-CN' = 
   const def = WORKBOOK_SHEETS.find((s) => s.name === name)!;
   const ws = wb.getWorksheet(name)!;
   expect(ws, name).toBeTruthy();
-  const header = (ws.getRow(1).values as unknown[]).slice(1);
-  expect(header, name).toEqual(def.columns.map((c) => columnHeader(c as never, locale)));
+  const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+  // The documented columns first; ledger fields (one column each, by label) may follow.
+  expect(header.slice(0, def.columns.length), name).toEqual(
+    def.columns.map((c) => columnHeader(c as never, locale)),
+  );
+  const keys = [
+    ...def.columns.map((c) => c.key),
+    ...header.slice(def.columns.length).map((h) => `ledger:${h}`),
+  ];
   const rows: Record<string, ExcelJS.Cell>[] = [];
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
     if (!row.hasValues) continue;
-    rows.push(Object.fromEntries(def.columns.map((c, i) => [c.key, row.getCell(i + 1)])));
+    rows.push(Object.fromEntries(keys.map((k, i) => [k, row.getCell(i + 1)])));
   }
   return rows;
 }
@@ -271,6 +283,21 @@ describe('workbook from the API', () => {
     expect(names).toContain('数据库-東京 🚀');
   });
 
+  it('ledger fields are columns (by their labels); the display name wins over the observed name', async () => {
+    const fields = await listLedgerFields(getDb());
+    const owner = fields.find((f) => f.key === 'owner')!;
+    const number = fields.find((f) => f.key === 'asset_number')!;
+    const rows = sheetRows(wb, 'vInfo');
+    const db = rows.find((r) => val(r.uuid) === id.db)!;
+    expect(val(db[`ledger:${owner.label.en}`])).toBe('张伟');
+    expect(val(db[`ledger:${number.label.en}`])).toBe('AN-0001');
+    const esx2 = sheetRows(wb, 'vHost').find((r) => val(r.uuid) === id.esx2)!;
+    expect(val(esx2.name)).toBe('esx-02 (renamed)');
+    // A ledger filter narrows the workbook like the list.
+    const owned = await workbook(`?${encodeURIComponent('ledger.owner')}=${encodeURIComponent('张伟')}`);
+    expect(sheetRows(owned, 'vInfo').map((r) => val(r.uuid))).toEqual([id.db]);
+  });
+
   it('vDisk: one row per VM disk; vNetwork: one row per NIC, each with the VM placement', () => {
     const disks = sheetRows(wb, 'vDisk');
     expect(disks).toHaveLength(4);
@@ -328,16 +355,13 @@ describe('workbook from the API', () => {
   });
 
   it('the list filters apply; zh-CN headers on request', async () => {
-    const filtered = await workbook(`?q=${encodeURIComponent('東京')}&locale=zh-CN`);
+    const filtered = await workbook(`?q=${encodeURIComponent('東京')}&lang=zh-CN`);
     expect(sheetRows(filtered, 'vInfo', 'zh-CN').map((r) => val(r.uuid))).toEqual([id.cjk]);
     expect(sheetRows(filtered, 'vDisk', 'zh-CN')).toHaveLength(1);
     expect(sheetRows(filtered, 'vHost', 'zh-CN')).toHaveLength(0);
     const hostsOnly = await workbook('?kind=host&sort=-name');
     expect(sheetRows(hostsOnly, 'vInfo')).toHaveLength(0);
-    expect(sheetRows(hostsOnly, 'vHost').map((r) => val(r.name))).toEqual([
-      'esx-02.standalone',
-      'esx-01.lab',
-    ]);
+    expect(sheetRows(hostsOnly, 'vHost').map((r) => val(r.name))).toEqual(['esx-02 (renamed)', 'esx-01.lab']);
   });
 
   it('an unknown sort is a 400 before any byte is streamed', async () => {

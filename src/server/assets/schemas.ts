@@ -8,7 +8,7 @@ import { ASSET_KINDS, ASSET_SORT_VALUES, ASSET_STATUSES, POWER_STATES, type Asse
 export const assetFilterQuery = z.object({
   q: z.string().max(200).optional().openapi({
     description:
-      'Search by any part: substring (2+ characters; 1 = prefix) of name, host name or serial, case-insensitive, `%` `_` `\\` literal; IP exact (any spelling), IPv4 prefix (`10.0.1.`) or CIDR (`10.0.1.0/24`, `2001:db8::/48`); MAC exact or prefix (`00:50:56`, any separator). Without `sort`: exact matches first, then prefixes, then the rest.',
+      'Search by any part: substring (2+ characters; 1 = prefix) of name (observed or overridden), host name, serial, ledger owner or asset number, case-insensitive, `%` `_` `\\` literal; IP exact (any spelling), IPv4 prefix (`10.0.1.`) or CIDR (`10.0.1.0/24`, `2001:db8::/48`); MAC exact or prefix (`00:50:56`, any separator). Without `sort`: exact matches first, then prefixes, then the rest.',
   }),
   kind: z.enum(ASSET_KINDS).optional(),
   status: z.enum(ASSET_STATUSES).optional(),

@@ -1,4 +1,5 @@
-// What `q` means, and the SQL that finds it. A query is read as every kind of term it could be (text, an
+// What `q` means, and the SQL that finds it (name and its override, guest host name, serial, the ledger's
+// owner and asset number; IPs; MACs). A query is read as every kind of term it could be (text, an
 // IP, a network, a MAC or a MAC prefix) and the kinds are ORed; each kind has its own index, built by
 // migration 0007 on the same expressions used here (PostgreSQL combines them with a BitmapOr).
 // What a person pastes (an IPv6 in any spelling, a MAC with dashes or dots, upper case) must hit the same
@@ -123,8 +124,18 @@ const textArray = (values: string[]) =>
     sql`, `,
   )}]::text[]`;
 
-// The indexed expressions (migration 0007); a predicate must repeat them exactly to use the index.
-const SEARCH_TEXT = sql`asset_search_text(a.name, a.hostname, a.serial_number)`;
+// The indexed expressions (migrations 0007, 0012); a predicate must repeat them exactly to use the index.
+// The observed name and its override are both searched: people find an asset by either.
+const SEARCH_TEXT = sql`search_text(a.name, a.name_override, a.hostname, a.serial_number)`;
+const LEDGER_TEXT = sql`search_text(x.owner, x.asset_number)`;
+
+/**
+ * Assets whose ledger owner or asset number matches `match` (over `x`, asset_ledger). `uuid = any(array(…))`
+ * rather than `in (…)`: the array is computed once (an InitPlan) and the primary key answers it inside the
+ * BitmapOr with the other branches; an IN would become a per-row filter over the whole table.
+ */
+const ledgerBranch = (match: SQL) =>
+  sql`a.uuid = any(array(select x.asset_uuid from asset_ledger x where ${match}))`;
 
 interface Branches {
   text: SQL[];
@@ -141,9 +152,13 @@ function branches(t: SearchTerms): Branches {
     b.text.push(sql`lower(a.hostname) like ${like}`);
     b.text.push(sql`lower(a.serial_number) like ${like}`);
   } else if (t.textLength === 2) {
-    b.text.push(sql`asset_bigrams(${SEARCH_TEXT}) @> ${textArray([t.text])}`);
+    const pair = textArray([t.text]);
+    b.text.push(sql`asset_bigrams(${SEARCH_TEXT}) @> ${pair}`);
+    b.text.push(ledgerBranch(sql`asset_bigrams(${LEDGER_TEXT}) @> ${pair}`));
   } else if (t.textLength > 2) {
-    b.text.push(sql`${SEARCH_TEXT} like ${`%${escapeLike(t.text)}%`}`);
+    const like = `%${escapeLike(t.text)}%`;
+    b.text.push(sql`${SEARCH_TEXT} like ${like}`);
+    b.text.push(ledgerBranch(sql`${LEDGER_TEXT} like ${like}`));
   }
   if (t.ips.length) b.exact.push(sql`a.ip_addresses && ${textArray(t.ips)}`);
   if (t.mac) b.exact.push(sql`a.mac_addresses @> ${textArray([t.mac])}`);
@@ -174,9 +189,16 @@ export function searchPredicate(t: SearchTerms): SQL {
  */
 export function searchRank(t: SearchTerms): SQL {
   const b = branches(t);
-  const fields = [sql`lower(a.name)`, sql`lower(a.hostname)`, sql`lower(a.serial_number)`];
+  const fields = [
+    sql`lower(a.display_name)`,
+    sql`lower(a.name)`,
+    sql`lower(a.hostname)`,
+    sql`lower(a.serial_number)`,
+  ];
   const like = `${escapeLike(t.text)}%`;
-  const exact = [...fields.map((f) => sql`${f} = ${t.text}`), ...b.exact];
-  const prefix = [...fields.map((f) => sql`${f} like ${like}`), ...b.prefix];
+  const ledger = (op: SQL) =>
+    sql`exists (select 1 from asset_ledger x where x.asset_uuid = a.uuid and (lower(x.owner) ${op} or lower(x.asset_number) ${op}))`;
+  const exact = [...fields.map((f) => sql`${f} = ${t.text}`), ledger(sql`= ${t.text}`), ...b.exact];
+  const prefix = [...fields.map((f) => sql`${f} like ${like}`), ledger(sql`like ${like}`), ...b.prefix];
   return sql`case when ${sql.join(exact, sql` or `)} then 0 when ${sql.join(prefix, sql` or `)} then 1 else 2 end`;
 }

@@ -114,7 +114,7 @@ export function assetWhere(f: AssetFilters): SQL {
 
 /** A search without an explicit sort lists exact matches first, then prefixes, then the rest (by name). */
 export function assetOrderBy(sort: string | undefined, q?: string): SQL {
-  if (!sort && q?.trim()) return sql`${searchRank(searchTerms(q))}, lower(a.name) asc, a.uuid asc`;
+  if (!sort && q?.trim()) return sql`${searchRank(searchTerms(q))}, lower(a.display_name) asc, a.uuid asc`;
   const desc = sort?.startsWith('-') ?? false;
   const key = (sort ? sort.replace(/^-/, '') : 'name') as AssetSortKey;
   const ledgerKey = ledgerSortKey(sort);

@@ -12,6 +12,8 @@ import type { Locale } from '@/i18n';
 import { assetLastSeenAt } from '@/ingest/last-seen';
 import { createLogger, errorFields } from '@/lib/logger';
 import { assetOrderBy, assetWhere, type AssetFilters } from '../assets/service';
+import { listLedgerFields } from '../ledger-fields/fields';
+import { assertLedgerKeys } from '../ledger-fields/list-filters';
 import {
   VCLUSTER,
   VDATASTORE,
@@ -23,7 +25,10 @@ import {
   type AssetRow,
   type DatastoreRow,
   type DeviceRow,
+  type LedgerColumnSource,
+  type SheetDef,
   type SourceRow,
+  withLedgerColumns,
 } from './workbook-sheets';
 import { XlsxWriter } from './xlsx-writer';
 
@@ -39,14 +44,17 @@ function kindWhere(f: AssetFilters, kind: Kind): SQL {
   return sql`a.kind = ${kind} and ${assetWhere({ ...f, kind: undefined })}`;
 }
 
-const ASSET_COLUMNS =
-  sql.raw(`a.uuid, a.name, a.status, a.canonical -> 'normalized' as n, a.host_name, a.cluster_name,
-  a.created_at, ${assetLastSeenAt('a')} as last_seen, src.sources, src.moref`);
+// `name` is the display name (an asserted override wins, DESIGN §8a); `ledger` the asserted values.
+const ASSET_COLUMNS = sql.raw(`a.uuid, a.display_name as name, a.status, a.canonical -> 'normalized' as n,
+  a.host_name, a.cluster_name, a.created_at, ${assetLastSeenAt('a')} as last_seen, src.sources, src.moref,
+  coalesce(l.values, '{}'::jsonb) as ledger`);
 
-// Which sources hold the asset, and its managed object id(s) there.
-const SOURCES_JOIN = sql.raw(`left join lateral (
-    select string_agg(distinct s.name, ', ') as sources, string_agg(distinct l.external_id, ', ') as moref
-    from asset_source_links l join sources s on s.id = l.source_id where l.asset_uuid = a.uuid) src on true`);
+// The asset's ledger row as `l` (ledger sorts order by l.values), and which sources hold the asset with
+// its managed object id(s) there.
+const SOURCES_JOIN = sql.raw(`left join asset_ledger l on l.asset_uuid = a.uuid
+  left join lateral (
+    select string_agg(distinct s.name, ', ') as sources, string_agg(distinct sl.external_id, ', ') as moref
+    from asset_source_links sl join sources s on s.id = sl.source_id where sl.asset_uuid = a.uuid) src on true`);
 
 const ACTIVE_COUNT = (type: string, to: 'from' | 'to') =>
   sql.raw(`(select count(*)::int from relations r where r.${to}_asset_uuid = a.uuid
@@ -63,6 +71,7 @@ interface AssetDbRow {
   last_seen: Date | string | null;
   sources: string | null;
   moref: string | null;
+  ledger: Record<string, unknown> | null;
   vm_count?: number;
   host_count?: number;
 }
@@ -84,6 +93,7 @@ function assetRow(r: AssetDbRow): AssetRow {
     lastSeen: asDate(r.last_seen),
     vmCount: r.vm_count ?? null,
     hostCount: r.host_count ?? null,
+    ledger: r.ledger,
   };
 }
 
@@ -154,16 +164,23 @@ async function writeWorkbook(
   client: PoolClient,
   out: PassThrough,
   f: AssetFilters,
-  sort?: string,
-  locale?: Locale,
+  sort: string | undefined,
+  locale: Locale,
+  ledgerFields: readonly LedgerColumnSource[],
 ) {
   const q = sheetQueries(f, sort);
   const w = new XlsxWriter(out, locale);
+  const self = (r: AssetRow) => r;
+  const withLedger = <R>(sheet: SheetDef<R>, kind: string, asset: (r: R) => AssetRow) =>
+    withLedgerColumns(sheet, ledgerFields, kind, asset);
   const device = (r: AssetDbRow & { device: Record<string, unknown> }): DeviceRow => ({
     vm: assetRow(r),
     device: r.device ?? {},
   });
-  await w.sheet(VINFO, mapBatches(cursor<AssetDbRow>(client, 'x_vinfo', q.vInfo), assetRow));
+  await w.sheet(
+    withLedger(VINFO, 'vm', self),
+    mapBatches(cursor<AssetDbRow>(client, 'x_vinfo', q.vInfo), assetRow),
+  );
   await w.sheet(
     VDISK,
     mapBatches(cursor<AssetDbRow & { device: Record<string, unknown> }>(client, 'x_vdisk', q.vDisk), device),
@@ -175,8 +192,14 @@ async function writeWorkbook(
       device,
     ),
   );
-  await w.sheet(VHOST, mapBatches(cursor<AssetDbRow>(client, 'x_vhost', q.vHost), assetRow));
-  await w.sheet(VCLUSTER, mapBatches(cursor<AssetDbRow>(client, 'x_vcluster', q.vCluster), assetRow));
+  await w.sheet(
+    withLedger(VHOST, 'host', self),
+    mapBatches(cursor<AssetDbRow>(client, 'x_vhost', q.vHost), assetRow),
+  );
+  await w.sheet(
+    withLedger(VCLUSTER, 'cluster', self),
+    mapBatches(cursor<AssetDbRow>(client, 'x_vcluster', q.vCluster), assetRow),
+  );
   await w.sheet(
     VDATASTORE,
     mapBatches(
@@ -228,6 +251,17 @@ async function writeWorkbook(
   await w.finish();
 }
 
+/** The export of the list as filtered: ledger filter/sort keys checked first (400, not a broken download). */
+export async function exportAssetsXlsx(
+  db: Db,
+  f: AssetFilters,
+  sort: string | undefined,
+  locale: Locale = 'en',
+): Promise<ReadableStream<Uint8Array>> {
+  await assertLedgerKeys(db, f.ledger, sort);
+  return streamAssetsXlsx(db, f, sort, locale, await listLedgerFields(db));
+}
+
 /**
  * The workbook as a byte stream. The sort is validated before the stream starts (an unknown key is a 400,
  * not a broken download). One pooled connection holds the transaction; it is released on end, error or
@@ -238,6 +272,7 @@ export function streamAssetsXlsx(
   f: AssetFilters,
   sort?: string,
   locale: Locale = 'en',
+  ledgerFields: readonly LedgerColumnSource[] = [],
 ): ReadableStream<Uint8Array> {
   assetOrderBy(sort, f.q);
   const out = new PassThrough({ highWaterMark: 1 << 20 });
@@ -246,7 +281,7 @@ export function streamAssetsXlsx(
     try {
       client = await db.$client.connect();
       await client.query('begin isolation level repeatable read read only');
-      await writeWorkbook(client, out, f, sort, locale);
+      await writeWorkbook(client, out, f, sort, locale, ledgerFields);
       await client.query('commit');
       client.release();
     } catch (err) {

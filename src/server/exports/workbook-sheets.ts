@@ -41,6 +41,8 @@ export interface AssetRow {
   lastSeen?: Date | null;
   vmCount?: number | null;
   hostCount?: number | null;
+  /** Asserted facts {key: value} (issue 13's asset_ledger.values). */
+  ledger?: Record<string, unknown> | null;
 }
 
 export interface DeviceRow {
@@ -362,6 +364,38 @@ export const VSOURCE: SheetDef<SourceRow> = {
     own('assetCount', L('Objects', '对象数'), 'number', (r) => r.assets, undefined, 10),
   ],
 };
+
+/** A ledger field as the workbook needs it (src/server/ledger-fields' LedgerField fits). */
+export interface LedgerColumnSource {
+  key: string;
+  label: Label;
+  type: string;
+  kinds: readonly string[];
+}
+
+const LEDGER_CELL: Record<string, CellType> = { number: 'number', date: 'date', boolean: 'boolean' };
+
+/**
+ * `sheet` with one column per ledger field that applies to `kind` (DESIGN §8a: asserted fields export like
+ * observed ones), after the observed columns, headed by the field's own label. Keys are `ledger.<key>`.
+ */
+export function withLedgerColumns<R>(
+  sheet: SheetDef<R>,
+  fields: readonly LedgerColumnSource[],
+  kind: string,
+  asset: (row: R) => AssetRow,
+): SheetDef<R> {
+  const extra = fields
+    .filter((f) => !f.kinds.length || f.kinds.includes(kind))
+    .map((f): WorkbookColumn<R> => ({
+      key: `ledger.${f.key}`,
+      label: f.label,
+      type: LEDGER_CELL[f.type] ?? 'text',
+      width: 16,
+      value: (r) => asset(r).ledger?.[f.key],
+    }));
+  return extra.length ? { ...sheet, columns: [...sheet.columns, ...extra] } : sheet;
+}
 
 /** Every sheet, in workbook order. */
 export const WORKBOOK_SHEETS = [VINFO, VDISK, VNETWORK, VHOST, VCLUSTER, VDATASTORE, VSOURCE] as const;

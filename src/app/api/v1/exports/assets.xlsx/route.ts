@@ -1,8 +1,8 @@
 import { z } from '@/server/http/openapi';
 import { route } from '@/server/http';
 import { LOCALES } from '@/i18n';
-import { assetFilterQuery, filtersFrom } from '@/server/assets/schemas';
-import { streamAssetsXlsx } from '@/server/exports/assets-xlsx';
+import { assetExportQuery, filtersFrom } from '@/server/assets/schemas';
+import { exportAssetsXlsx } from '@/server/exports/assets-xlsx';
 
 export const GET = route(
   {
@@ -10,11 +10,11 @@ export const GET = route(
     path: '/api/v1/exports/assets.xlsx',
     summary: 'The estate as an RVTools-style workbook',
     description:
-      'Sheets vInfo (one row per VM, with host, cluster and datacenter), vDisk (per VM disk), vNetwork (per VM NIC), vHost, vCluster, vDatastore and vSource (which vCenter, run, when); docs/exports.md lists every column beside its RVTools name. The list filters and sort apply to the asset sheets. Typed cells, frozen header row, autofilter; streamed.',
+      'Sheets vInfo (one row per VM, with host, cluster and datacenter), vDisk (per VM disk), vNetwork (per VM NIC), vHost, vCluster, vDatastore and vSource (which vCenter, run, when); docs/exports.md lists every column beside its RVTools name. The list filters (including `ledger.<key>=`) and sort apply to the asset sheets; every active ledger field is a column of vInfo / vHost / vCluster (as it applies to the kind); `name` is the display name (an override where set). Typed cells, frozen header row, autofilter; streamed.',
     tags: ['assets'],
     auth: 'user',
-    query: assetFilterQuery.extend({
-      locale: z
+    query: assetExportQuery.extend({
+      lang: z
         .enum(LOCALES)
         .optional()
         .openapi({ description: 'Language of the column headers (default en).' }),
@@ -28,7 +28,7 @@ export const GET = route(
   },
   async ({ db, query }) => {
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-    return new Response(streamAssetsXlsx(db, filtersFrom(query), query.sort, query.locale), {
+    return new Response(await exportAssetsXlsx(db, filtersFrom(query), query.sort, query.lang), {
       headers: {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="estate-${stamp}.xlsx"`,
