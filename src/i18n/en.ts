@@ -238,6 +238,17 @@ export const en = {
     technical: 'Technical message',
     pinThumbprint: 'Pin this thumbprint on the source',
   },
+  // A run's FIELD_INVALID warnings (src/components/run-field-warnings.tsx)
+  fieldWarnings: {
+    title: 'Values left out ({fields} fields)',
+    explain:
+      'The source reported values that cannot be right (for example a negative free space or an impossible size). They were left out of {n} object(s); everything else of those objects, and the run, is complete.',
+    field: 'Field',
+    objects: 'Objects',
+    examples: 'Examples',
+    example: '{kind} {id}: {value}',
+    more: '… and {n} more',
+  },
   // Human explanations of run error codes: what failed and what to do next.
   errorHelp: {
     tls: {

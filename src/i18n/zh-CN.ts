@@ -240,6 +240,16 @@ export const zhCN: Messages = {
     technical: '技术信息',
     pinThumbprint: '在数据源上固定此指纹',
   },
+  fieldWarnings: {
+    title: '已略去的值（{fields} 个字段）',
+    explain:
+      '来源报告了不可能正确的值（例如负的可用空间或不可能的容量）。这些值已从 {n} 个对象中略去；这些对象的其余内容以及本次运行都是完整的。',
+    field: '字段',
+    objects: '对象数',
+    examples: '示例',
+    example: '{kind} {id}：{value}',
+    more: '……另有 {n} 个',
+  },
   errorHelp: {
     tls: {
       what: '无法验证 vCenter 的证书。',

@@ -12,6 +12,7 @@ import {
   runErrorItems,
   thumbprintOf,
 } from '@/components/run-error';
+import { RunFieldWarnings, isFieldInvalid } from '@/components/run-field-warnings';
 import { RunProgress } from '@/components/run-progress';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -79,6 +80,8 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
   const errors = run.status === 'failed' || run.errors?.length ? runErrorItems(run) : [];
   const mainKey = errorHelpKey(primaryErrorCode(run));
   const attempts = (run.attempts ?? []) as Record<string, unknown>[];
+  // Dropped values have their own section (grouped by field); the list below has the rest.
+  const otherWarnings = (run.warnings ?? []).filter((w) => !isFieldInvalid(w));
   // Admins get a one-click "trust this certificate" when the plugin reported the server's thumbprint.
   const sourceConfig =
     session.user.role === 'admin' && errors.some((e) => thumbprintOf(e))
@@ -230,18 +233,20 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
         </Card>
       </div>
 
+      <RunFieldWarnings warnings={run.warnings} t={t} locale={locale} />
+
       <Card>
         <CardHeader>
           <CardTitle>
-            {t('run.warnings')} ({run.warnings?.length ?? 0})
+            {t('run.warnings')} ({otherWarnings.length})
           </CardTitle>
         </CardHeader>
         <CardContent>
-          {!run.warnings?.length ? (
+          {!otherWarnings.length ? (
             <p className="text-sm text-muted-foreground">{t('run.noWarnings')}</p>
           ) : (
             <ul className="flex flex-col gap-1 text-sm" data-testid="run-warnings">
-              {run.warnings.slice(0, 200).map((w, i) => {
+              {otherWarnings.slice(0, 200).map((w, i) => {
                 const x = warningText(w);
                 return (
                   <li key={i}>
