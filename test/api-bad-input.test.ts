@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, setupApiTest } from './api';
 import {
+  authFor,
   fillPath,
   handlersByOperation,
   OPERATIONS,
@@ -184,6 +185,13 @@ function casesFor(
           status: 400,
           body: { ...valid, [prop]: 'a\u0000b' },
         });
+        // A lone UTF-16 surrogate: valid JSON, invalid Unicode (jsonb refuses it; was a 500).
+        out.push({
+          name: `lone surrogate in ${prop}`,
+          field: `body.${prop}`,
+          status: 400,
+          body: { ...valid, [prop]: 't\ud800' },
+        });
       }
       if (Array.isArray(ps.enum)) {
         out.push({
@@ -203,6 +211,12 @@ function casesFor(
       }
       const nested = valid[prop];
       if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
+        out.push({
+          name: `lone surrogate in a key of ${prop}`,
+          field: `body.${prop}`,
+          status: 400,
+          body: { ...valid, [prop]: { ...(nested as object), ['k\udc00']: 'x' } },
+        });
         out.push({
           name: `unknown nested field ${prop}.zz`,
           field: 'zz_nested',
@@ -233,7 +247,7 @@ describe.each(ops.map((o) => [o.key, o] as const))('%s', (_key, o) => {
         rawBody: c.rawBody,
         headers:
           c.rawBody !== undefined ? { 'content-type': c.contentType ?? 'application/json' } : undefined,
-        token: world.actors.tokens.admin,
+        ...authFor(world, 'admin', base),
       });
       const text = await res.text();
       const problem = (why: string) =>

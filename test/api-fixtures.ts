@@ -255,6 +255,36 @@ export interface Sample {
   /** A non-JSON body (a CSV upload) and its headers. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /**
+   * How a signed-in caller authenticates for this operation, when the role's usual API token will not do
+   * (see authFor): a fresh token of its own (the call revokes it), or a browser session cookie (tokens
+   * may not call it).
+   */
+  auth?: { token: string } | { cookie: string };
+}
+
+/** The call's credentials: the sample's own, else the role's API token. */
+export function authFor(w: World, role: Role, sample: Sample): { token?: string; cookie?: string } {
+  if (role === 'anonymous') return {};
+  return sample.auth ?? { token: w.actors.tokens[role] };
+}
+
+/** A signed-in user of this role with a token of its own, for calls that revoke their caller's tokens. */
+async function throwawayActor(role: Exclude<Role, 'anonymous'>) {
+  const password = `throwaway-${randomUUID()}`;
+  const u = await createUser({ username: `throwaway-${randomUUID().slice(0, 8)}`, password, role });
+  const t = generateApiToken();
+  await getDb()
+    .insert(apiTokens)
+    .values({ userId: u.id, name: 'throwaway', prefix: t.prefix, tokenHash: t.tokenHash });
+  return { password, token: t.token };
+}
+
+/** A browser session of the role's test user (as if signed in through the login page). */
+async function sessionCookieOf(w: World, role: Exclude<Role, 'anonymous'>): Promise<string> {
+  const { createSession } = await import('@/server/auth/session');
+  const s = await createSession(getDb(), w.actors.userIds[role], { secure: false });
+  return s.cookie.split(';')[0]!;
 }
 
 type SampleFn = (w: World, role: Role) => Promise<Sample> | Sample;
@@ -282,12 +312,15 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
   },
   'POST /api/v1/auth/password': {
     role: 'user',
-    sample: (w, role) => {
-      const r = role === 'anonymous' ? 'user' : role;
-      const current = w.actors.passwords[r];
-      const next = `${current}-changed`;
-      if (role !== 'anonymous') w.actors.passwords[r] = next;
-      return { body: { currentPassword: current, newPassword: next } };
+    // A password change revokes the caller's tokens: a throwaway user's, not the matrix's.
+    sample: async (_w, role) => {
+      if (role === 'anonymous')
+        return { body: { currentPassword: 'x-password-1', newPassword: 'y-password-1' } };
+      const a = await throwawayActor(role);
+      return {
+        body: { currentPassword: a.password, newPassword: `${a.password}-changed` },
+        auth: { token: a.token },
+      };
     },
   },
   'GET /api/v1/users': { role: 'admin', sample: () => ({ query: 'limit=10' }) },
@@ -310,7 +343,14 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
     },
   },
   'GET /api/v1/tokens': { role: 'user', sample: () => ({}) },
-  'POST /api/v1/tokens': { role: 'user', sample: () => ({ body: { name: 'script', expiresInDays: 30 } }) },
+  'POST /api/v1/tokens': {
+    role: 'user',
+    // Only a signed-in session may create tokens (a token may not).
+    sample: async (w, role) => ({
+      body: { name: 'script', expiresInDays: 30 },
+      ...(role === 'anonymous' ? {} : { auth: { cookie: await sessionCookieOf(w, role) } }),
+    }),
+  },
   'DELETE /api/v1/tokens/{id}': {
     role: 'user',
     sample: async (w, role) => {

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import * as loginRoute from '@/app/api/v1/auth/login/route';
 import {
-  checkLogin,
-  ipKey,
-  registerLoginFailure,
+  claimLoginAttempt,
   registerLoginSuccess,
   userKey,
   USER_POLICY,
@@ -34,19 +32,14 @@ const fast: LoginPolicy = {
 const policies = { user: fast, ip: { ...fast, slowAfter: 3, lockAfter: 6 } };
 
 describe('login protection service', () => {
-  it('per user: slowed after slowAfter failures (doubling, capped), locked at lockAfter', async () => {
+  it('per user: slowed after slowAfter failures (doubling, capped), refused past lockAfter', async () => {
     const s = { ip: '192.0.2.1', username: 'Victim' };
-    const delays: number[] = [];
-    let lockedAt = -1;
-    for (let i = 1; i <= 4; i++) {
-      const r = await registerLoginFailure(getDb(), s, policies);
-      if (r.lockedNow.includes('user')) lockedAt = i;
-      const g = await checkLogin(getDb(), s, policies);
-      delays.push(g.locked ? -1 : g.delayMs);
-    }
-    expect(delays).toEqual([0, 100, 200, -1]);
-    expect(lockedAt).toBe(4);
-    const g = await checkLogin(getDb(), { ip: '198.51.100.7', username: 'VICTIM' }, policies);
+    const gates = [];
+    for (let i = 1; i <= 5; i++) gates.push(await claimLoginAttempt(getDb(), s, policies));
+    expect(gates.map((g) => (g.locked ? -1 : g.delayMs))).toEqual([0, 0, 100, 200, -1]);
+    // The 4th attempt is the last one checked: if it is wrong, the lock has begun.
+    expect(gates[3]).toMatchObject({ locked: false, locksIfWrong: ['user'] });
+    const g = await claimLoginAttempt(getDb(), { ip: '198.51.100.7', username: 'VICTIM' }, policies);
     expect(g).toMatchObject({ locked: true, by: 'user' });
     expect((g as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(50);
   });
@@ -56,29 +49,46 @@ describe('login protection service', () => {
       sql`update login_throttles set locked_until = now() - interval '1 second' where key = ${userKey('victim')}`,
     );
     const s = { ip: '192.0.2.99', username: 'victim' };
-    expect(await checkLogin(getDb(), s, policies)).toEqual({ locked: false, delayMs: 0 });
-    expect((await registerLoginFailure(getDb(), s, policies)).userFailures).toBe(1);
-    await registerLoginSuccess(getDb(), s);
+    expect(await claimLoginAttempt(getDb(), s, policies)).toMatchObject({
+      locked: false,
+      delayMs: 0,
+      userAttempts: 1,
+    });
+    await registerLoginSuccess(getDb(), s, policies);
     const r = await getDb().execute(sql`select 1 from login_throttles where key = ${userKey('victim')}`);
     expect(r.rows).toHaveLength(0);
   });
 
-  it('per address: many user names from one address lock the address', async () => {
+  it('per address: many user names from one address lock the address; a success gives its attempt back', async () => {
     const ip = '203.0.113.5';
-    for (let i = 0; i < 6; i++) await registerLoginFailure(getDb(), { ip, username: `guess-${i}` }, policies);
-    expect(await checkLogin(getDb(), { ip, username: 'someone-new' }, policies)).toMatchObject({
+    for (let i = 0; i < 5; i++) await claimLoginAttempt(getDb(), { ip, username: `guess-${i}` }, policies);
+    // The 6th attempt is the address's last; it succeeds, so it does not count and starts no lock.
+    const sixth = await claimLoginAttempt(getDb(), { ip, username: 'gina' }, policies);
+    expect(sixth).toMatchObject({ locked: false, locksIfWrong: ['ip'] });
+    await registerLoginSuccess(getDb(), { ip, username: 'gina' }, policies);
+    expect(await claimLoginAttempt(getDb(), { ip, username: 'guess-5' }, policies)).toMatchObject({
+      locked: false,
+      ipAttempts: 6,
+    });
+    expect(await claimLoginAttempt(getDb(), { ip, username: 'someone-new' }, policies)).toMatchObject({
       locked: true,
       by: 'ip',
     });
-    expect(await checkLogin(getDb(), { ip: '203.0.113.6', username: 'someone-new' }, policies)).toMatchObject(
-      {
-        locked: false,
-      },
+    expect(
+      await claimLoginAttempt(getDb(), { ip: '203.0.113.6', username: 'someone-else' }, policies),
+    ).toMatchObject({ locked: false });
+  });
+
+  it('is atomic: 60 concurrent attempts on one account, exactly lockAfter of them pass the gate', async () => {
+    const s = { ip: null, username: 'race-target' };
+    const gates = await Promise.all(
+      Array.from({ length: 60 }, () => claimLoginAttempt(getDb(), s, policies)),
     );
+    expect(gates.filter((g) => !g.locked)).toHaveLength(fast.lockAfter);
     const row = await getDb().execute<{ failures: number }>(
-      sql`select failures from login_throttles where key = ${ipKey(ip)}`,
+      sql`select failures from login_throttles where key = ${userKey('race-target')}`,
     );
-    expect(row.rows[0]!.failures).toBe(6);
+    expect(row.rows[0]!.failures).toBe(60);
   });
 });
 
@@ -112,5 +122,28 @@ describe('login route', () => {
     expect(seen).toContain('auth.lockout:denied');
     expect(seen.at(-1)).toBe('auth.login:denied');
     expect(audit.rows.every((a) => a.ip === '198.51.100.20')).toBe(true);
+  });
+
+  it('60 parallel wrong guesses against one account: at most the limit of passwords are checked', async () => {
+    await createUser({ username: 'hank', password: 'hank-password-1' });
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        call(loginRoute.POST, {
+          body: { username: 'hank', password: `wrong-${i}` },
+          headers: { 'x-forwarded-for': `198.51.100.${100 + (i % 50)}` },
+        }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(USER_POLICY.lockAfter);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(60 - USER_POLICY.lockAfter);
+    // One auth.login failure is audited per password checked.
+    const checked = await getDb().execute<{ n: number }>(sql`
+      select count(*)::int as n from audit_events
+      where actor_label = 'hank' and action = 'auth.login' and outcome = 'failure'`);
+    expect(checked.rows[0]!.n).toBe(USER_POLICY.lockAfter);
+    const lockouts = await getDb().execute<{ n: number }>(sql`
+      select count(*)::int as n from audit_events where actor_label = 'hank' and action = 'auth.lockout'`);
+    expect(lockouts.rows[0]!.n).toBe(1);
   });
 });

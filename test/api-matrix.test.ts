@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, setupApiTest } from './api';
 import {
+  authFor,
   fillPath,
   handlersByOperation,
   OPERATIONS,
@@ -57,7 +58,7 @@ describe.each(['anonymous', 'user', 'editor', 'admin'] as const)('as %s', (role)
       body: sample.body,
       rawBody: sample.rawBody,
       headers: sample.headers,
-      token: role === 'anonymous' ? undefined : world.actors.tokens[role],
+      ...authFor(world, role, sample),
     });
     const text = await res.text();
     const want = expected(rule!.role, role);

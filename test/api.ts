@@ -61,6 +61,10 @@ export async function call(handler: RouteHandler, options: CallOptions = {}): Pr
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
   if (options.cookie) headers.set('cookie', options.cookie);
+  // As a browser on our own page would (route() refuses cookie-authenticated writes without it).
+  if (options.cookie && !headers.has('origin') && !headers.has('sec-fetch-site')) {
+    headers.set('origin', 'http://localhost');
+  }
   if (options.token) headers.set('authorization', `Bearer ${options.token}`);
   const method = options.method ?? handler.operation.method.toUpperCase();
   const path = options.url ?? handler.operation.path;

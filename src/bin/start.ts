@@ -2,17 +2,20 @@
 // when DATABASE_URL is unset), migrations, the first admin, the web app (Next.js), the worker and scheduler
 // loops. SIGINT/SIGTERM stop all of it, the database last.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeDb, getDb } from '@/db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@/db/embedded';
+import { clientAddress, fromTrustedProxy, type TrustProxy } from '@/lib/client-address';
 import { getConfig, resetConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { createLogger, errorFields } from '@/lib/logger';
 import { ensureFirstAdmin } from '@/server/auth/bootstrap';
 import { ensureSecretKey } from '@/server/auth/secret-key';
+import { answerMethodNotAllowedAsJson } from '@/server/http/method-not-allowed';
 import { APP_VERSION } from '@/server/http/version';
 import { startScheduler } from './scheduler';
 import { startWorker } from './worker';
@@ -64,7 +67,7 @@ async function ensureBuilt(): Promise<void> {
 async function startWeb(
   host: string,
   port: number,
-  trustProxy: boolean,
+  trustProxy: TrustProxy,
 ): Promise<Stoppable & { server: http.Server }> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const { default: next } = await import('next');
@@ -72,8 +75,17 @@ async function startWeb(
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => {
-    // The client address that login throttling and audit see: the socket's, unless a trusted proxy says.
-    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    // The client address that login throttling and audit see is settled here, where the socket is known:
+    // X-Forwarded-For is replaced by that one address (route() reads nothing else). What a client may
+    // write about the host and scheme counts only when a trusted proxy forwarded the request.
+    const peer = req.socket.remoteAddress;
+    req.headers['x-forwarded-for'] = clientAddress(peer, req.headers['x-forwarded-for'], trustProxy) ?? '';
+    delete req.headers['x-real-ip'];
+    if (!fromTrustedProxy(peer, trustProxy)) {
+      delete req.headers['x-forwarded-host'];
+      delete req.headers['x-forwarded-proto'];
+    }
+    if (req.url?.startsWith('/api/')) answerMethodNotAllowedAsJson(req, res, randomUUID);
     handle(req, res).catch((err) => {
       log.error('web_request_failed', errorFields(err));
       if (!res.headersSent) res.statusCode = 500;

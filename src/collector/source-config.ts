@@ -20,6 +20,10 @@ export const vcenterSourceConfigSchema = z
       // zod runs refinements even after .url() failed: a string the URL parser rejects must not throw (500).
       .refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', {
         message: 'endpoint must be an https:// URL',
+      })
+      // A password in the URL would be stored, listed and audited in the clear: it belongs in a credential.
+      .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), {
+        message: 'endpoint must not contain a user name or password (put them in the credential)',
       }),
     /** PEM bundle of the CA(s) that signed the vCenter certificate. */
     ca_pem: z

@@ -1,6 +1,7 @@
 // The one configuration module: every setting comes from the environment, parsed once with zod.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './client-address';
 import { AppError } from './errors';
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -13,8 +14,20 @@ export const configSchema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  // Behind a reverse proxy: believe its X-Forwarded-For (login throttling and audit use the client address).
-  TRUST_PROXY: z.stringbool().default(false),
+  // Behind reverse proxies: which of them to believe about the client address (login throttling, audit).
+  // false (default: the socket's peer), a hop count (`1`, `true` = 1), or addresses/CIDRs of the proxies;
+  // the client is the right-most X-Forwarded-For entry that is not a trusted proxy (src/lib/client-address.ts).
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(v);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   // 32 bytes as 64 hex characters or base64. Encrypts credentials and signs session cookies.
   ASSET_LEDGER_SECRET_KEY: z
     .string()

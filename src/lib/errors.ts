@@ -5,7 +5,9 @@ export const ERROR_STATUS = {
   AUTH_REQUIRED: 401,
   AUTH_INVALID_CREDENTIALS: 401,
   AUTH_FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   // A write carried a stale version (optimistic concurrency); details.current is the current state.
   VERSION_CONFLICT: 409,

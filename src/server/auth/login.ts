@@ -4,10 +4,10 @@ import type { Db } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { recordAudit } from '@/server/audit';
+import { revokeUserTokens } from '@/server/tokens/revoke-user-tokens';
 import {
-  checkLogin,
+  claimLoginAttempt,
   IP_POLICY,
-  registerLoginFailure,
   registerLoginSuccess,
   sleep,
   USER_POLICY,
@@ -15,9 +15,9 @@ import {
 import { burnVerifyTime, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { createSession, type Session, type SessionUser } from './session';
 
-// Failed logins are counted per user name and per client address in login_throttles (one upsert per
-// attempt, shared by every web instance): slowed past a few, refused (429) for a while past the limit.
-// See src/server/login-protection.
+// Sign-in attempts are counted per user name and per client address in login_throttles (one upsert per
+// key, before the password is checked, shared by every web instance): slowed past a few failures,
+// refused (429) for a while past the limit. See src/server/login-protection.
 export const LOGIN_WINDOW_MINUTES = USER_POLICY.windowSeconds / 60;
 export const LOGIN_MAX_FAILURES_PER_USER = USER_POLICY.lockAfter;
 export const LOGIN_MAX_FAILURES_PER_IP = IP_POLICY.lockAfter;
@@ -35,7 +35,7 @@ export async function login(
   meta: RequestMeta,
 ): Promise<{ user: SessionUser; cookie: string; expiresAt: Date }> {
   const username = input.username.trim().toLowerCase();
-  const gate = await checkLogin(db, { ip: meta.ip, username });
+  const gate = await claimLoginAttempt(db, { ip: meta.ip, username });
   if (gate.locked) {
     await recordAudit(db, {
       action: 'auth.login',
@@ -62,8 +62,8 @@ export async function login(
   const ok = row ? row.enabled && (await verifyPassword(row.passwordHash, input.password)) : false;
   if (!row) await burnVerifyTime(input.password);
   if (!row || !ok) {
-    const counted = await registerLoginFailure(db, { ip: meta.ip, username });
-    for (const by of counted.lockedNow) {
+    // The attempt is already counted; if it was the last one allowed, the lock begins now.
+    for (const by of gate.locksIfWrong) {
       await recordAudit(db, {
         action: 'auth.lockout',
         outcome: 'denied',
@@ -71,7 +71,7 @@ export async function login(
         actorLabel: username,
         ip: meta.ip,
         requestId: meta.requestId,
-        details: { locked_by: by, failures: by === 'user' ? counted.userFailures : counted.ipFailures },
+        details: { locked_by: by, failures: by === 'user' ? gate.userAttempts : gate.ipAttempts },
       });
     }
     await recordAudit(db, {
@@ -125,7 +125,7 @@ export async function logout(db: Db, session: Session, meta: { ip: string | null
   });
 }
 
-/** Changes the caller's own password; other sessions of the user are ended. */
+/** Changes the caller's own password; other sessions of the user are ended and all its API tokens revoked. */
 export async function changePassword(
   db: Db,
   session: Session,
@@ -159,12 +159,14 @@ export async function changePassword(
     await tx
       .delete(sessions)
       .where(and(eq(sessions.userId, row.id), sql`${sessions.tokenHash} <> ${session.tokenHash}`));
+    const tokensRevoked = await revokeUserTokens(tx, row.id);
     await recordAudit(tx, {
       action: 'auth.password_change',
       actorUserId: row.id,
       actorLabel: row.username,
       ip: meta.ip,
       requestId: meta.requestId,
+      details: { tokensRevoked },
     });
   });
 }

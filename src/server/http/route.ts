@@ -7,12 +7,14 @@
 // It records the operation in the OpenAPI registry, sets x-request-id, parses and validates input,
 // checks the session and role, and maps errors to {error: {code, message, details?}}.
 import { getDb, type Db } from '@/db/client';
+import { isDatabaseUnavailable } from '@/db/errors';
 import { getConfig } from '@/lib/config';
 import { AppError, isAppError } from '@/lib/errors';
 import { createLogger } from '@/lib/logger';
 import { requireRole, resolveSession, type Session } from '@/server/auth/session';
 import { errorSchema, recordOperation, z, type RouteAuth } from './openapi';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
+import { API_SECURITY_HEADERS } from './security-headers';
 
 const log = createLogger('web');
 
@@ -44,6 +46,11 @@ export interface RouteDefinition<P extends Schema, Q extends Schema, B extends S
   body?: B;
   /** Success (and notable error) responses: a zod schema, or a spec. Error statuses default to Error. */
   responses: Record<number, z.ZodType | ResponseSpec>;
+  /**
+   * Usable by a user who must change their password (only the password change and sign-out): every
+   * other authenticated call answers 403 PASSWORD_CHANGE_REQUIRED until they have.
+   */
+  allowWhilePasswordChangeRequired?: boolean;
 }
 
 export interface RouteContext<P extends Schema, Q extends Schema, B extends Schema, A extends RouteAuth> {
@@ -83,12 +90,20 @@ export function noContent(headers?: HeadersInit): Response {
   return new Response(null, { status: 204, headers });
 }
 
+/** Sets the API's security headers (src/server/http/security-headers.ts) on a response. */
+export function withApiSecurityHeaders(response: Response): Response {
+  for (const [k, v] of Object.entries(API_SECURITY_HEADERS)) response.headers.set(k, v);
+  return response;
+}
+
 export function errorResponse(err: AppError, requestId: string): Response {
   const body: { error: { code: string; message: string; details?: unknown } } = {
     error: { code: err.code, message: err.message },
   };
   if (err.details !== undefined) body.error.details = err.details;
-  return json(body, { status: err.status, headers: { [REQUEST_ID_HEADER]: requestId } });
+  return withApiSecurityHeaders(
+    json(body, { status: err.status, headers: { [REQUEST_ID_HEADER]: requestId } }),
+  );
 }
 
 function strictTop<S extends Schema>(s: S): S {
@@ -104,28 +119,40 @@ function validationError(where: 'params' | 'query' | 'body', error: z.ZodError):
   return new AppError('VALIDATION_FAILED', `${first.path}: ${first.message}`, { details: { issues } });
 }
 
-// PostgreSQL text and jsonb cannot hold NUL: a \u0000 anywhere in the input would surface as a 500 from the
-// driver, so it is refused up front, naming the field.
-function findNul(value: unknown, path: string[], depth = 0): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+// PostgreSQL text and jsonb cannot hold NUL, and jsonb (the audit log's details) refuses a lone UTF-16
+// surrogate (`"t\ud800"` in JSON): either anywhere in the input would surface as a 500 from the driver,
+// so both are refused here, once for every operation, naming the field.
+const LONE_SURROGATE = /\p{Cs}/u; // with the u flag a proper surrogate pair is one code point, not Cs
+function badText(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain NUL (\\u0000) characters';
+  if (LONE_SURROGATE.test(s)) return 'must be valid Unicode (no lone UTF-16 surrogates)';
+  return null;
+}
+
+function findBadText(value: unknown, path: string[], depth = 0): { path: string[]; message: string } | null {
+  if (typeof value === 'string') {
+    const message = badText(value);
+    return message ? { path, message } : null;
+  }
   if (depth > 64 || !value || typeof value !== 'object') return null;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k.includes('\u0000')) return [...path, k];
-    const hit = findNul(v, [...path, k], depth + 1);
+    const message = badText(k);
+    if (message) return { path: [...path, k], message };
+    const hit = findBadText(v, [...path, k], depth + 1);
     if (hit) return hit;
   }
   return null;
 }
 
 function parseWith<S extends Schema>(schema: S, value: unknown, where: 'params' | 'query' | 'body'): Out<S> {
-  if (!schema) return undefined as Out<S>;
-  const nul = findNul(value, [where]);
-  if (nul) {
-    const field = nul.join('.');
-    throw new AppError('VALIDATION_FAILED', `${field}: must not contain NUL (\\u0000) characters`, {
-      details: { issues: [{ path: field, message: 'must not contain NUL characters' }] },
+  const bad = findBadText(value, [where]);
+  if (bad) {
+    const field = bad.path.join('.');
+    throw new AppError('VALIDATION_FAILED', `${field}: ${bad.message}`, {
+      details: { issues: [{ path: field, message: bad.message }] },
     });
   }
+  if (!schema) return undefined as Out<S>;
   let r: ReturnType<NonNullable<S>['safeParse']>;
   try {
     r = schema.safeParse(value) as typeof r;
@@ -168,7 +195,12 @@ async function readBody(request: Request): Promise<unknown> {
   if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(type)) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
   }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8');
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -179,10 +211,16 @@ async function readBody(request: Request): Promise<unknown> {
 const tooLarge = () =>
   new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
 
+/**
+ * The client address for audit and login throttling. The server (src/bin/start.ts) replaces
+ * X-Forwarded-For with the one address it settled from the socket and TRUST_PROXY
+ * (src/lib/client-address.ts); the right-most entry is taken so that, should a list arrive anyway, the
+ * client's own left-most entries never count.
+ */
 export function clientIp(headers: Headers): string | null {
   const fwd = headers.get('x-forwarded-for');
-  if (fwd) return fwd.split(',')[0]!.trim() || null;
-  return headers.get('x-real-ip');
+  if (!fwd) return null;
+  return fwd.split(',').at(-1)!.trim() || null;
 }
 
 /** True when the browser reached us over HTTPS (directly or through a proxy): cookies get Secure. */
@@ -192,21 +230,42 @@ export function isSecureRequest(request: Request): boolean {
   return new URL(request.url).protocol === 'https:';
 }
 
-// A cross-site page must not drive the API with the user's cookie: for cookie-authenticated writes the
-// Origin (when the browser sends it) must be this host. SameSite=Lax covers most of it; this covers the rest.
-function checkOrigin(request: Request, method: Method, session: Session | null): void {
+// A cross-site page must not drive the API with the user's cookie (CSRF). A cookie-authenticated write
+// needs proof the browser sent it from one of our own pages: an Origin naming this host, or — when a
+// browser sends no Origin — `Sec-Fetch-Site: same-origin`. `Origin: null` (sandboxed frames, and any
+// request a cross-origin redirect forwarded: the probe's 307 from another port) and same-site pages on
+// another port are refused. Bearer tokens are not sent by browsers on their own, so they are exempt.
+// X-Forwarded-Host counts only when a trusted proxy sent it (src/bin/start.ts drops it otherwise).
+export function checkOrigin(request: Request, method: Method, session: Session | null): void {
   if (method === 'get' || session?.kind !== 'cookie') return;
   const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') return;
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (origin === null) {
+    if (fetchSite === 'same-origin') return;
+    throw new AppError('AUTH_FORBIDDEN', 'Cross-origin request refused: no Origin or Sec-Fetch-Site header');
+  }
   const host =
     request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host;
-  let originHost: string;
+  let originHost: string | null = null;
   try {
-    originHost = new URL(origin).host;
+    originHost = origin === 'null' ? null : new URL(origin).host;
   } catch {
-    originHost = '';
+    originHost = null;
   }
-  if (originHost !== host) throw new AppError('AUTH_FORBIDDEN', 'Cross-origin request refused');
+  if (originHost === null || originHost !== host.trim().toLowerCase()) {
+    throw new AppError('AUTH_FORBIDDEN', `Cross-origin request refused (Origin: ${origin.slice(0, 100)})`);
+  }
+  if (fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') {
+    throw new AppError('AUTH_FORBIDDEN', `Cross-origin request refused (Sec-Fetch-Site: ${fetchSite})`);
+  }
+}
+
+function checkPasswordChange(session: Session | null, allowed: boolean | undefined): void {
+  if (!session?.user.mustChangePassword || allowed) return;
+  throw new AppError(
+    'PASSWORD_CHANGE_REQUIRED',
+    'Change your password first (POST /api/v1/auth/password); until then only that and sign-out work',
+  );
 }
 
 function openApiResponses(def: RouteDefinition<Schema, Schema, Schema, RouteAuth>) {
@@ -273,6 +332,7 @@ export function route<
       const session = def.auth === 'public' ? null : await resolveSession(db, request.headers);
       if (def.auth !== 'public') requireRole(session, def.auth as 'user' | 'editor' | 'admin');
       checkOrigin(request, def.method, session);
+      checkPasswordChange(session, def.allowWhilePasswordChangeRequired);
       const url = new URL(request.url);
       const params = parseWith(def.params as P, (await context?.params) ?? {}, 'params');
       const query = parseWith(def.query as Q, queryObject(url), 'query');
@@ -302,6 +362,7 @@ export function route<
       response = errorResponse(toAppError(err, requestId, def), requestId);
     }
     if (!response.headers.has(REQUEST_ID_HEADER)) response.headers.set(REQUEST_ID_HEADER, requestId);
+    withApiSecurityHeaders(response);
     log.debug('http_request', {
       request_id: requestId,
       method: def.method.toUpperCase(),
@@ -327,6 +388,15 @@ function toAppError(err: unknown, requestId: string, def: { method: string; path
       });
     }
     return err;
+  }
+  if (isDatabaseUnavailable(err)) {
+    log.error('http_database_unavailable', {
+      request_id: requestId,
+      route: `${def.method.toUpperCase()} ${def.path}`,
+      error: err instanceof Error ? err.message : String(err),
+      cause: err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined,
+    });
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
   // Never leak internals to the client: the log line (with the request id) has them.
   log.error('http_unhandled_error', {

@@ -4,6 +4,7 @@ import type { Db, Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { generatePassword, hashPassword } from '@/server/auth/password';
 import { audit, rethrowUnique, type Actor } from './actor';
+import { revokeUserTokens } from '@/server/tokens/revoke-user-tokens';
 
 export type UserRow = {
   id: string;
@@ -120,7 +121,10 @@ export async function updateUser(
   });
 }
 
-/** Admin reset: sets a new password (given or generated), forces a change at next login, ends sessions. */
+/**
+ * Admin reset: sets a new password (given or generated), forces a change at next login, ends sessions and
+ * revokes the user's API tokens.
+ */
 export async function resetPassword(
   db: Db,
   actor: Actor,
@@ -135,7 +139,8 @@ export async function resetPassword(
       where id = ${id} returning id`);
     if (!r.rows[0]) throw new AppError('NOT_FOUND', 'user not found');
     await tx.execute(sql`delete from sessions where user_id = ${id}`);
-    await audit(tx, actor, 'user.password_reset', { type: 'user', id });
+    const tokensRevoked = await revokeUserTokens(tx, id);
+    await audit(tx, actor, 'user.password_reset', { type: 'user', id }, { tokensRevoked });
   });
   return generated ? { generatedPassword: generated } : {};
 }

@@ -28,15 +28,23 @@ export const POST = route(
     method: 'post',
     path: '/api/v1/tokens',
     summary: 'Create an API token',
-    description: 'The token is in the response once; only its hash is stored. It carries the caller’s role.',
+    description:
+      'The token is in the response once; only its hash is stored. It carries the caller’s role. Only a ' +
+      'signed-in session may create one: a token cannot mint tokens (403), so revoking it is final.',
     tags: ['tokens'],
     auth: 'user',
     body: createTokenBody,
-    responses: { 201: createdTokenSchema },
+    responses: {
+      201: createdTokenSchema,
+      403: { description: 'Called with an API token (AUTH_FORBIDDEN)' },
+    },
   },
-  async (ctx) =>
-    json(await createToken(ctx.db, actorFrom(ctx), ctx.session.user.id, ctx.body), {
+  async (ctx) => {
+    if (ctx.session.kind === 'token')
+      throw new AppError('AUTH_FORBIDDEN', 'An API token cannot create tokens; sign in to create one');
+    return json(await createToken(ctx.db, actorFrom(ctx), ctx.session.user.id, ctx.body), {
       status: 201,
       headers: { 'cache-control': 'no-store' },
-    }),
+    });
+  },
 );

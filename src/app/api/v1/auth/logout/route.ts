@@ -9,6 +9,7 @@ export const POST = route(
     description: 'Ends the current session and clears the cookie.',
     tags: ['auth'],
     auth: 'user',
+    allowWhilePasswordChangeRequired: true,
     responses: { 204: { description: 'Signed out' } },
   },
   async ({ session, db, ip, requestId, request }) => {
