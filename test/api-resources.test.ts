@@ -398,7 +398,13 @@ describe('users and tokens', () => {
   });
 
   it('tokens: created once, work as Bearer, list shows only the prefix, revoke → 401; others cannot revoke', async () => {
-    const res = await call(tokens.POST, { token: user, body: { name: 'report script' } });
+    // Tokens are created from a signed-in session (a token may not mint tokens: test/api-security.test.ts).
+    const { createSession } = await import('@/server/auth/session');
+    const session = await createSession(getDb(), w.actors.userIds.user, { secure: false });
+    const res = await call(tokens.POST, {
+      cookie: session.cookie.split(';')[0]!,
+      body: { name: 'report script' },
+    });
     expect(res.status).toBe(201);
     const created = await json(res);
     expect(created.token).toMatch(/^alt_/);
@@ -416,6 +422,8 @@ describe('users and tokens', () => {
       body: { username: 'frank', role: 'user', password: given('Frank-Password-1') },
     });
     const frankId = (await json(other)).id;
+    // Frank has chosen his own password since (until then every call but that is 403).
+    await getDb().execute(sql`update users set must_change_password = false where id = ${frankId}`);
     const { generateApiToken } = await import('@/server/auth/session');
     const ft = generateApiToken();
     await getDb().execute(
