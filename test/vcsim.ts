@@ -1,7 +1,8 @@
 // The project's harness around its own vCenter simulator (test/vcsim/main.go, built by test/vcsim/build.sh
 // into .vcsim-bin/). Tests and benchmarks start one per suite on a free port and stop it at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { describe } from 'vitest';
@@ -22,7 +23,21 @@ export interface VcsimOptions {
   plainHttp?: boolean;
   /** How long to wait for READY (a 10k-VM inventory takes ~20 s to build). */
   startTimeoutMs?: number;
-  /** about.instanceUuid (default: the simulator's fixed one): distinct vCenters need distinct ones. */
+  /** `about.instanceUuid` this vCenter reports (default: random per start). */
+  instanceUuid?: string;
+  /** 1–255: a second instance gets VM/host UUIDs, MACs, IPs and guest host names of its own (default 0). */
+  seed?: number;
+  /** Given to the first VMs in name order: the same VM in two instances, or one that moved between them. */
+  vms?: VcsimVmSpec[];
+  /** Every host reports the serial "To be filled by O.E.M." and one shared placeholder hardware UUID. */
+  junkHostIdentity?: boolean;
+}
+
+export interface VcsimVmSpec {
+  name?: string;
+  /** BIOS UUID (config.uuid) */
+  uuid?: string;
+  /** config.instanceUuid */
   instanceUuid?: string;
 }
 
@@ -98,6 +113,15 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   ];
   if (opts.plainHttp) args.push('-http');
   if (opts.instanceUuid) args.push('-instance-uuid', opts.instanceUuid);
+  if (opts.seed) args.push('-seed', String(opts.seed));
+  if (opts.junkHostIdentity) args.push('-junk-host-identity');
+  let specDir: string | undefined;
+  if (opts.vms?.length) {
+    specDir = mkdtempSync(path.join(tmpdir(), 'vcsim-spec-'));
+    const file = path.join(specDir, 'vms.json');
+    writeFileSync(file, JSON.stringify(opts.vms));
+    args.push('-vm-spec', file);
+  }
   const child = spawn(VCSIM_BIN, args, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -110,7 +134,12 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      if (specDir) rmSync(specDir, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   const ready = await new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
     const timer = setTimeout(() => {
@@ -234,6 +263,16 @@ export async function destroyVm(sim: Pick<Vcsim, 'endpoint' | 'username' | 'pass
   });
 }
 
+/** The vCenter's `about.instanceUuid` (no login needed). */
+export async function vcsimInstanceUuid(sim: Pick<Vcsim, 'endpoint'>): Promise<string> {
+  const c = new SoapClient({ endpoint: sim.endpoint, insecure: true });
+  try {
+    return (await c.retrieveServiceContent()).about.instanceUuid;
+  } finally {
+    c.close();
+  }
+}
+
 /** Morefs of the simulator's VMs with their host, straight from the PropertyCollector (for assertions). */
 export async function listVmPlacement(sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>) {
   return withClient(sim, async (c) => {
@@ -242,6 +281,21 @@ export async function listVmPlacement(sim: Pick<Vcsim, 'endpoint' | 'username' |
       out.set(o.obj.value, {
         name: o.props.get('name')?.text ?? '',
         host: o.props.get('runtime.host')?.text,
+      });
+    });
+    return out;
+  });
+}
+
+/** The simulator's VMs by moref with their name and UUIDs (to pick one to move or duplicate). */
+export async function listVmIdentities(sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>) {
+  return withClient(sim, async (c) => {
+    const out = new Map<string, { name: string; uuid: string; instanceUuid: string }>();
+    await c.retrieveAll('VirtualMachine', ['name', 'config.uuid', 'config.instanceUuid'], (o) => {
+      out.set(o.obj.value, {
+        name: o.props.get('name')?.text ?? '',
+        uuid: o.props.get('config.uuid')?.text ?? '',
+        instanceUuid: o.props.get('config.instanceUuid')?.text ?? '',
       });
     });
     return out;
