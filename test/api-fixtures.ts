@@ -391,7 +391,8 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
       body: {
         name: `s-${randomUUID().slice(0, 8)}`,
         type: 'vcenter',
-        config: { endpoint: 'https://vc2.example.test', insecure: false },
+        // Each sample another vCenter: one endpoint is one source (SOURCE_DUPLICATE).
+        config: { endpoint: `https://vc-${randomUUID().slice(0, 8)}.example.test`, insecure: false },
         credentialId: w.credentialId,
       },
     }),

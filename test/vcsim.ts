@@ -1,6 +1,7 @@
 // The project's harness around its own vCenter simulator (test/vcsim/main.go, built by test/vcsim/build.sh
 // into .vcsim-bin/). Tests and benchmarks start one per suite on a free port and stop it at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ export interface VcsimOptions {
   plainHttp?: boolean;
   /** How long to wait for READY (a 10k-VM inventory takes ~20 s to build). */
   startTimeoutMs?: number;
-  /** `about.instanceUuid` this vCenter reports (default: random per start). */
+  /** `about.instanceUuid` this vCenter reports (default: a random one per start). */
   instanceUuid?: string;
   /** 1–255: a second instance gets VM/host UUIDs, MACs, IPs and guest host names of its own (default 0). */
   seed?: number;
@@ -112,7 +113,8 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     password,
   ];
   if (opts.plainHttp) args.push('-http');
-  if (opts.instanceUuid) args.push('-instance-uuid', opts.instanceUuid);
+  // Each start is a vCenter of its own, as real ones are (the simulator's default is one fixed UUID).
+  args.push('-instance-uuid', opts.instanceUuid ?? randomUUID());
   if (opts.seed) args.push('-seed', String(opts.seed));
   if (opts.junkHostIdentity) args.push('-junk-host-identity');
   let specDir: string | undefined;

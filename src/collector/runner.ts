@@ -63,7 +63,9 @@ export type RunFailureCode =
   | 'OUTPUT_TOO_LARGE'
   | 'WORKER_LOST'
   | 'WORKER_STOPPED'
-  | 'RUN_CANCELLED';
+  | 'RUN_CANCELLED'
+  // the vCenter is another source's (src/server/identity/claim-source-instance.ts)
+  | 'SOURCE_DUPLICATE';
 
 export interface PluginFailure {
   ok: false;

@@ -13,6 +13,7 @@ import type { RunRow } from '@/server/runs/types';
 import { isCollectMode, type CollectorRequest, type RunMode } from './contract';
 import { FieldWarnings } from './field-invalid';
 import { ingestStream, type IngestResult } from '@/ingest/ingest';
+import { claimSourceInstance, sourceDuplicateFailure } from '@/server/identity/claim-source-instance';
 import { PluginStream } from './plugin-stream';
 import {
   PLUGIN_COMMANDS,
@@ -281,6 +282,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         await stream.drain();
       }
       await writing;
+      // The vCenter that answered (its end line names it) must not be another source's: a duplicate rolls
+      // back everything this run ingested.
+      const instanceUuid = stream.end?.detect?.instance_uuid;
+      const duplicateOf = instanceUuid
+        ? await claimSourceInstance(client, run.source_id, instanceUuid)
+        : null;
+      if (duplicateOf) throw new RunFailureError(sourceDuplicateFailure(duplicateOf, instanceUuid!));
       if (options.beforeCommit) await options.beforeCommit(run);
       const stats = {
         ...pluginStats(),

@@ -4,6 +4,7 @@ export class ApiError extends Error {
     public code: string,
     message: string,
     public status: number,
+    public details?: unknown,
   ) {
     super(message);
   }
@@ -28,11 +29,12 @@ export async function api<T = unknown>(
     data = null;
   }
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     throw new ApiError(
       err?.code ?? `HTTP_${res.status}`,
       err?.message ?? `${res.status} ${res.statusText}`.trim(),
       res.status,
+      err?.details,
     );
   }
   return data as T;

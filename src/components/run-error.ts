@@ -3,6 +3,7 @@
 import type { MessageKey } from '@/i18n';
 
 export type ErrorHelpKey =
+  | 'duplicate'
   | 'tls'
   | 'auth'
   | 'permission'
@@ -16,6 +17,7 @@ export type ErrorHelpKey =
   | 'generic';
 
 const RULES: [RegExp, ErrorHelpKey][] = [
+  [/SOURCE_DUPLICATE/, 'duplicate'],
   [/TLS|CERT|THUMBPRINT|SSL/, 'tls'],
   [/PERMISSION|FORBIDDEN|NOT_AUTHORIZED|PRIVILEGE/, 'permission'],
   [/AUTH|LOGIN|PASSWORD|UNAUTHENTICATED/, 'auth'],
@@ -97,4 +99,12 @@ export function primaryErrorCode(run: {
     }
   }
   return run.error_code ?? null;
+}
+
+/** The source a SOURCE_DUPLICATE run duplicates, as the worker names it in the error's context. */
+export function duplicateOf(item: RunErrorItem): { id: string; name: string } | null {
+  const c = item.context ?? {};
+  return typeof c.duplicate_of_source_id === 'string' && typeof c.duplicate_of_source_name === 'string'
+    ? { id: c.duplicate_of_source_id, name: c.duplicate_of_source_name }
+    : null;
 }

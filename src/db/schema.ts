@@ -8,6 +8,7 @@ import {
   customType,
   foreignKey,
   index,
+  type AnyPgColumn,
   integer,
   jsonb,
   pgEnum,
@@ -42,7 +43,8 @@ export const runMode = pgEnum('run_mode', [
 export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const runTrigger = pgEnum('run_trigger', ['schedule', 'manual', 'api']);
 export const assetKind = pgEnum('asset_kind', ['host', 'cluster', 'vm']);
-export const assetStatus = pgEnum('asset_status', ['active', 'offline']);
+// `merged`: a tombstone left by a merge (src/server/identity/merge-assets.ts); it points at its survivor.
+export const assetStatus = pgEnum('asset_status', ['active', 'offline', 'merged']);
 export const linkPresence = pgEnum('link_presence', ['present', 'missing']);
 export const relationType = pgEnum('relation_type', ['runs_on', 'hosts_vm', 'member_of']);
 export const relationStatus = pgEnum('relation_status', ['active', 'inactive']);
@@ -54,7 +56,12 @@ export const assetEventType = pgEnum('asset_event_type', [
   'relation_changed',
   // Asserted facts changed (ledger values or overrides): by edit, bulk edit or import (src/server/history).
   'ledger_changed',
+  // identity across sources (src/server/identity)
+  'moved',
+  'merged',
+  'split',
 ]);
+export const duplicateCandidateStatus = pgEnum('duplicate_candidate_status', ['open', 'ignored', 'merged']);
 
 // ---------------------------------------------------------------- people and access
 export const users = pgTable(
@@ -190,6 +197,10 @@ export const sources = pgTable(
     credentialId: uuid('credential_id').references(() => credentials.id, { onDelete: 'restrict' }),
     scheduleGroupId: uuid('schedule_group_id').references(() => scheduleGroups.id, { onDelete: 'restrict' }),
     enabled: boolean('enabled').notNull().default(true),
+    // The vCenter's about.instanceUuid as its latest detect, healthcheck or collect run reported it: two live
+    // sources may not be the same vCenter (src/server/identity/source-identity.ts).
+    instanceUuid: text('instance_uuid'),
+    instanceUuidSeenAt: ts('instance_uuid_seen_at'),
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -198,6 +209,9 @@ export const sources = pgTable(
     uniqueIndex('sources_name_lower_uq')
       .on(sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} is null`),
+    uniqueIndex('sources_instance_uuid_uq')
+      .on(t.instanceUuid)
+      .where(sql`${t.deletedAt} is null and ${t.instanceUuid} is not null`),
     index('sources_group_idx').on(t.scheduleGroupId),
   ],
 );
@@ -294,6 +308,8 @@ export const assets = pgTable(
     // The name people see: the override when set, else the observed name. List, sort, search and export
     // read this one; stored so it has an index like `name` (ledger: src/server/ledger-fields).
     displayName: text('display_name').generatedAlwaysAs(sql`coalesce(name_override, name)`),
+    // Set on a merged tombstone: the asset it was merged into.
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => assets.uuid, { onDelete: 'set null' }),
   },
   (t) => [
     index('assets_kind_status_idx').on(t.kind, t.status),
@@ -538,6 +554,80 @@ export const ledgerImports = pgTable(
     report: text('report').notNull(),
   },
   (t) => [index('ledger_imports_created_idx').on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------- identity across sources (DESIGN §8b)
+// The evidence an asset offers for being the same as another: one row per (rule, value), from its canonical
+// view, junk values left out (src/server/identity/evidence.ts). Candidate scoring joins it on (rule, value).
+export const assetIdentifiers = pgTable(
+  'asset_identifiers',
+  {
+    assetUuid: uuid('asset_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    // e.g. vm.bios_uuid, vm.instance_uuid, vm.mac, vm.hostname_ip, host.serial, host.hardware_uuid, host.management_ip
+    rule: text('rule').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.assetUuid, t.rule, t.value] }),
+    index('asset_identifiers_rule_value_idx').on(t.rule, t.value),
+  ],
+);
+
+// A pair of assets that may be one: computed after every successful collect run, merged or ignored by a person.
+export const duplicateCandidates = pgTable(
+  'duplicate_candidates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: assetKind('kind').notNull(),
+    // The pair in uuid order, so a pair has one row.
+    assetA: uuid('asset_a')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    assetB: uuid('asset_b')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    score: integer('score').notNull(),
+    // [{rule, score, values}]
+    evidence: jsonb('evidence').$type<{ rule: string; score: number; values: string[] }[]>().notNull(),
+    status: duplicateCandidateStatus('status').notNull().default('open'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('duplicate_candidates_pair_uq').on(t.assetA, t.assetB),
+    index('duplicate_candidates_status_idx').on(t.status, t.score),
+    index('duplicate_candidates_b_idx').on(t.assetB),
+    check('duplicate_candidates_ordered', sql`${t.assetA} < ${t.assetB}`),
+  ],
+);
+
+// One merge: what moved from the merged asset to the survivor, so that a split can move exactly that back.
+export const assetMerges = pgTable(
+  'asset_merges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    survivorUuid: uuid('survivor_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    mergedUuid: uuid('merged_uuid')
+      .notNull()
+      .references(() => assets.uuid, { onDelete: 'cascade' }),
+    candidateId: uuid('candidate_id').references(() => duplicateCandidates.id, { onDelete: 'set null' }),
+    linkIds: uuid('link_ids').array().notNull(),
+    // {events: ids, relations: ids, droppedRelations: rows, ledger: {...}}
+    moved: jsonb('moved').$type<Record<string, unknown>>().notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    splitAt: ts('split_at'),
+  },
+  (t) => [
+    index('asset_merges_survivor_idx').on(t.survivorUuid),
+    index('asset_merges_merged_idx').on(t.mergedUuid),
+  ],
 );
 
 // ---------------------------------------------------------------- login protection

@@ -95,14 +95,20 @@ suite('web UI in Chromium', () => {
     ).toBe(1);
   }
 
-  async function createSource(name: string, credentialName: string) {
+  async function createSource(
+    name: string,
+    credentialName: string,
+    endpoint = sim.endpoint,
+    beforeSubmit?: (dlg: ReturnType<Page['getByTestId']>) => Promise<void>,
+  ) {
     await go(page, '/sources');
     await page.getByTestId('add-source').click();
     const dlg = page.getByTestId('source-dialog');
     await dlg.locator('#src-new-name').fill(name);
-    await dlg.locator('#src-new-endpoint').fill(sim.endpoint);
+    await dlg.locator('#src-new-endpoint').fill(endpoint);
     await dlg.locator('#src-new-cred').selectOption({ label: credentialName });
     await dlg.getByTestId('tls-insecure').check();
+    if (beforeSubmit) await beforeSubmit(dlg);
     await dlg.getByTestId('form-submit').click();
     await eventually(() => page.locator(`[data-testid=source-row][data-name="${name}"]`).count()).toBe(1);
     const r = await tdb.db.execute<{ id: string }>(sql`select id from sources where name = ${name}`);
@@ -242,7 +248,22 @@ suite('web UI in Chromium', () => {
   it('a source with a wrong password shows a failed run with the reason, on the dashboard and in run detail', async () => {
     await createCredential('wrong password', sim.username, 'not-the-password');
     const name = 'vcsim wrong password';
-    await createSource(name, 'wrong password');
+    // The simulator is a source already: the same endpoint in another spelling is refused in words, naming
+    // it. Spelled as localhost (which no normalization can prove equal), the save passes.
+    await createSource(
+      name,
+      'wrong password',
+      sim.endpoint.replace('127.0.0.1', 'localhost'),
+      async (dlg) => {
+        await dlg.locator('#src-new-endpoint').fill(`${sim.endpoint}/sdk/`);
+        await dlg.getByTestId('form-submit').click();
+        await eventually(() => dlg.getByTestId('form-error').innerText()).toContain(
+          en.identity.sourceDuplicate.replace('{name}', SOURCE_NAME),
+        );
+        await shot(page, 'source-duplicate-refused');
+        await dlg.locator('#src-new-endpoint').fill(sim.endpoint.replace('127.0.0.1', 'localhost'));
+      },
+    );
     await page
       .locator(`[data-testid=source-row][data-name="${name}"]`)
       .getByTestId('run-collect_hosts')

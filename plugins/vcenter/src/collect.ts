@@ -321,10 +321,23 @@ export async function collect(
         driver: DRIVER,
       };
       if (mode === 'healthcheck')
-        result.detect = { server_time: now, target_version: about.version, driver: DRIVER };
+        result.detect = {
+          server_time: now,
+          target_version: about.version,
+          instance_uuid: about.instanceUuid,
+          driver: DRIVER,
+        };
       result.inventory_complete = true;
       return result;
     }
+    // Every mode says which vCenter answered: the worker refuses a run whose vCenter is another source's.
+    result.detect = {
+      target_version: about.version,
+      build: about.build,
+      instance_uuid: about.instanceUuid,
+      api_type: about.apiType,
+      driver: DRIVER,
+    };
 
     const wantHosts = mode === 'collect_hosts' || mode === 'collect';
     const wantVms = mode === 'collect_vms' || mode === 'collect';

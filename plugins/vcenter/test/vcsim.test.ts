@@ -213,6 +213,11 @@ describeWithVcsim('vCenter plugin against the simulator', () => {
     expect(h.code).toBe(0);
     expect(h.response.errors).toEqual([]);
     expect(h.response.assets).toEqual([]);
+    // Every mode names the vCenter that answered (the worker refuses a vCenter that is another source's).
+    expect(h.response.detect?.instance_uuid).toBe(d.response.detect?.instance_uuid);
+    const c = await runPlugin(request('collect_hosts', cfg, cred));
+    expect(c.code).toBe(0);
+    expect(c.response.detect?.instance_uuid).toBe(d.response.detect?.instance_uuid);
   });
 
   it('wrong password: VCENTER_AUTH_FAILED, exit 1, and the password never printed', async () => {

@@ -62,6 +62,11 @@ export const sourceSchema = z
     scheduleGroupId: z.uuid().nullable(),
     scheduleGroupName: z.string().nullable(),
     enabled: z.boolean(),
+    instanceUuid: z.string().nullable().openapi({
+      description:
+        'The vCenter’s about.instanceUuid as its latest run reported it. Two live sources may not share one.',
+    }),
+    instanceUuidSeenAt: ts().nullable(),
     createdAt: ts(),
     updatedAt: ts(),
     latestRuns: z

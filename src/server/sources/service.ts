@@ -3,6 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
+import { assertSourceUnique } from '@/server/identity/assert-source-unique';
 import { audit, rethrowUnique, type Actor } from '@/server/users/actor';
 import { parsePayload, typeSpec } from './types';
 
@@ -28,6 +29,8 @@ export type SourceView = {
   scheduleGroupId: string | null;
   scheduleGroupName: string | null;
   enabled: boolean;
+  instanceUuid: string | null;
+  instanceUuidSeenAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   latestRuns: Record<string, LatestRun | null>;
@@ -37,6 +40,7 @@ export type SourceView = {
 const VIEW = sql`
   select s.id, s.name, s.type, s.config, s.credential_id as "credentialId", c.name as "credentialName",
          s.schedule_group_id as "scheduleGroupId", g.name as "scheduleGroupName", s.enabled,
+         s.instance_uuid as "instanceUuid", s.instance_uuid_seen_at as "instanceUuidSeenAt",
          s.created_at as "createdAt", s.updated_at as "updatedAt",
          (select coalesce(jsonb_object_agg(m.mode, to_jsonb(lr)), '{}'::jsonb)
             from unnest(enum_range(null::run_mode)) as m(mode)
@@ -108,6 +112,7 @@ export async function createSource(db: Db, actor: Actor, input: SourceInput): Pr
   const config = parsePayload(typeSpec(input.type).config, input.config, 'body.config');
   return db.transaction(async (tx) => {
     await assertReferences(tx, input);
+    if (typeof config.endpoint === 'string') await assertSourceUnique(tx, { endpoint: config.endpoint });
     let id: string;
     try {
       const r = await tx.execute<{ id: string }>(sql`
@@ -141,8 +146,8 @@ export async function updateSource(
   input: Partial<Omit<SourceInput, 'type'>>,
 ): Promise<SourceView> {
   return db.transaction(async (tx) => {
-    const cur = await tx.execute<{ type: string }>(
-      sql`select type from sources where id = ${id} and deleted_at is null for update`,
+    const cur = await tx.execute<{ type: string; instance_uuid: string | null }>(
+      sql`select type, instance_uuid from sources where id = ${id} and deleted_at is null for update`,
     );
     if (!cur.rows[0]) throw new AppError('NOT_FOUND', 'source not found');
     await assertReferences(tx, input);
@@ -150,6 +155,12 @@ export async function updateSource(
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
     if (input.config !== undefined) {
       const config = parsePayload(typeSpec(cur.rows[0].type).config, input.config, 'body.config');
+      if (typeof config.endpoint === 'string')
+        await assertSourceUnique(tx, {
+          id,
+          endpoint: config.endpoint,
+          instanceUuid: cur.rows[0].instance_uuid,
+        });
       sets.push(sql`config = ${JSON.stringify(config)}::jsonb`);
     }
     if (input.credentialId !== undefined) sets.push(sql`credential_id = ${input.credentialId}`);

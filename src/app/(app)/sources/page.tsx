@@ -66,7 +66,7 @@ export default async function SourcesPage() {
               config: s.config as SourceItem['config'],
             };
             return (
-              <TableRow key={s.id} data-testid="source-row" data-name={s.name}>
+              <TableRow key={s.id} id={`source-${s.id}`} data-testid="source-row" data-name={s.name}>
                 <TableCell className="max-w-64 align-top">
                   <div className="font-medium">{s.name}</div>
                   <div className="break-all text-xs text-muted-foreground">

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { Play } from 'lucide-react';
-import { api } from '@/components/api';
+import { api, ApiError } from '@/components/api';
 import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select, Textarea } from '@/components/ui/input';
@@ -56,8 +56,15 @@ export function SourceDialog({
           scheduleGroupId: str(f, 'scheduleGroupId') || null,
           enabled: f.get('enabled') === 'on',
         };
-        if (editing) await api(`/api/v1/sources/${source!.id}`, { method: 'PATCH', body });
-        else await api('/api/v1/sources', { body: { ...body, type: 'vcenter' } });
+        try {
+          if (editing) await api(`/api/v1/sources/${source!.id}`, { method: 'PATCH', body });
+          else await api('/api/v1/sources', { body: { ...body, type: 'vcenter' } });
+        } catch (err) {
+          // The same vCenter twice: say which source already is it, in the reader's language.
+          const dup = err instanceof ApiError && err.code === 'SOURCE_DUPLICATE' ? err.details : null;
+          const name = (dup as { duplicateOf?: { name?: string } } | null)?.duplicateOf?.name;
+          throw name ? new Error(t('identity.sourceDuplicate', { name })) : err;
+        }
       }}
     >
       <Field label={t('common.name')} htmlFor={`${p}-name`}>

@@ -5,6 +5,7 @@ import { PageHeader } from '@/components/app-shell';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { fmtDateTime, fmtDuration, fmtValue } from '@/components/format';
 import {
+  duplicateOf,
   errorHelpKey,
   helpNext,
   helpWhat,
@@ -126,6 +127,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
             <ul className="flex flex-col gap-2">
               {errors.map((e, i) => {
                 const tp = thumbprintOf(e);
+                const dup = duplicateOf(e);
                 const k = errorHelpKey(e.code);
                 return (
                   <li key={i} className="rounded-md border bg-muted/40 p-3 text-sm">
@@ -145,6 +147,14 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                         {sourceConfig && (
                           <PinThumbprint sourceId={run.source_id} config={sourceConfig} thumbprint={tp} />
                         )}
+                      </p>
+                    )}
+                    {dup && (
+                      <p className="mt-2 text-xs" data-testid="duplicate-of">
+                        {t('identity.duplicateOf')}:{' '}
+                        <Link className="font-medium underline" href={`/sources#source-${dup.id}`}>
+                          {dup.name}
+                        </Link>
                       </p>
                     )}
                     {e.message && (

@@ -26,7 +26,13 @@ export const POST = route(
     tags: ['sources'],
     auth: 'admin',
     body: createSourceBody,
-    responses: { 201: sourceSchema, 409: { description: 'Name taken (CONFLICT)' } },
+    responses: {
+      201: sourceSchema,
+      409: {
+        description:
+          'Name taken (CONFLICT), or the endpoint is another live source’s vCenter (SOURCE_DUPLICATE; details.duplicateOf names it)',
+      },
+    },
   },
   async (ctx) => json(await createSource(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );

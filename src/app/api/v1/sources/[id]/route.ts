@@ -28,7 +28,14 @@ export const PATCH = route(
     auth: 'admin',
     params,
     body: updateSourceBody,
-    responses: { 200: sourceSchema, 404: notFound, 409: { description: 'Name taken (CONFLICT)' } },
+    responses: {
+      200: sourceSchema,
+      404: notFound,
+      409: {
+        description:
+          'Name taken (CONFLICT), or the endpoint is another live source’s vCenter (SOURCE_DUPLICATE; details.duplicateOf names it)',
+      },
+    },
   },
   async (ctx) => updateSource(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body),
 );
