@@ -92,53 +92,66 @@ describeWithVcsim('pipeline end to end (simulator)', () => {
     ).toBe(0);
   });
 
-  it('a VM run before any host run lands with a warning; after the hosts run, the next VM run resolves all', async () => {
-    const src = (await createSource(t.db, { config: config(), credential: creds() })).id;
-    const vms1 = await triggerRun(t.db, { sourceId: src, mode: 'collect_vms', trigger: 'manual' });
-    await runWorkerUntilIdle(t.db);
-    const r1 = await runOf(t.db, vms1.run.id);
-    expect(r1.status).toBe('succeeded');
-    expect(r1.warnings).toEqual([
-      expect.objectContaining({ code: 'RELATIONS_UNRESOLVED', count: 2 * sim.totals.vms }),
-    ]);
-    await triggerRun(t.db, { sourceId: src, mode: 'collect_hosts', trigger: 'manual' });
-    await runWorkerUntilIdle(t.db);
-    const vms2 = await triggerRun(t.db, { sourceId: src, mode: 'collect_vms', trigger: 'manual' });
-    await runWorkerUntilIdle(t.db);
-    const r2 = await runOf(t.db, vms2.run.id);
-    expect(r2).toMatchObject({ status: 'succeeded', warnings: [] });
-    expect(r2.stats).toMatchObject({
-      relations: 2 * sim.totals.vms,
-      relations_unresolved: 0,
-      unchanged: sim.totals.vms,
-    });
-    expect(await activeRelations(src)).toMatchObject({ runs_on: sim.totals.vms, hosts_vm: sim.totals.vms });
-  });
+  // A second source needs a vCenter of its own: the same one twice fails SOURCE_DUPLICATE (issue 16).
+  const SIM_OPTS = { clusters: 2, hostsPerCluster: 2, vmsPerCluster: 4, standaloneHosts: 1 };
+  async function withOwnVcenter(fn: (config: { endpoint: string; insecure: boolean }) => Promise<void>) {
+    const own = await startVcsim(SIM_OPTS);
+    try {
+      await fn({ endpoint: own.endpoint, insecure: true });
+    } finally {
+      await own.stop();
+    }
+  }
+
+  it('a VM run before any host run lands with a warning; after the hosts run, the next VM run resolves all', async () =>
+    withOwnVcenter(async (ownConfig) => {
+      const src = (await createSource(t.db, { config: ownConfig, credential: creds() })).id;
+      const vms1 = await triggerRun(t.db, { sourceId: src, mode: 'collect_vms', trigger: 'manual' });
+      await runWorkerUntilIdle(t.db);
+      const r1 = await runOf(t.db, vms1.run.id);
+      expect(r1.status).toBe('succeeded');
+      expect(r1.warnings).toEqual([
+        expect.objectContaining({ code: 'RELATIONS_UNRESOLVED', count: 2 * sim.totals.vms }),
+      ]);
+      await triggerRun(t.db, { sourceId: src, mode: 'collect_hosts', trigger: 'manual' });
+      await runWorkerUntilIdle(t.db);
+      const vms2 = await triggerRun(t.db, { sourceId: src, mode: 'collect_vms', trigger: 'manual' });
+      await runWorkerUntilIdle(t.db);
+      const r2 = await runOf(t.db, vms2.run.id);
+      expect(r2).toMatchObject({ status: 'succeeded', warnings: [] });
+      expect(r2.stats).toMatchObject({
+        relations: 2 * sim.totals.vms,
+        relations_unresolved: 0,
+        unchanged: sim.totals.vms,
+      });
+      expect(await activeRelations(src)).toMatchObject({ runs_on: sim.totals.vms, hosts_vm: sim.totals.vms });
+    }));
 
   it('a failing hosts run does not stop the VMs run, and the reverse', async () => {
-    for (const failMode of ['collect_hosts', 'collect_vms'] as const) {
-      const group = await createGroup(t.db);
-      const src = (
-        await createSource(t.db, { config: config(), credential: creds(), scheduleGroupId: group })
-      ).id;
-      const res = await triggerGroup(t.db, group, 'manual');
-      expect(res).toMatchObject({ queued: 2, suppressed: 0, skippedMissingCredential: 0 });
-      await runWorkerUntilIdle(t.db, { pluginCommand: { ...WRAPPER, env: { FAIL_MODE: failMode } } });
-      const byMode = Object.fromEntries(
-        (
-          await rows<{ mode: string; status: string; error_code: string | null }>(
-            t.db,
-            sql`select mode::text, status::text, error_code from runs where source_id = ${src}`,
-          )
-        ).map((r) => [r.mode, r]),
-      );
-      const okMode = failMode === 'collect_hosts' ? 'collect_vms' : 'collect_hosts';
-      expect(byMode[failMode]).toMatchObject({ status: 'failed', error_code: 'PLUGIN_EXIT_NONZERO' });
-      expect(byMode[okMode]).toMatchObject({ status: 'succeeded', error_code: null });
-      const k = await kinds(src);
-      if (failMode === 'collect_hosts') expect(k).toEqual({ vm: sim.totals.vms });
-      else expect(k).toEqual({ host: sim.totals.hosts, cluster: sim.totals.clusters });
-    }
+    for (const failMode of ['collect_hosts', 'collect_vms'] as const)
+      await withOwnVcenter(async (ownConfig) => {
+        const group = await createGroup(t.db);
+        const src = (
+          await createSource(t.db, { config: ownConfig, credential: creds(), scheduleGroupId: group })
+        ).id;
+        const res = await triggerGroup(t.db, group, 'manual');
+        expect(res).toMatchObject({ queued: 2, suppressed: 0, skippedMissingCredential: 0 });
+        await runWorkerUntilIdle(t.db, { pluginCommand: { ...WRAPPER, env: { FAIL_MODE: failMode } } });
+        const byMode = Object.fromEntries(
+          (
+            await rows<{ mode: string; status: string; error_code: string | null }>(
+              t.db,
+              sql`select mode::text, status::text, error_code from runs where source_id = ${src}`,
+            )
+          ).map((r) => [r.mode, r]),
+        );
+        const okMode = failMode === 'collect_hosts' ? 'collect_vms' : 'collect_hosts';
+        expect(byMode[failMode]).toMatchObject({ status: 'failed', error_code: 'PLUGIN_EXIT_NONZERO' });
+        expect(byMode[okMode]).toMatchObject({ status: 'succeeded', error_code: null });
+        const k = await kinds(src);
+        if (failMode === 'collect_hosts') expect(k).toEqual({ vm: sim.totals.vms });
+        else expect(k).toEqual({ host: sim.totals.hosts, cluster: sim.totals.clusters });
+      });
   });
 
   it('a vMotioned VM has one active runs_on and a history event; a destroyed VM goes missing, a failed run in between changes nothing', async () => {
