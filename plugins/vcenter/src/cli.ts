@@ -1,19 +1,24 @@
 // One-shot collection for people without the server:
 //   npm run -s collect -- --endpoint https://vc.example --username u --password-env VC_PASS --mode collect_vms
-//                         [--ca-file F | --thumbprint SHA256 | --insecure] [--format json|ndjson|csv] [--no-tags]
-// Prints the collector response JSON (or a flat CSV of the assets). The password is read from the named
+//                         [--ca-file F | --thumbprint SHA256 | --insecure] [--format json|ndjson|csv|xlsx] [--no-tags]
+// Prints the collector response JSON (or a flat CSV of the assets, or the RVTools-style workbook:
+// `--format xlsx > estate.xlsx`, sheets as in docs/exports.md). The password is read from the named
 // environment variable, never from the command line (which other users can see in the process list).
 import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { RUN_MODES, type CollectorAsset, type RunMode } from '../../../src/collector/contract';
+import { Placements, WorkbookSink } from './cli-workbook';
 import type { AssetSink } from './collect';
 import { EXIT_BAD_REQUEST, runRequest } from './run';
 
 const USAGE = `usage: npm run -s collect -- --endpoint https://vc.example --username USER --password-env VAR
        --mode ${RUN_MODES.join('|')} [--ca-file FILE | --thumbprint SHA256 | --insecure]
-       [--format json|ndjson|csv] [--no-tags] [--timeout-ms N]`;
+       [--format json|ndjson|csv|xlsx] [--no-tags] [--timeout-ms N]`;
 
-export const CSV_COLUMNS: [string, (a: CollectorAsset) => unknown][] = [
+// A VM row's host comes from the host assets seen before it (`placements`): the whole placement on one row.
+export const CSV_COLUMNS: [string, (a: CollectorAsset, placements: Placements) => unknown][] = [
   ['kind', (a) => a.external_kind],
   ['moref', (a) => a.external_id],
   ['name', (a) => a.normalized.identity?.caption],
@@ -38,7 +43,8 @@ export const CSV_COLUMNS: [string, (a: CollectorAsset) => unknown][] = [
   ['connection_state', (a) => a.normalized.runtime?.connection_state],
   ['tools_running', (a) => a.normalized.runtime?.tools_running],
   ['datacenter', (a) => a.normalized.placement?.datacenter],
-  ['cluster', (a) => a.normalized.placement?.cluster],
+  ['cluster', (a, p) => (a.external_kind === 'vm' ? p.cluster(a) : a.normalized.placement?.cluster)],
+  ['host', (a, p) => (a.external_kind === 'vm' ? p.host(a) : undefined)],
   ['folder', (a) => a.normalized.placement?.folder],
   ['resource_pool', (a) => a.normalized.placement?.resource_pool],
   ['tags', (a) => a.normalized.tags?.join('; ')],
@@ -54,11 +60,13 @@ export function csvCell(v: unknown): string {
 }
 
 class CsvSink implements AssetSink {
+  private readonly placements = new Placements();
   constructor(private readonly out: NodeJS.WritableStream) {
     out.write(CSV_COLUMNS.map(([h]) => h).join(',') + '\n');
   }
   asset(a: CollectorAsset): Promise<void> | undefined {
-    const ok = this.out.write(CSV_COLUMNS.map(([, f]) => csvCell(f(a))).join(',') + '\n');
+    this.placements.note(a);
+    const ok = this.out.write(CSV_COLUMNS.map(([, f]) => csvCell(f(a, this.placements))).join(',') + '\n');
     return ok ? undefined : new Promise((r) => this.out.once('drain', () => r()));
   }
 }
@@ -100,8 +108,8 @@ async function main(): Promise<number> {
   const password = process.env[values['password-env']];
   if (!password) return fail(`environment variable ${values['password-env']} is empty or not set`);
   if (!(RUN_MODES as readonly string[]).includes(values.mode!)) return fail(`unknown --mode ${values.mode}`);
-  if (!['json', 'ndjson', 'csv'].includes(values.format!))
-    return fail('--format must be json, ndjson or csv');
+  if (!['json', 'ndjson', 'csv', 'xlsx'].includes(values.format!))
+    return fail('--format must be json, ndjson, csv or xlsx');
   const config: Record<string, unknown> = { endpoint: values.endpoint };
   if (values['ca-file']) config.ca_pem = readFileSync(values['ca-file'], 'utf8');
   if (values.thumbprint) config.thumbprint_sha256 = values.thumbprint;
@@ -121,16 +129,40 @@ async function main(): Promise<number> {
     request: { run_id: `cli-${Date.now()}`, mode: values.mode as RunMode, now: new Date().toISOString() },
   };
   const csv = values.format === 'csv';
+  const xlsx = values.format === 'xlsx';
+  const workbook = xlsx ? new WorkbookSink(values.endpoint) : undefined;
+  const startedAt = new Date();
   const { exitCode, result } = await runRequest(request, process.stdout, {
     skipTags: values['no-tags'],
-    ...(csv ? { sink: new CsvSink(process.stdout) } : {}),
+    ...(csv ? { sink: new CsvSink(process.stdout) } : workbook ? { sink: workbook } : {}),
   });
-  if (csv && result) {
+  // A failed collection writes no workbook: a partial one could pass for the estate.
+  if (workbook && exitCode === 0) {
+    await writeWorkbook(workbook, {
+      endpoint: values.endpoint,
+      mode: request.request.mode,
+      runId: request.request.run_id,
+      startedAt,
+      finishedAt: new Date(),
+      status: 'succeeded',
+      instanceUuid: result?.detect?.instance_uuid,
+      version: result?.detect?.target_version,
+    });
+  }
+  if ((csv || xlsx) && result) {
     for (const e of result.errors) process.stderr.write(`error ${e.code}: ${e.message}\n`);
     for (const w of result.warnings) process.stderr.write(`warning ${w.code}: ${w.message}\n`);
     if (result.detect) process.stderr.write(`${JSON.stringify(result.detect)}\n`);
   }
   return exitCode;
+}
+
+/** The workbook to stdout (through a pass-through: stdout itself must not be ended by the zip stream). */
+async function writeWorkbook(sink: WorkbookSink, run: Parameters<WorkbookSink['write']>[1]): Promise<void> {
+  const pt = new PassThrough();
+  pt.pipe(process.stdout, { end: false });
+  await sink.write(pt, run);
+  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
 }
 
 main().then(

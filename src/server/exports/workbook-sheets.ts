@@ -3,7 +3,7 @@
 // (`npm run -s collect -- --format xlsx`) and docs/exports.md's table (test/exports-xlsx.test.ts checks
 // the docs name every sheet and column). Headers come from the field dictionary where the fact is one of
 // its fields, so a column is called what the rest of the UI calls it. Pure data: no database, no Node APIs.
-import { fieldByKey, type Label } from '@/server/fields/dictionary';
+import { fieldByKey, type Label } from '../fields/dictionary';
 
 /** How a cell is written: numbers and dates typed, MiB from bytes, lists joined. */
 export type CellType = 'text' | 'number' | 'mib' | 'boolean' | 'date' | 'list';

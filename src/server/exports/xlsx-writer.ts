@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Locale } from '@/i18n';
+import type { Locale } from '../../i18n';
 import { columnHeader, type SheetDef } from './workbook-sheets';
 
 const MIB = 1024 * 1024;
