@@ -1,4 +1,5 @@
-// `npm run bench`: every benchmark in one go — collect (simulator, 10k VMs), ingest, API — each printing its
+// `npm run bench`: every benchmark in one go — collect (simulator, 10k VMs), ingest, API, end to end (worker +
+// plugin at 10k/40k/100k VMs) — each printing its
 // table beside the floor it measures in the same run. Without DATABASE_URL an embedded PostgreSQL is used.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,8 @@ const SUITES = [
   { name: 'collect', args: ['--import', 'tsx', 'bench/collect.ts'] },
   { name: 'ingest', args: ['--expose-gc', '--import', 'tsx', 'bench/ingest.ts'] },
   { name: 'api', args: ['--import', 'tsx', 'bench/api.ts'] },
+  // End to end: worker + plugin at 10k / 40k / 100k VMs (BENCH_E2E_SIZES)
+  { name: 'e2e', args: ['--import', 'tsx', 'bench/e2e.ts'] },
 ];
 
 async function main(): Promise<number> {

@@ -57,6 +57,9 @@ describe('contract v2 through the worker', () => {
     expect(r.stats).toMatchObject({ contract: 'v2', assets: 2500, relations_unresolved: 2500 });
     expect(r.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'FAKE_NOTE' })]));
     expect(r.progress).toMatchObject({ phase: 'done', objects: 2501 });
+    // finished_at is when it finished, not when its transaction (begun with the plugin) started
+    const span = Date.parse(r.finished_at!) - Date.parse(r.started_at!);
+    expect(span).toBeGreaterThanOrEqual(Number(r.stats!.plugin_ms) - 50);
     expect((await vmsOf(src.id)).length).toBe(2500);
 
     const d = await run(src.id, 'ok', {}, 'detect');

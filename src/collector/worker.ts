@@ -296,11 +296,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       };
       const warnings = [...stream.allWarnings(), ...(ingest?.warnings ?? [])];
       const done = await client.query(
-        `update runs set status = 'succeeded', finished_at = now(), worker_id = worker_id, heartbeat_at = now(),
+        // clock_timestamp(), not now(): this transaction began when the plugin started, now() is that moment.
+        `update runs set status = 'succeeded', finished_at = clock_timestamp(), worker_id = worker_id,
+           heartbeat_at = clock_timestamp(),
            stats = $5::jsonb, warnings = $6::jsonb, errors = '[]'::jsonb, error_code = null, error_message = null,
            detect = coalesce($7::jsonb, detect), progress = $8::jsonb,
            attempts = jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
-                                (attempts -> -1) || jsonb_build_object('finishedAt', now()))
+                                (attempts -> -1) || jsonb_build_object('finishedAt', clock_timestamp()))
          where id = $1 and worker_id = $2 and status = 'running' and attempt = $3 and $4::boolean
            and cancel_requested_at is null`,
         [
