@@ -27,6 +27,10 @@ export interface IngestStats {
   relations_inactive: number;
   relations_unresolved: number;
   duplicates: number;
+  /** new objects that were an asset moved here from another source (src/server/identity) */
+  moved_across_sources: number;
+  /** duplicate candidates among the assets this run touched */
+  duplicate_candidates: number;
   round_trips: number;
 }
 
@@ -161,6 +165,8 @@ export function createContext(
       relations_inactive: 0,
       relations_unresolved: 0,
       duplicates: 0,
+      moved_across_sources: 0,
+      duplicate_candidates: 0,
     },
     source,
     state: initialState(),

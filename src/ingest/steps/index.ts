@@ -4,6 +4,7 @@
 // order and times each step under its name (the run's `timings`).
 import type { IngestStep } from '../context';
 import { finish } from './finish';
+import { followMoves, recordIdentifiers, scoreCandidates } from './identity-across-sources';
 import { insertNewObjects } from './insert-new-objects';
 import { mapKnownLinks } from './map-known-links';
 import { mergeCanonicalViews } from './merge-canonical-views';
@@ -32,5 +33,8 @@ export const INGEST_STEPS: readonly IngestStep[] = [
   { name: 'refresh-statistics', run: refreshStatistics },
   { name: 'update-placement-columns', run: updatePlacementColumns },
   { name: 'stamp-scans', run: stampScans },
+  { name: 'record-identifiers', run: recordIdentifiers },
+  { name: 'follow-cross-source-moves', run: followMoves },
+  { name: 'score-duplicate-candidates', run: scoreCandidates },
   { name: 'finish', run: finish },
 ];

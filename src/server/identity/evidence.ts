@@ -1,0 +1,71 @@
+// Evidence that two assets are one (DESIGN §8b): per asset, the identifying values of its canonical view,
+// one row per (rule, value) in `asset_identifiers`, junk left out (./junk.ts). Candidate scoring and
+// cross-source moves join that table on (rule, value), so both are a few set-based statements whatever the
+// ledger's size.
+import type { Q } from './sql';
+import { junkSql } from './junk';
+
+export const EVIDENCE_RULES = {
+  'vm.bios_uuid': { kind: 'vm', score: 100 },
+  'vm.instance_uuid': { kind: 'vm', score: 100 },
+  'vm.mac': { kind: 'vm', score: 90 },
+  'vm.hostname_ip': { kind: 'vm', score: 70 },
+  'host.serial': { kind: 'host', score: 100 },
+  'host.hardware_uuid': { kind: 'host', score: 100 },
+  'host.management_ip': { kind: 'host', score: 70 },
+} as const;
+export type EvidenceRule = keyof typeof EVIDENCE_RULES;
+export const EVIDENCE_RULE_NAMES = Object.keys(EVIDENCE_RULES) as EvidenceRule[];
+
+/** Strong identity: both rules must match for a new link to take over an asset that left another source. */
+export const STRONG_IDENTITY: Record<'vm' | 'host', [EvidenceRule, EvidenceRule]> = {
+  vm: ['vm.instance_uuid', 'vm.bios_uuid'],
+  host: ['host.hardware_uuid', 'host.serial'],
+};
+
+/** `(values (rule, score), …)` for joins. */
+export const RULE_SCORES_SQL = `(values ${EVIDENCE_RULE_NAMES.map((r) => `('${r}', ${EVIDENCE_RULES[r].score})`).join(', ')})`;
+
+const norm = (expr: string) => `lower(btrim(${expr}))`;
+
+// The identifying values of asset `a`: from its canonical view (the winning values across its sources) and
+// the search columns ingest derives from it (MACs normalized, IPs canonical).
+const VALUES_OF_ASSET = `
+  select 'vm.bios_uuid' as rule, ${norm(`a.canonical #>> '{normalized,identity,bios_uuid}'`)} as value where a.kind = 'vm'
+  union all select 'vm.instance_uuid', ${norm(`a.canonical #>> '{normalized,identity,machine_uuid}'`)} where a.kind = 'vm'
+  union all select 'vm.mac', m from unnest(a.mac_addresses) m where a.kind = 'vm'
+  union all select 'vm.hostname_ip', ${norm('a.hostname')} || '|' || ip from unnest(a.ip_addresses) ip
+    where a.kind = 'vm' and not ${junkSql(norm('a.hostname'))} and not ${junkSql('ip')}
+  union all select 'host.serial', ${norm('a.serial_number')} where a.kind = 'host'
+  union all select 'host.hardware_uuid', ${norm(`a.canonical #>> '{normalized,identity,machine_uuid}'`)} where a.kind = 'host'
+  union all select 'host.management_ip', ${norm(`a.canonical #>> '{normalized,network,management_ip}'`)} where a.kind = 'host'`;
+
+/**
+ * Rewrites the identifiers of the assets in `_id_touched` from their canonical views (merged tombstones
+ * hold none: they are no longer anybody). Two statements whatever the number of assets.
+ */
+export async function refreshIdentifiers(q: Q): Promise<void> {
+  await q.query(`delete from asset_identifiers i using _id_touched t where i.asset_uuid = t.uuid`);
+  await q.query(
+    `insert into asset_identifiers (asset_uuid, rule, value)
+     select distinct a.uuid, v.rule, v.value
+     from _id_touched t join assets a on a.uuid = t.uuid
+     cross join lateral (${VALUES_OF_ASSET}) v
+     where a.status <> 'merged' and not ${junkSql('v.value')}`,
+  );
+}
+
+/**
+ * Marks the assets whose evidence this run may have changed: new ones and those whose canonical view was
+ * rewritten (ingest's `_map` and `_canon`). Before the first refresh after an upgrade the table is empty:
+ * then every asset is marked once.
+ */
+export async function markRunTouched(q: Q): Promise<void> {
+  await q.query(
+    `insert into _id_touched (uuid)
+     select asset_uuid from _map where is_new
+     union select asset_uuid from _canon
+     union select uuid from assets where not exists (select 1 from asset_identifiers)
+     on conflict do nothing`,
+  );
+}

@@ -1,0 +1,188 @@
+// Identity across sources on two simulators (issue 16 items 2–4): a VM moved from vCenter A to vCenter B
+// keeping its instance and BIOS UUIDs stays one asset; a VM present in both is one candidate with its
+// evidence; hosts that share only placeholder serials and hardware UUIDs are never a candidate.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunMode } from '@/collector/contract';
+import { triggerRun } from '@/server/runs/trigger';
+import { createTestDatabase, type TestDatabase } from './db';
+import { createSource, rows, runOf, runWorkerUntilIdle } from './pipeline-helpers';
+import { describeWithVcsim, destroyVm, listVmIdentities, startVcsim, type Vcsim } from './vcsim';
+
+const MOVING = {
+  name: 'moving-vm',
+  uuid: '4211aaaa-0000-4000-8000-000000000001',
+  instanceUuid: '5011bbbb-0000-4000-8000-000000000001',
+};
+const TWIN = {
+  name: 'twin-vm',
+  uuid: '4211aaaa-0000-4000-8000-000000000002',
+  instanceUuid: '5011bbbb-0000-4000-8000-000000000002',
+};
+
+describeWithVcsim('identity across sources (two simulators)', () => {
+  let t: TestDatabase;
+  let a: Vcsim;
+  let b: Vcsim | undefined;
+  let srcA: string;
+  let srcB: string;
+  beforeAll(async () => {
+    [t, a] = await Promise.all([
+      createTestDatabase(),
+      startVcsim({ hostsPerCluster: 2, vmsPerCluster: 3, vms: [MOVING, TWIN], junkHostIdentity: true }),
+    ]);
+    srcA = (
+      await createSource(t.db, {
+        name: 'vCenter A',
+        config: { endpoint: a.endpoint, insecure: true },
+        credential: a,
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop(), t?.drop()]);
+  });
+
+  const collect = async (sourceId: string, modes: RunMode[] = ['collect_hosts', 'collect_vms']) => {
+    for (const mode of modes) {
+      const id = (await triggerRun(t.db, { sourceId, mode, trigger: 'manual' })).run.id;
+      await runWorkerUntilIdle(t.db);
+      const run = await runOf(t.db, id);
+      expect(run, JSON.stringify([run.error_code, run.errors])).toMatchObject({ status: 'succeeded' });
+    }
+  };
+  const assetOf = async (name: string) =>
+    rows<{ uuid: string; status: string }>(
+      t.db,
+      sql`select uuid, status::text from assets where name = ${name} and kind = 'vm' order by created_at`,
+    );
+  const candidates = () =>
+    rows<{
+      id: string;
+      kind: string;
+      asset_a: string;
+      asset_b: string;
+      score: number;
+      evidence: { rule: string }[];
+      status: string;
+    }>(
+      t.db,
+      sql`select id, kind::text, asset_a, asset_b, score, evidence, status::text from duplicate_candidates order by score desc`,
+    );
+
+  let movingUuid: string;
+  it('vCenter A collected: every asset has its evidence, placeholder values left out', async () => {
+    await collect(srcA);
+    const [moving] = await assetOf(MOVING.name);
+    movingUuid = moving!.uuid;
+    const ids = await rows<{ rule: string; value: string }>(
+      t.db,
+      sql`select rule, value from asset_identifiers where asset_uuid = ${movingUuid} order by rule`,
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        { rule: 'vm.bios_uuid', value: MOVING.uuid },
+        { rule: 'vm.instance_uuid', value: MOVING.instanceUuid },
+        expect.objectContaining({ rule: 'vm.mac' }),
+      ]),
+    );
+    // Every host reports "To be filled by O.E.M." and one placeholder hardware UUID: no host evidence.
+    const hostIds = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int n from asset_identifiers i join assets h on h.uuid = i.asset_uuid
+          where h.kind = 'host' and i.rule in ('host.serial', 'host.hardware_uuid')`,
+    );
+    expect(
+      hostIds[0]!.n,
+      JSON.stringify(
+        await rows(
+          t.db,
+          sql`select i.*, h.name from asset_identifiers i join assets h on h.uuid = i.asset_uuid where h.kind = 'host'`,
+        ),
+      ),
+    ).toBe(0);
+    expect(await candidates()).toEqual([]);
+    // The moving VM gets an asserted value that must survive the move.
+    await t.db.execute(
+      sql`insert into asset_ledger (asset_uuid, values, version) values (${movingUuid}, '{"owner": "平台组 <ops>"}', 1)`,
+    );
+  });
+
+  it('the VM leaves A and appears in B with its UUIDs: one asset, same UUID and ledger value, history says it moved; the twin is one candidate', async () => {
+    const vms = await listVmIdentities(a);
+    const moref = [...vms].find(([, v]) => v.name === MOVING.name)![0];
+    await destroyVm(a, moref);
+    await collect(srcA, ['collect_vms']);
+    expect(await assetOf(MOVING.name)).toEqual([{ uuid: movingUuid, status: 'offline' }]);
+
+    b = await startVcsim({
+      seed: 7,
+      hostsPerCluster: 2,
+      vmsPerCluster: 3,
+      vms: [MOVING, TWIN],
+      junkHostIdentity: true,
+      instanceUuid: randomUUID(),
+    });
+    srcB = (
+      await createSource(t.db, {
+        name: 'vCenter B',
+        config: { endpoint: b.endpoint, insecure: true },
+        credential: b,
+      })
+    ).id;
+    await collect(srcB);
+
+    expect(await assetOf(MOVING.name)).toEqual([{ uuid: movingUuid, status: 'active' }]);
+    const links = await rows<{ source_id: string; presence: string }>(
+      t.db,
+      sql`select source_id, presence::text from asset_source_links where asset_uuid = ${movingUuid} order by first_seen_at`,
+    );
+    expect(links).toEqual([
+      { source_id: srcA, presence: 'missing' },
+      { source_id: srcB, presence: 'present' },
+    ]);
+    const ledger = await rows<{ values: Record<string, unknown> }>(
+      t.db,
+      sql`select values from asset_ledger where asset_uuid = ${movingUuid}`,
+    );
+    expect(ledger[0]!.values).toEqual({ owner: '平台组 <ops>' });
+    const events = await rows<{ type: string; source_id: string | null; details: Record<string, unknown> }>(
+      t.db,
+      sql`select type::text, source_id, details from asset_events where asset_uuid = ${movingUuid} order by id`,
+    );
+    expect(events.map((e) => e.type)).toEqual(['created', 'went_missing', 'moved']);
+    expect(events[2]!.details).toMatchObject({ from_source_id: srcA, to_source_id: srcB });
+    // Its canonical view and placement are B's now.
+    const [row] = await rows<{ host_name: string | null; src: string }>(
+      t.db,
+      sql`select host_name, canonical #>> '{sources,0,source_id}' as src from assets where uuid = ${movingUuid}`,
+    );
+    expect(row).toMatchObject({ src: srcB });
+    expect(row!.host_name).not.toBeNull();
+
+    // The twin is in both: two assets, one open candidate with the evidence, nothing else (seeded B has
+    // UUIDs, MACs and host names of its own; the hosts share only placeholders).
+    const twins = await assetOf(TWIN.name);
+    expect(twins).toHaveLength(2);
+    const c = await candidates();
+    expect(c).toEqual([
+      expect.objectContaining({
+        kind: 'vm',
+        status: 'open',
+        score: 100,
+        asset_a: [twins[0]!.uuid, twins[1]!.uuid].sort()[0],
+        asset_b: [twins[0]!.uuid, twins[1]!.uuid].sort()[1],
+      }),
+    ]);
+    expect(c[0]!.evidence.map((e) => e.rule).sort()).toEqual(['vm.bios_uuid', 'vm.instance_uuid']);
+  });
+
+  it('an unchanged re-run changes nothing: the same one candidate, no new move', async () => {
+    const before = await candidates();
+    await collect(srcB, ['collect_vms']);
+    await collect(srcA, ['collect_vms']);
+    expect(await candidates()).toEqual(before);
+    expect(await assetOf(MOVING.name)).toEqual([{ uuid: movingUuid, status: 'active' }]);
+  });
+});
