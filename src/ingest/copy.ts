@@ -171,6 +171,9 @@ function* trailer(w: BinaryRows): Generator<Buffer> {
   yield* w.drain(true);
 }
 
+/** Buffers (of ~1 MB) a streamed COPY may have ready before the server takes them. */
+const AHEAD = 4;
+
 const copyQuery = (table: string, columns: readonly CopyColumn[]) =>
   copyFrom(`COPY ${table} (${columns.map(([name]) => name).join(', ')}) FROM STDIN (FORMAT binary)`);
 
@@ -193,9 +196,10 @@ export async function copyRows(
 }
 
 /**
- * Streams the rows of an asynchronous source into `table(columns)`, pulling the next item only when the COPY
- * stream takes more: memory stays at about two buffers however long the source is, and a slow database slows
- * the source down. `toRow` turns an item into its row, or null to skip it. If the source throws, the COPY is
+ * Streams the rows of an asynchronous source into `table(columns)`, pulling the next item only while fewer
+ * than AHEAD buffers wait for the COPY stream: memory stays at a few megabytes however long the source is, a
+ * slow database slows the source down, and Node can serialize ahead while PostgreSQL works through the
+ * buffers before (with one, each waited for the other). `toRow` turns an item into its row, or null to skip it. If the source throws, the COPY is
  * cancelled (CopyFail) and the error is thrown here.
  */
 export async function copyRowStream<T>(
@@ -216,5 +220,5 @@ export async function copyRowStream<T>(
     }
     yield* trailer(w);
   }
-  await pipeline(Readable.from(chunks(), { highWaterMark: 1 }), client.query(copyQuery(table, columns)));
+  await pipeline(Readable.from(chunks(), { highWaterMark: AHEAD }), client.query(copyQuery(table, columns)));
 }
