@@ -15,6 +15,8 @@ const SUITES = [
   { name: 'api', args: ['--import', 'tsx', 'bench/api.ts'] },
   // End to end: worker + plugin at 10k / 40k / 100k VMs (BENCH_E2E_SIZES)
   { name: 'e2e', args: ['--import', 'tsx', 'bench/e2e.ts'] },
+  // Ledger writes: bulk edit and CSV import on 50,000 assets (issue 13)
+  { name: 'ledger', args: ['--import', 'tsx', 'bench/ledger.ts'] },
 ];
 
 async function main(): Promise<number> {

@@ -11,6 +11,8 @@ import { evaluateImport, type Evaluation } from './evaluate-import';
 import { importReportCsv } from './import-report';
 import type { ParsedFile } from './parse-import-file';
 
+const APPLY_SLICE = 5000;
+
 export interface ImportOptions {
   mode: 'dry_run' | 'apply';
   strict: boolean;
@@ -44,14 +46,16 @@ export async function runImport(
     const importId = randomUUID();
     const toApply = rejected ? [] : ev.rows.filter((r) => r.patch);
     let applied = 0;
-    if (toApply.length) {
+    // In slices: one statement's parameters for 50,000 rows would cost the web process ~200 MB at once.
+    for (let i = 0; i < toApply.length; i += APPLY_SLICE) {
+      const slice = toApply.slice(i, i + APPLY_SLICE);
       const changed = await applyLedgerPatches(
         tx,
-        sql`select * from unnest(${sql.param(toApply.map((r) => r.assetUuid))}::uuid[],
-                                 ${sql.param(toApply.map((r) => JSON.stringify(r.patch)))}::jsonb[]) s(asset_uuid, patch)`,
+        sql`select * from unnest(${sql.param(slice.map((r) => r.assetUuid))}::uuid[],
+                                 ${sql.param(slice.map((r) => JSON.stringify(r.patch)))}::jsonb[]) s(asset_uuid, patch)`,
         { reason: 'import', importId, actor },
       );
-      applied = changed.length;
+      applied += changed.length;
     }
     const status = rejected ? 'rejected' : 'applied';
     const summary = { ...ev.summary, applied };
