@@ -5,8 +5,10 @@ import {
   Activity,
   Boxes,
   CalendarClock,
+  FileUp,
   KeyRound,
   LayoutDashboard,
+  ListChecks,
   LogOut,
   ScrollText,
   Server,
@@ -26,7 +28,10 @@ const MAIN: NavItem[] = [
   { href: '/assets', label: 'nav.assets', icon: Boxes },
   { href: '/runs', label: 'nav.runs', icon: Activity },
 ];
+// Editors and admins write asserted facts (issue 13).
+const EDITOR: NavItem[] = [{ href: '/imports', label: 'ledger.navImport', icon: FileUp }];
 const ADMIN: NavItem[] = [
+  { href: '/ledger-fields', label: 'ledger.navFields', icon: ListChecks },
   { href: '/sources', label: 'nav.sources', icon: Server },
   { href: '/credentials', label: 'nav.credentials', icon: KeyRound },
   { href: '/schedule-groups', label: 'nav.groups', icon: CalendarClock },
@@ -108,7 +113,10 @@ export function AppShell({
           <span className="truncate">{t('app.name')}</span>
         </div>
         <nav aria-label={t('app.name')} className="flex-1 overflow-y-auto px-2">
-          <ul className="flex flex-col gap-0.5">{MAIN.map(link)}</ul>
+          <ul className="flex flex-col gap-0.5">
+            {MAIN.map(link)}
+            {user.role !== 'user' && EDITOR.map(link)}
+          </ul>
           {user.role === 'admin' && (
             <>
               <p className="mt-4 px-3 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">

@@ -8,6 +8,7 @@ import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { translateOr, type Translate } from '@/i18n';
 import { useLocale, useT } from '@/i18n/client';
+import { SelectPage, SelectRow } from '@/components/ledger/selection';
 
 export type AssetRow = {
   uuid: string;
@@ -52,6 +53,15 @@ function SortHeader({ column, label }: { column: string; label: string }) {
 
 function ToolsNotRunning({ t }: { t: Translate }) {
   return <span className="text-xs italic text-muted-foreground">{t('assets.toolsNotRunning')}</span>;
+}
+
+// Row selection for the ledger's bulk edit (src/components/ledger): drawn only inside its provider.
+function selectColumn(rows: AssetRow[]): ColumnDef<AssetRow> {
+  return {
+    id: 'select',
+    header: () => <SelectPage uuids={rows.map((r) => r.uuid)} />,
+    cell: ({ row: { original: r } }) => <SelectRow uuid={r.uuid} name={r.name ?? r.uuid} />,
+  };
 }
 
 function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
@@ -140,12 +150,12 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
   ];
 }
 
-export function AssetTable({ rows }: { rows: AssetRow[] }) {
+export function AssetTable({ rows, selectable = false }: { rows: AssetRow[]; selectable?: boolean }) {
   const t = useT();
   const locale = useLocale();
   const table = useReactTable({
     data: rows,
-    columns: columns(t, locale),
+    columns: selectable ? [selectColumn(rows), ...columns(t, locale)] : columns(t, locale),
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,
     manualPagination: true,

@@ -17,6 +17,8 @@ import {
   type AssetQuery,
 } from '@/server/assets/list-view';
 import { AssetTable, type AssetRow } from './asset-table';
+import { roleAllows } from '@/server/auth/session';
+import { LedgerBulk } from './ledger-bulk';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,7 +26,8 @@ export const dynamic = 'force-dynamic';
 const EXPORT_PATH = '/api/v1/exports/assets';
 
 export default async function AssetsPage({ searchParams }: { searchParams: Promise<AssetQuery> }) {
-  await requirePageSession({ next: '/assets' });
+  const session = await requirePageSession({ next: '/assets' });
+  const canEdit = roleAllows(session.user.role, 'editor');
   const [{ t }, sp] = await Promise.all([getTranslator(), searchParams]);
   const db = getDb();
   const offset = Math.max(0, Number(sp.offset) || 0);
@@ -155,7 +158,13 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           </div>
         </div>
       </form>
-      <AssetTable rows={rows} />
+      {canEdit ? (
+        <LedgerBulk total={result.total} filters={filters}>
+          <AssetTable rows={rows} selectable />
+        </LedgerBulk>
+      ) : (
+        <AssetTable rows={rows} />
+      )}
       <Pager basePath="/assets" query={query} total={result.total} offset={offset} limit={PAGE_SIZE} t={t} />
     </div>
   );

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { AlertTriangle, ArrowRight } from 'lucide-react';
 import { sql } from 'drizzle-orm';
 import { PageHeader } from '@/components/app-shell';
+import { LedgerSection } from './ledger-section';
 import { fmtBytes, fmtDateTime, fmtValue } from '@/components/format';
 import { AssetStatusBadge } from '@/components/status-badge';
 import { Badge } from '@/components/ui/badge';
@@ -157,7 +158,8 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
   if (asset.kind === 'vm') {
     summary.push(
       { label: 'asset.s.hostname', value: blank(asset.hostname ?? v('identity.hostname')) },
-      { label: 'asset.s.os', value: blank(v('os.name')) },
+      // The asserted OS wins where set (the Ledger card shows the observed one beside it).
+      { label: 'asset.s.os', value: blank(asset.os ?? v('os.name')) },
       { label: 'asset.s.ip', value: blank(asset.ipAddresses) },
       { label: 'asset.s.mac', value: fmtValue(asset.macAddresses) },
       {
@@ -273,6 +275,7 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
           )}
         </CardContent>
       </Card>
+      <LedgerSection uuid={uuid} role={session.user.role} />
 
       <Tabs defaultValue="relations">
         <TabsList>
