@@ -1,0 +1,192 @@
+// The ledger UI in Chromium (issue 13): an editor edits a value inline and sees it in the history,
+// bulk-edits a filtered selection, imports a CSV through the preview; an editor sees the edit controls
+// but no admin pages; a user sees values only; an admin manages field definitions. Screenshots in
+// test-results/.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '@/server/auth/password';
+import { createTestDatabase, type TestDatabase } from '../db';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  login,
+  screenshotPath,
+  startApp,
+  type RunningApp,
+} from './harness';
+
+if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
+  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
+const suite = chromiumAvailable() ? describe : describe.skip;
+
+const VIEWPORT = { width: 1280, height: 900 };
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
+  expect.poll(fn, { timeout, interval: 250 });
+
+suite('ledger UI in Chromium', () => {
+  let tdb: TestDatabase;
+  let app: RunningApp;
+  let browser: Browser;
+  let adminPage: Page;
+  const uuids: string[] = [];
+  const pw = { editor: `editor-${randomUUID()}`, user: `user-${randomUUID()}` };
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    for (const [name, role] of [
+      ['ed', 'editor'],
+      ['reader', 'user'],
+    ] as const) {
+      const hash = await hashPassword(role === 'editor' ? pw.editor : pw.user);
+      await tdb.db.execute(
+        sql`insert into users (username, role, password_hash) values (${name}, ${role}, ${hash})`,
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      const r = await tdb.db.execute<{ uuid: string }>(sql`
+        insert into assets (kind, status, name, hostname, cluster_name, canonical)
+        values ('vm', 'active', ${`ledger-vm-${i}`}, ${`ledger-vm-${i}.example.test`}, 'ledger-cluster',
+                ${JSON.stringify({ normalized: { os: { name: 'Ubuntu 24.04' } } })}::jsonb)
+        returning uuid`);
+      uuids.push(r.rows[0]!.uuid);
+    }
+    app = await startApp(tdb.url);
+    browser = await launchBrowser();
+    // The generated first admin signs in first (and sets its password), as in ui.test.ts.
+    adminPage = await as(app.adminUser, app.adminPassword);
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await app?.stop().catch(() => {});
+    await tdb?.drop().catch(() => {});
+  });
+
+  async function as(username: string, password: string, locale = 'en-US'): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: VIEWPORT, locale });
+    const page = await ctx.newPage();
+    await login(page, app.url, username, password);
+    return page;
+  }
+  const shot = (p: Page, name: string) => p.screenshot({ path: screenshotPath(name), fullPage: true });
+  const values = async (uuid: string) =>
+    (
+      await tdb.db.execute<{ values: Record<string, unknown> }>(
+        sql`select values from asset_ledger where asset_uuid = ${uuid}`,
+      )
+    ).rows[0]?.values ?? {};
+
+  it('an editor edits a value and an override inline, sees the observed value and the history entry', async () => {
+    const page = await as('ed', pw.editor);
+    expect(await page.locator('[data-testid=admin-nav]').count()).toBe(0);
+    await page.goto(`${app.url}/assets/${uuids[0]}`);
+    const card = page.locator('[data-testid=ledger-card]');
+    await card.waitFor();
+    await card.locator('[data-testid=ledger-edit-owner]').click();
+    await card.locator('[data-testid=ledger-input-owner]').fill('张伟 <ops&dev>');
+    await card.locator('[data-testid=ledger-save]').click();
+    await eventually(() => card.locator('[data-testid=ledger-value-owner]').textContent()).toBe(
+      '张伟 <ops&dev>',
+    );
+    expect((await values(uuids[0]!)).owner).toBe('张伟 <ops&dev>');
+
+    await card.locator('[data-testid=override-edit-os]').click();
+    await card.locator('[data-testid=override-input-os]').fill('Windows Server 2022');
+    await card.locator('[data-testid=ledger-save]').click();
+    await eventually(() => card.locator('[data-testid=observed-os]').textContent()).toContain('Ubuntu 24.04');
+    expect(await card.locator('[data-testid=override-value-os]').textContent()).toBe('Windows Server 2022');
+    await shot(page, 'ledger-card-editor');
+
+    await page.goto(`${app.url}/assets/${uuids[0]}?tab=history`);
+    const history = page.getByRole('tab', { name: /history/i });
+    if (await history.count()) await history.first().click();
+    await eventually(() => page.locator('[data-event=ledger_changed]').count()).toBeGreaterThanOrEqual(2);
+    await shot(page, 'ledger-history');
+  });
+
+  it('an editor bulk-edits the selection and then all assets matching the filter', async () => {
+    const page = await as('ed', pw.editor);
+    await page.goto(`${app.url}/assets?cluster=ledger-cluster`);
+    const rows = page.locator('[data-testid=asset-row]');
+    await eventually(() => rows.count()).toBe(5);
+    await rows.nth(0).locator('[data-testid=select-row]').check();
+    await rows.nth(1).locator('[data-testid=select-row]').check();
+    await eventually(() => page.locator('[data-testid=selected-count]').textContent()).toContain('2');
+    await page.locator('[data-testid=bulk-edit]').click();
+    const dialog = page.locator('[data-testid=bulk-dialog]');
+    await dialog.locator('[data-testid=bulk-field]').selectOption('department');
+    await dialog.locator('[data-testid=ledger-input-department]').fill('财务部');
+    await shot(page, 'ledger-bulk-dialog');
+    await dialog.locator('[data-testid=bulk-submit]').click();
+    await eventually(() => dialog.locator('[data-testid=bulk-done]').textContent()).toContain('2 of 2');
+    await page.keyboard.press('Escape');
+
+    await page.locator('[data-testid=bulk-edit]').click();
+    await dialog.locator('[data-testid=scope-filter]').check();
+    await dialog.locator('[data-testid=bulk-field]').selectOption('lifecycle');
+    await dialog.locator('[data-testid=ledger-input-lifecycle]').selectOption('retired');
+    await dialog.locator('[data-testid=bulk-submit]').click();
+    await eventually(() => dialog.locator('[data-testid=bulk-done]').textContent()).toContain('5 of 5');
+    for (const u of uuids) expect((await values(u)).lifecycle).toBe('retired');
+    expect((await values(uuids[2]!)).department).toBeUndefined();
+  });
+
+  it('an editor imports a CSV through the preview, filtered by outcome, and applies it', async () => {
+    const page = await as('ed', pw.editor);
+    await page.goto(`${app.url}/imports`);
+    const csv = `name,owner,cost_center\r\nledger-vm-3,李娜,CC-7\r\nno-such-vm,X,CC-1\r\n`;
+    await page.locator('[data-testid=import-file]').setInputFiles({
+      name: 'owners.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.locator('[data-testid=import-preview]').click();
+    await eventually(() => page.locator('[data-testid=import-row]').count()).toBe(2);
+    expect((await values(uuids[3]!)).owner).toBeUndefined(); // the preview wrote nothing
+    await page.locator('[data-testid=import-outcome-filter]').selectOption('unmatched');
+    await eventually(() => page.locator('[data-testid=import-row]').count()).toBe(1);
+    await page.locator('[data-testid=import-outcome-filter]').selectOption('');
+    // Strict mode (the default) refuses while a row is not matched? Unmatched rows are not invalid.
+    await page.locator('[data-testid=import-apply]').click();
+    await eventually(() => page.locator('[data-testid=import-result]').textContent()).toContain('1');
+    expect(await page.locator('[data-testid=import-report]').count()).toBe(1);
+    await shot(page, 'ledger-import');
+    expect(await values(uuids[3]!)).toMatchObject({ owner: '李娜', cost_center: 'CC-7' });
+  });
+
+  it('a user sees values only: no edit controls, no bulk edit, no import page', async () => {
+    const page = await as('reader', pw.user, 'zh-CN');
+    await page.goto(`${app.url}/assets/${uuids[0]}`);
+    const card = page.locator('[data-testid=ledger-card]');
+    await card.waitFor();
+    expect(await card.locator('[data-testid=ledger-value-owner]').textContent()).toBe('张伟 <ops&dev>');
+    expect(await card.locator('[data-testid^=ledger-edit-]').count()).toBe(0);
+    expect(await card.locator('[data-testid^=override-edit-]').count()).toBe(0);
+    await shot(page, 'ledger-card-user-zh');
+    await page.goto(`${app.url}/assets`);
+    await page.locator('[data-testid=asset-table]').waitFor();
+    expect(await page.locator('[data-testid=bulk-edit]').count()).toBe(0);
+    expect(await page.locator('[data-testid=select-row]').count()).toBe(0);
+    await page.goto(`${app.url}/imports`);
+    await page.waitForURL((u) => u.pathname === '/');
+  });
+
+  it('an admin defines a field on the definitions page; an editor cannot open it', async () => {
+    const page = adminPage;
+    await page.goto(`${app.url}/ledger-fields`);
+    await page.locator('[data-testid=ledger-fields-table]').waitFor();
+    expect(await page.locator('[data-testid=ledger-field-row]').count()).toBe(13);
+    await page.locator('[data-testid=add-ledger-field]').click();
+    await page.locator('[data-testid=ledger-field-key]').fill('contract');
+    await page.locator('[data-testid=ledger-field-en]').fill('Contract');
+    await page.locator('[data-testid=ledger-field-zh]').fill('合同');
+    await page.locator('[data-testid=form-submit]').click();
+    await eventually(() => page.locator('[data-testid=ledger-field-row]').count()).toBe(14);
+    await shot(page, 'ledger-fields-admin');
+    const editor = await as('ed', pw.editor);
+    await editor.goto(`${app.url}/ledger-fields`);
+    await editor.waitForURL((u) => u.pathname === '/');
+  });
+});
