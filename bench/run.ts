@@ -17,6 +17,8 @@ const SUITES = [
   { name: 'e2e', args: ['--import', 'tsx', 'bench/e2e.ts'] },
   // Ledger writes: bulk edit and CSV import on 50,000 assets (issue 13)
   { name: 'ledger', args: ['--import', 'tsx', 'bench/ledger.ts'] },
+  { name: 'search', args: ['--import', 'tsx', 'bench/search.ts'] },
+  { name: 'export', args: ['--import', 'tsx', 'bench/export.ts'] },
 ];
 
 async function main(): Promise<number> {

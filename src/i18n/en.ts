@@ -536,6 +536,19 @@ export const en = {
     },
     history: { edit: 'edited by {user}', bulk: 'bulk edit by {user}', import: 'import by {user}' },
   },
+  // The asset list's export menu (issue 14): CSV and the RVTools-style workbook, large ones in the background.
+  assetExport: {
+    excel: 'Export Excel',
+    menu: 'Export',
+    preparing: 'Preparing {format} export of {total} assets…',
+    rows: '{done} of {total} rows',
+    received: '{size} received',
+    done: '{format} export ready: {file}',
+    failed: '{format} export failed: {error}',
+    cancel: 'Cancel',
+    dismiss: 'Dismiss',
+    background: 'You can keep working; the file downloads when it is ready.',
+  },
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

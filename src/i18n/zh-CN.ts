@@ -536,4 +536,17 @@ export const zhCN: Messages = {
     },
     history: { edit: '由 {user} 编辑', bulk: '由 {user} 批量编辑', import: '由 {user} 导入' },
   },
+  // The asset list's export menu (issue 14): CSV and the RVTools-style workbook, large ones in the background.
+  assetExport: {
+    excel: '导出 Excel',
+    menu: '导出',
+    preparing: '正在准备 {total} 个资产的 {format} 导出…',
+    rows: '{done} / {total} 行',
+    received: '已接收 {size}',
+    done: '{format} 导出完成：{file}',
+    failed: '{format} 导出失败：{error}',
+    cancel: '取消',
+    dismiss: '关闭',
+    background: '可以继续操作；文件准备好后会自动下载。',
+  },
 };

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { Download, Search } from 'lucide-react';
+import { Search } from 'lucide-react';
 import { FilterSelect } from '@/components/filter-select';
 import { PageHeader } from '@/components/app-shell';
 import { Pager } from '@/components/pager';
@@ -19,11 +19,10 @@ import {
 import { AssetTable, type AssetRow } from './asset-table';
 import { roleAllows } from '@/server/auth/session';
 import { LedgerBulk } from './ledger-bulk';
+// The exports take the same query parameters as this page.
+import { ExportMenu } from './export-menu';
 
 export const dynamic = 'force-dynamic';
-
-// The API's CSV export takes the same query parameters as this page.
-const EXPORT_PATH = '/api/v1/exports/assets';
 
 export default async function AssetsPage({ searchParams }: { searchParams: Promise<AssetQuery> }) {
   const session = await requirePageSession({ next: '/assets' });
@@ -87,13 +86,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         <span className="text-sm text-muted-foreground" data-testid="asset-total" data-total={result.total}>
           {t('assets.total', { total: result.total })}
         </span>
-        <a
-          href={`${EXPORT_PATH}${exportQuery ? `?${exportQuery}` : ''}`}
-          className={buttonVariants({ variant: 'outline', size: 'sm' })}
-          data-testid="export-csv"
-        >
-          <Download /> {t('assets.exportCsv')}
-        </a>
+        <ExportMenu query={exportQuery} total={result.total} />
       </PageHeader>
       {/* A plain GET form: works with the keyboard and without JavaScript, and the URL is shareable. */}
       <form
