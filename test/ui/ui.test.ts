@@ -355,6 +355,11 @@ suite('web UI in Chromium', () => {
       };
       await go(zh, '/assets');
       expect(await zh.getByTestId('export-csv').innerText()).toContain(zhCN.assets.exportCsv);
+      // The Excel workbook beside the CSV, headers in the page's language.
+      expect(await zh.getByTestId('export-xlsx').innerText()).toContain(zhCN.assetExport.excel);
+      expect(await zh.getByTestId('export-xlsx').getAttribute('href')).toMatch(
+        /^\/api\/v1\/exports\/assets\.xlsx\?.*lang=zh-CN/,
+      );
       await check('assets');
       await go(zh, '/runs?status=failed');
       await zh.getByTestId('run-link').first().click();
