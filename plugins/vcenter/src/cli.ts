@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { RUN_MODES, type CollectorAsset, type RunMode } from '../../../src/collector/contract';
+import { RUN_MODES, isCollectMode, type CollectorAsset, type RunMode } from '../../../src/collector/contract';
 import { Placements, WorkbookSink } from './cli-workbook';
 import type { AssetSink } from './collect';
 import { EXIT_BAD_REQUEST, runRequest } from './run';
@@ -152,7 +152,10 @@ async function main(): Promise<number> {
   if ((csv || xlsx) && result) {
     for (const e of result.errors) process.stderr.write(`error ${e.code}: ${e.message}\n`);
     for (const w of result.warnings) process.stderr.write(`warning ${w.code}: ${w.message}\n`);
-    if (result.detect) process.stderr.write(`${JSON.stringify(result.detect)}\n`);
+    // Every mode reports the vCenter's identity now; only a detect or healthcheck run has nothing else to say.
+    if (result.detect && !isCollectMode(request.request.mode)) {
+      process.stderr.write(`${JSON.stringify(result.detect)}\n`);
+    }
   }
   return exitCode;
 }
