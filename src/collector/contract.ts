@@ -44,7 +44,13 @@ export const MODE_RELATIONS: Record<RunMode, readonly RelationType[]> = {
 export const isCollectMode = (m: RunMode): boolean => MODE_KINDS[m].length > 0;
 
 // ------------------------------------------------------------------ normalized-v1
-const str = z.string().min(1);
+// PostgreSQL cannot store U+0000 in text or jsonb: such a value is dropped as FIELD_INVALID like any other
+// odd value, instead of failing the whole ingest (found by the reliability suite's ingest fuzzing).
+const str = z
+  .string()
+  .min(1)
+  // eslint-disable-next-line no-control-regex -- U+0000 is exactly what this refuses
+  .regex(/^[^\u0000]*$/, 'must not contain U+0000');
 const nonNegInt = z.number().int().nonnegative();
 
 export const normalizedV1Schema = z
