@@ -6,6 +6,7 @@
 // the one token lookup any authenticated request needs; the query alone is printed beside it.
 // Needs DATABASE_URL (a server where it may create and drop a scratch database).
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 50_000);
@@ -24,7 +25,8 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-async function seed(client: pg.Client): Promise<{ sourceId: string; runId: string }> {
+/** 50,000 assets (by default) as the API bench and the reliability suite's load row use them. */
+export async function seed(client: pg.Client): Promise<{ sourceId: string; runId: string }> {
   const src = await client.query(
     `insert into sources (name, type, config) values ('vc-bench', 'vcenter', '{"endpoint":"https://vc.bench"}') returning id`,
   );
@@ -414,7 +416,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Imported by the reliability suite for seed(): run only as a script.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

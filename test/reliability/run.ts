@@ -10,8 +10,11 @@ import { startEmbeddedPostgres } from '@/db/embedded';
 import { resetConfig } from '@/lib/config';
 import { createContext, type Context } from './context';
 import type { Row } from './harness';
+import { apiLoadAndFuzz } from './scenarios/api';
 import { databaseReadOnly, postgresRestarts } from './scenarios/database';
+import { fuzzCollector } from './scenarios/fuzz';
 import { pluginFaults } from './scenarios/plugin-faults';
+import { manySourcesTwoWorkers, twoSchedulers } from './scenarios/scheduling';
 import { vcenterFaults } from './scenarios/vcenter-faults';
 import { workerKilledDuringIngest, workerKilledDuringPlugin } from './scenarios/worker-kill';
 
@@ -27,6 +30,10 @@ const SCENARIOS: Scenario[] = [
   { name: 'vcenter-faults', run: vcenterFaults },
   { name: 'postgres-restart', run: postgresRestarts },
   { name: 'database-read-only', run: databaseReadOnly },
+  { name: 'two-schedulers', run: twoSchedulers },
+  { name: 'twenty-sources', run: manySourcesTwoWorkers },
+  { name: 'fuzz-collector', run: fuzzCollector },
+  { name: 'api-load-fuzz', run: apiLoadAndFuzz },
 ];
 
 function printTable(rows: Row[]): void {
