@@ -7,6 +7,7 @@
 // RFC 3339 in UTC (`2026-12-01T07:04:37.56901Z`) for every query, typed or raw, so there is nothing to fix
 // by hand per route: typed queries still get Dates (Drizzle parses RFC 3339 as well), raw rows get
 // RFC 3339 strings. Digits below the millisecond are kept, so a value read and written back is unchanged.
+import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 
 const TIMESTAMPTZ = pg.types.builtins.TIMESTAMPTZ;
@@ -57,4 +58,12 @@ export class Rfc3339Client extends pg.Client {
     }
     return (super.query as (...a: unknown[]) => never)(...args);
   }
+}
+
+/**
+ * A timestamptz as RFC 3339 UTC text inside SQL, for timestamps that travel in json/jsonb built by a
+ * query (`to_jsonb(row)` writes `…+00:00`, and jsonb is parsed by pg, not by the client class above).
+ */
+export function rfc3339Sql(expr: SQL): SQL {
+  return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }

@@ -11,8 +11,12 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   // A write carried a stale version (optimistic concurrency); details.current is the current state.
   VERSION_CONFLICT: 409,
+  // An import file that is not CSV text, or names no ledger field.
+  IMPORT_FILE_INVALID: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  // A stored raw payload that cannot be decoded.
+  RECORD_RAW_UNREADABLE: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   DATABASE_UNAVAILABLE: 503,

@@ -2,6 +2,7 @@
 // Import zod from this module (or from '@/server/http') so `.openapi()` is available on schemas.
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ERROR_STATUS } from '@/lib/errors';
 
 extendZodWithOpenApi(z);
 
@@ -62,7 +63,7 @@ export function buildOpenApiDocument(info: { version: string }) {
   });
   for (const op of listOperations()) registry.registerPath(op.config);
   const generator = new OpenApiGeneratorV31(registry.definitions);
-  return generator.generateDocument({
+  const doc = generator.generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Asset Ledger API',
@@ -73,4 +74,11 @@ export function buildOpenApiDocument(info: { version: string }) {
     },
     servers: [{ url: '/' }],
   });
+  // The stable error codes with their HTTP status (docs/api.md lists the same; test/api-docs-contract.test.ts).
+  return { ...doc, 'x-error-codes': API_ERROR_CODES };
 }
+
+/** Codes an API response can carry (CONFIG_INVALID is a start-up failure, never an API answer). */
+export const API_ERROR_CODES: Record<string, number> = Object.fromEntries(
+  Object.entries(ERROR_STATUS).filter(([code]) => code !== 'CONFIG_INVALID'),
+);

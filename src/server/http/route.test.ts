@@ -44,7 +44,7 @@ const conflict = route(
     path: '/api/v1/test/conflict',
     summary: 'c',
     auth: 'public',
-    responses: { 200: z.object({}) },
+    responses: { 200: z.object({}), 409: { description: 'It already exists (CONFLICT)' } },
   },
   async () => {
     throw new AppError('CONFLICT', 'It already exists', { details: { field: 'name' } });

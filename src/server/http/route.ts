@@ -12,6 +12,7 @@ import { getConfig } from '@/lib/config';
 import { AppError, isAppError } from '@/lib/errors';
 import { createLogger } from '@/lib/logger';
 import { requireRole, resolveSession, type Session } from '@/server/auth/session';
+import { contractViolations, recordViolations, type DeclaredResponse } from './contract';
 import { errorSchema, recordOperation, z, type RouteAuth } from './openapi';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { API_SECURITY_HEADERS } from './security-headers';
@@ -29,6 +30,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Content type when not JSON (e.g. text/csv); the handler returns a Response. */
   contentType?: string;
+  /** Further content types the same status may answer with (e.g. `format=csv`), each with its schema. */
+  alternatives?: Record<string, z.ZodType | null>;
 }
 
 export interface RouteDefinition<P extends Schema, Q extends Schema, B extends Schema, A extends RouteAuth> {
@@ -268,26 +271,65 @@ function checkPasswordChange(session: Session | null, allowed: boolean | undefin
   );
 }
 
-function openApiResponses(def: RouteDefinition<Schema, Schema, Schema, RouteAuth>) {
-  const out: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {};
+/**
+ * Every response an operation may give: its own declarations plus the errors route() itself produces —
+ * 400 (bad input), 401/403 (auth, role, cross-origin write, PASSWORD_CHANGE_REQUIRED), 404 (a path
+ * with ids), 413/415 (bodies), 500 and 503 (DATABASE_UNAVAILABLE). The OpenAPI document and the
+ * test-time contract check (src/server/http/contract.ts) both use this one list.
+ */
+export function declaredResponses(
+  def: Pick<
+    RouteDefinition<Schema, Schema, Schema, RouteAuth>,
+    'auth' | 'path' | 'params' | 'query' | 'body' | 'responses'
+  >,
+): Record<number, DeclaredResponse> {
   const statuses = { ...def.responses } as Record<number, z.ZodType | ResponseSpec>;
-  const errorDefaults: Record<number, string> = { 400: 'Invalid input (VALIDATION_FAILED, INVALID_JSON)' };
-  if (def.auth !== 'public') errorDefaults[401] = 'Not signed in (AUTH_REQUIRED)';
-  if (def.auth === 'admin') errorDefaults[403] = 'Not an admin (AUTH_FORBIDDEN)';
-  if (def.auth === 'editor') errorDefaults[403] = 'Not an editor or admin (AUTH_FORBIDDEN)';
-  for (const [status, description] of Object.entries(errorDefaults)) {
-    if (!(Number(status) in statuses) && (status !== '400' || def.params || def.query || def.body)) {
-      statuses[Number(status)] = { description, schema: errorSchema };
-    }
+  const errorDefaults: Record<number, string> = {};
+  if (def.params || def.query || def.body)
+    errorDefaults[400] = 'Invalid input (VALIDATION_FAILED, INVALID_JSON)';
+  if (def.auth !== 'public') {
+    errorDefaults[401] = 'Not signed in (AUTH_REQUIRED)';
+    errorDefaults[403] =
+      def.auth === 'user'
+        ? 'Password change required (PASSWORD_CHANGE_REQUIRED) or cross-origin write (AUTH_FORBIDDEN)'
+        : `Not ${def.auth === 'admin' ? 'an admin' : 'an editor or admin'} (AUTH_FORBIDDEN), password change required (PASSWORD_CHANGE_REQUIRED) or cross-origin write (AUTH_FORBIDDEN)`;
   }
+  if (def.path.includes('{')) errorDefaults[404] = 'Not found (NOT_FOUND)';
+  if (def.body) {
+    errorDefaults[413] = 'Body over 1 MB (PAYLOAD_TOO_LARGE)';
+    errorDefaults[415] = 'Body not JSON (UNSUPPORTED_MEDIA_TYPE)';
+  }
+  errorDefaults[500] = 'Internal error (INTERNAL; the message carries the request id)';
+  errorDefaults[503] = 'Database unavailable (DATABASE_UNAVAILABLE)';
+  for (const [status, description] of Object.entries(errorDefaults)) {
+    if (!(Number(status) in statuses)) statuses[Number(status)] = { description, schema: errorSchema };
+  }
+  const out: Record<number, DeclaredResponse> = {};
   for (const [status, spec] of Object.entries(statuses)) {
     const s: ResponseSpec = spec instanceof z.ZodType ? { schema: spec } : spec;
     const code = Number(status);
-    const schema = s.schema ?? (code >= 400 ? errorSchema : undefined);
-    out[status] = {
+    out[code] = {
       description: s.description ?? (code < 300 ? 'Success' : 'Error'),
-      ...(schema ? { content: { [s.contentType ?? 'application/json']: { schema } } } : {}),
+      // A non-JSON body (CSV, xlsx) is declared by its content type alone.
+      schema: s.schema ?? (code >= 400 ? errorSchema : s.contentType ? NON_JSON_BODY : undefined),
+      contentType: s.contentType,
+      alternatives: s.alternatives
+        ? Object.fromEntries(Object.entries(s.alternatives).map(([t, z]) => [t, z ?? NON_JSON_BODY]))
+        : undefined,
     };
+  }
+  return out;
+}
+
+const NON_JSON_BODY = z.string().openapi({ format: 'binary' });
+
+function openApiResponses(def: RouteDefinition<Schema, Schema, Schema, RouteAuth>) {
+  const out: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {};
+  for (const [status, s] of Object.entries(declaredResponses(def))) {
+    const content: Record<string, { schema: z.ZodType }> = {};
+    if (s.schema) content[s.contentType ?? 'application/json'] = { schema: s.schema };
+    for (const [type, schema] of Object.entries(s.alternatives ?? {})) content[type] = { schema };
+    out[status] = { description: s.description, ...(s.schema ? { content } : {}) };
   }
   return out;
 }
@@ -302,6 +344,8 @@ export function route<
   handler: (ctx: RouteContext<P, Q, B, A>) => Promise<unknown>,
 ): RouteHandler {
   const body = strictTop(def.body);
+  const declared = declaredResponses(def as RouteDefinition<Schema, Schema, Schema, RouteAuth>);
+  const operationKey = `${def.method.toUpperCase()} ${def.path}`;
   recordOperation({
     method: def.method,
     path: def.path,
@@ -352,7 +396,6 @@ export function route<
       if (result instanceof Response) {
         response = result;
       } else {
-        if (getConfig().NODE_ENV === 'test') checkResponse(def, 200, result);
         response = json(result, { headers: responseHeaders });
       }
       responseHeaders.forEach((v, k) => {
@@ -363,6 +406,7 @@ export function route<
     }
     if (!response.headers.has(REQUEST_ID_HEADER)) response.headers.set(REQUEST_ID_HEADER, requestId);
     withApiSecurityHeaders(response);
+    if (inTests()) response = await enforceContract(operationKey, declared, response, requestId);
     log.debug('http_request', {
       request_id: requestId,
       method: def.method.toUpperCase(),
@@ -410,17 +454,36 @@ function toAppError(err: unknown, requestId: string, def: { method: string; path
   return new AppError('INTERNAL', `Internal error (request id ${requestId})`);
 }
 
-// In tests, a handler's result must match its documented schema, so the OpenAPI document cannot drift.
-function checkResponse(
-  def: { responses: Record<number, z.ZodType | ResponseSpec> },
-  status: number,
-  result: unknown,
-) {
-  const spec = def.responses[status];
-  const schema = spec instanceof z.ZodType ? spec : spec?.schema;
-  if (!schema) return;
-  const r = schema.safeParse(JSON.parse(JSON.stringify(result ?? null)));
-  if (!r.success) {
-    throw new Error(`Response does not match its documented schema: ${z.prettifyError(r.error)}`);
+function inTests(): boolean {
+  try {
+    return getConfig().NODE_ENV === 'test';
+  } catch {
+    return false;
   }
+}
+
+// In tests every response must be what its operation declares (src/server/http/contract.ts), so the
+// OpenAPI document cannot drift from what the API does: a response that is not becomes a 500 naming the
+// operation and the field, and is logged for the run's teardown.
+async function enforceContract(
+  operation: string,
+  declared: Record<number, DeclaredResponse>,
+  response: Response,
+  requestId: string,
+): Promise<Response> {
+  const violations = await contractViolations(operation, declared, response);
+  if (!violations.length) return response;
+  recordViolations(operation, response.status, violations);
+  log.error('http_contract_violation', { request_id: requestId, route: operation, violations });
+  const replaced = json(
+    {
+      error: {
+        code: 'RESPONSE_CONTRACT_VIOLATION',
+        message: `The response does not match the OpenAPI document: ${violations.join('; ')}`,
+        details: { violations },
+      },
+    },
+    { status: 500, headers: { [REQUEST_ID_HEADER]: requestId } },
+  );
+  return withApiSecurityHeaders(replaced);
 }

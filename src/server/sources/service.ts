@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { assertSourceUnique } from '@/server/identity/assert-source-unique';
 import { audit, rethrowUnique, type Actor } from '@/server/users/actor';
 import { parsePayload, typeSpec } from './types';
+import { rfc3339Sql } from '@/db/timestamps';
 
 export const RUN_MODES = ['healthcheck', 'detect', 'collect', 'collect_hosts', 'collect_vms'] as const;
 
@@ -45,8 +46,9 @@ const VIEW = sql`
          (select coalesce(jsonb_object_agg(m.mode, to_jsonb(lr)), '{}'::jsonb)
             from unnest(enum_range(null::run_mode)) as m(mode)
             cross join lateral (
-              select r.id, r.status, r.trigger, r.created_at as "createdAt", r.started_at as "startedAt",
-                     r.finished_at as "finishedAt", r.error_code as "errorCode"
+              select r.id, r.status, r.trigger, ${rfc3339Sql(sql`r.created_at`)} as "createdAt",
+                     ${rfc3339Sql(sql`r.started_at`)} as "startedAt",
+                     ${rfc3339Sql(sql`r.finished_at`)} as "finishedAt", r.error_code as "errorCode"
               from runs r where r.source_id = s.id and r.mode = m.mode
               order by r.created_at desc limit 1) lr) as "latestRuns"
   from sources s

@@ -2,7 +2,8 @@
 import { z } from '@/server/http/openapi';
 import { MIN_PASSWORD_LENGTH } from '@/server/auth/password';
 
-export const ts = () => z.string().openapi({ format: 'date-time' });
+/** An RFC 3339 timestamp in UTC (`2026-12-01T07:04:37.569Z`); the contract check validates it. */
+export const ts = () => z.iso.datetime().openapi({ format: 'date-time' });
 const password = () => z.string().min(MIN_PASSWORD_LENGTH).max(1000);
 
 export const userDetailSchema = z

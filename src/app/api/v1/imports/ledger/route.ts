@@ -17,7 +17,11 @@ export const POST = route(
     auth: 'editor',
     query: importQuery,
     responses: {
-      200: importResultSchema,
+      200: {
+        schema: importResultSchema,
+        alternatives: { 'text/csv': null },
+        description: 'The import result; with `format=csv` the per-row report as CSV',
+      },
       400: { description: 'Not a CSV file, or no column identifies the asset (IMPORT_FILE_INVALID)' },
     },
   },

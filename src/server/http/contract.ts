@@ -1,0 +1,101 @@
+// One contract, checked (issue 11, DESIGN §9): in tests, every response route() sends is compared with
+// what its operation declares in the OpenAPI document — the status must be declared, the content type must
+// be the declared one, and a JSON body must match the declared schema (the zod schema the document is
+// generated from; timestamps declared `date-time` must be RFC 3339, see ts()). A response that does not
+// is replaced by a 500 RESPONSE_CONTRACT_VIOLATION naming the operation and the field, so the test that
+// provoked it fails there, and it is appended to the run's contract log (ASSET_LEDGER_CONTRACT_LOG, set by
+// test/global-setup.ts), which fails the whole run at teardown even if no assertion looked.
+import fs from 'node:fs';
+import { API_ERROR_CODES, z } from './openapi';
+
+export interface DeclaredResponse {
+  description: string;
+  /** The body's schema; none: the response has no body (e.g. 204). */
+  schema?: z.ZodType;
+  /** Media type of the body; JSON unless given. */
+  contentType?: string;
+  /** Other media types this status may answer with, and their schemas. */
+  alternatives?: Record<string, z.ZodType>;
+}
+
+export const CONTRACT_LOG_ENV = 'ASSET_LEDGER_CONTRACT_LOG';
+
+const mediaType = (v: string | null) => (v ?? '').split(';')[0]!.trim().toLowerCase();
+const isJson = (type: string) => /^application\/([a-z.+-]*\+)?json$/.test(type);
+
+/** Every way `response` departs from what `operation` (e.g. "GET /api/v1/runs") declares; [] if none. */
+export async function contractViolations(
+  operation: string,
+  declared: Record<number, DeclaredResponse>,
+  response: Response,
+): Promise<string[]> {
+  const status = response.status;
+  const spec = declared[status];
+  const at = `${operation} → ${status}`;
+  if (!spec) {
+    const known = Object.keys(declared).join(', ');
+    return [
+      `${at}: status ${status} is not declared in the operation's OpenAPI responses (declared: ${known})`,
+    ];
+  }
+  const text = response.body ? await response.clone().text() : '';
+  if (!spec.schema) {
+    return text === '' ? [] : [`${at}: declared without a body, but the response has one`];
+  }
+  const got = mediaType(response.headers.get('content-type'));
+  const options: Record<string, z.ZodType> = {
+    [mediaType(spec.contentType ?? 'application/json')]: spec.schema,
+  };
+  for (const [type, schema] of Object.entries(spec.alternatives ?? {})) options[mediaType(type)] = schema;
+  const schema = options[got];
+  if (!schema) {
+    const declared = Object.keys(options).join("' or '");
+    return [`${at}: content type is '${got || 'none'}', the operation declares '${declared}'`];
+  }
+  if (!isJson(got)) return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [`${at}: the body is not JSON (${text.slice(0, 80)})`];
+  }
+  const r = schema.safeParse(body);
+  if (r.success) return errorCodeViolations(at, status, body);
+  return r.error.issues.slice(0, 10).map((i) => {
+    const field = ['body', ...i.path.map(String)].join('.');
+    const value = valueAt(body, i.path);
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)?.slice(0, 80)})`;
+    return `${at}: ${field}: ${i.message}${shown}`;
+  });
+}
+
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  let cur = body;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Appends violations to the run's contract log, when there is one (tests only). */
+export function recordViolations(operation: string, status: number, violations: string[]): void {
+  const file = process.env[CONTRACT_LOG_ENV];
+  if (!file || !violations.length) return;
+  fs.appendFileSync(file, `${JSON.stringify({ operation, status, violations })}\n`);
+}
+
+// An error's code must be one of the documented ones (the OpenAPI document's x-error-codes), with its status.
+function errorCodeViolations(at: string, status: number, body: unknown): string[] {
+  if (status < 400) return [];
+  const code = (body as { error?: { code?: unknown } })?.error?.code;
+  if (typeof code !== 'string') return [];
+  const documented = API_ERROR_CODES[code];
+  if (documented === undefined) {
+    return [
+      `${at}: error code ${code} is not one of the documented codes (ERROR_STATUS in src/lib/errors.ts)`,
+    ];
+  }
+  if (documented !== status) return [`${at}: error code ${code} is documented with status ${documented}`];
+  return [];
+}
