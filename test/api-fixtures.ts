@@ -514,9 +514,54 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
     role: 'editor',
     sample: (w) => ({ body: { ids: [w.vmUuid, w.hostUuid], set: { notes: `bulk ${randomUUID()}` } } }),
   },
+  // identity across sources (issue 16)
+  'GET /api/v1/duplicate-candidates': { role: 'user', sample: () => ({}) },
+  'GET /api/v1/duplicate-candidates/{id}': {
+    role: 'user',
+    sample: async (w) => ({ params: { id: await insertCandidate(w) } }),
+  },
+  'POST /api/v1/duplicate-candidates/{id}/ignore': {
+    role: 'editor',
+    sample: async (w) => ({ params: { id: await insertCandidate(w) } }),
+  },
+  'POST /api/v1/assets/{id}/merge': {
+    role: 'editor',
+    sample: async (w) => {
+      const [a, b] = await twoVms(w);
+      return { params: { id: a.uuid }, body: { otherId: b.uuid } };
+    },
+  },
+  'POST /api/v1/assets/{id}/split': {
+    role: 'editor',
+    sample: async (w) => {
+      const [a, b] = await twoVms(w);
+      const { mergeAssets } = await import('@/server/identity/merge-assets');
+      const { systemActor } = await import('@/server/users/actor');
+      await mergeAssets(getDb(), systemActor('matrix'), a.uuid, b.uuid);
+      return { params: { id: a.uuid }, body: { linkId: b.linkId } };
+    },
+  },
 };
 
 /** Fills `{name}` segments of an OpenAPI path. */
 export function fillPath(path: string, params: Record<string, string> = {}): string {
   return path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(params[n] ?? `missing-${n}`));
+}
+
+/** Two VMs of the world's source that share a BIOS UUID (a merge or a candidate needs a pair). */
+async function twoVms(w: World) {
+  const n = ++seq;
+  return insertAssets(w.sourceId, w.runId, [
+    { kind: 'vm', name: `twin-${n}-a` },
+    { kind: 'vm', name: `twin-${n}-b` },
+  ]);
+}
+
+async function insertCandidate(w: World): Promise<string> {
+  const [a, b] = (await twoVms(w)).map((x) => x.uuid).sort();
+  const r = await getDb().execute<{ id: string }>(sql`
+    insert into duplicate_candidates (kind, asset_a, asset_b, score, evidence)
+    values ('vm', ${a!}, ${b!}, 100, ${JSON.stringify([{ rule: 'vm.bios_uuid', score: 100, values: ['x'] }])}::jsonb)
+    returning id`);
+  return r.rows[0]!.id;
 }

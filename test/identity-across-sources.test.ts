@@ -6,7 +6,16 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunMode } from '@/collector/contract';
 import { triggerRun } from '@/server/runs/trigger';
-import { createTestDatabase, type TestDatabase } from './db';
+import * as assetRoute from '@/app/api/v1/assets/[id]/route';
+import * as mergeRoute from '@/app/api/v1/assets/[id]/merge/route';
+import * as splitRoute from '@/app/api/v1/assets/[id]/split/route';
+import * as candidatesRoute from '@/app/api/v1/duplicate-candidates/route';
+import * as candidateRoute from '@/app/api/v1/duplicate-candidates/[id]/route';
+import * as ignoreRoute from '@/app/api/v1/duplicate-candidates/[id]/ignore/route';
+import type { RouteHandler } from '@/server/http/route';
+import { call, setupApiTest } from './api';
+import { createActors, type Actors } from './api-fixtures';
+import type { TestDatabase } from './db';
 import { createSource, rows, runOf, runWorkerUntilIdle } from './pipeline-helpers';
 import { describeWithVcsim, destroyVm, listVmIdentities, startVcsim, type Vcsim } from './vcsim';
 
@@ -27,11 +36,13 @@ describeWithVcsim('identity across sources (two simulators)', () => {
   let b: Vcsim | undefined;
   let srcA: string;
   let srcB: string;
+  let actors: Actors;
   beforeAll(async () => {
     [t, a] = await Promise.all([
-      createTestDatabase(),
+      setupApiTest(),
       startVcsim({ hostsPerCluster: 2, vmsPerCluster: 3, vms: [MOVING, TWIN], junkHostIdentity: true }),
     ]);
+    actors = await createActors();
     srcA = (
       await createSource(t.db, {
         name: 'vCenter A',
@@ -184,5 +195,112 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     await collect(srcA, ['collect_vms']);
     expect(await candidates()).toEqual(before);
     expect(await assetOf(MOVING.name)).toEqual([{ uuid: movingUuid, status: 'active' }]);
+  });
+
+  const h = (x: unknown) => x as RouteHandler;
+  const api = async (handler: unknown, opts: Parameters<typeof call>[1] = {}) => {
+    const res = await call(h(handler), { token: actors.tokens.admin, ...opts });
+    return { status: res.status, headers: res.headers, body: res.status === 308 ? null : await res.json() };
+  };
+  // What a split must give back: everything but history and the stamps of the run in between (B ran again
+  // while the two were one, and saw its VM).
+  const essence = (d: Record<string, unknown>) => {
+    const { updatedAt: _u, lastSeenAt: _l, links, ...rest } = d;
+    void _u;
+    void _l;
+    return {
+      ...rest,
+      links: (links as Record<string, unknown>[]).map(
+        ({ lastSeenAt: _a, lastSeenRunId: _b, ...l }) => (void _a, void _b, l),
+      ),
+    };
+  };
+
+  it('the candidate through the API: listed with its evidence, both assets side by side; merge → one asset with two present links and conflicts; the tombstone redirects; split → the two assets as before', async () => {
+    const list = await api(candidatesRoute.GET, { url: '/api/v1/duplicate-candidates?kind=vm&minScore=90' });
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(1);
+    const cand = list.body.items[0];
+    expect(cand.evidence.map((e: { rule: string }) => e.rule).sort()).toEqual([
+      'vm.bios_uuid',
+      'vm.instance_uuid',
+    ]);
+    expect(cand.evidence[0].values).toEqual([expect.stringMatching(/^(4211aaaa|5011bbbb)/)]);
+    expect(
+      (await api(candidatesRoute.GET, { url: '/api/v1/duplicate-candidates?minScore=101' })).status,
+    ).toBe(400);
+    const detail = await api(candidateRoute.GET, { params: { id: cand.id } });
+    expect(detail.body.assets.map((x: { uuid: string }) => x.uuid)).toEqual([
+      cand.assetA.uuid,
+      cand.assetB.uuid,
+    ]);
+
+    const [inA, inB] = await assetOf(TWIN.name); // A's first
+    // Asserted values on both: the survivor's owner wins, the other's rack moves over.
+    await t.db.execute(sql`insert into asset_ledger (asset_uuid, values, version) values
+      (${inA!.uuid}, '{"owner": "team A"}', 1), (${inB!.uuid}, '{"owner": "team B", "rack": "R-01"}', 1)`);
+    const before = await Promise.all(
+      [inA!.uuid, inB!.uuid].map((id) => api(assetRoute.GET, { params: { id } })),
+    );
+
+    const merged = await api(mergeRoute.POST, { params: { id: inA!.uuid }, body: { otherId: inB!.uuid } });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(merged.body.ledgerConflicts).toEqual([{ field: 'owner', kept: 'team A', dropped: 'team B' }]);
+    const survivor = merged.body.survivor;
+    expect(survivor.uuid).toBe(inA!.uuid);
+    expect(
+      survivor.links.map((l: { sourceId: string; presence: string }) => [l.sourceId, l.presence]),
+    ).toEqual([
+      [srcA, 'present'],
+      [srcB, 'present'],
+    ]);
+    // The simulators disagree on the guest's host name, MACs and IPs: flagged, each source's value kept.
+    expect(survivor.conflicts).toEqual(expect.arrayContaining(['identity.hostname']));
+    const ledger = await rows<{ asset_uuid: string; values: Record<string, unknown> }>(
+      t.db,
+      sql`select asset_uuid, values from asset_ledger where asset_uuid in (${inA!.uuid}, ${inB!.uuid}) order by values->>'owner'`,
+    );
+    expect(ledger).toEqual([
+      { asset_uuid: inA!.uuid, values: { owner: 'team A', rack: 'R-01' } },
+      { asset_uuid: inB!.uuid, values: { owner: 'team B' } },
+    ]);
+    const gone = await api(assetRoute.GET, { params: { id: inB!.uuid } });
+    expect(gone.status).toBe(308);
+    expect(gone.headers.get('location')).toBe(`/api/v1/assets/${inA!.uuid}`);
+    expect(
+      (await api(candidatesRoute.GET, { url: '/api/v1/duplicate-candidates?status=merged' })).body.total,
+    ).toBe(1);
+    expect((await api(ignoreRoute.POST, { params: { id: cand.id } })).status).toBe(409);
+    const history = await rows<{ type: string }>(
+      t.db,
+      sql`select type::text from asset_events where asset_uuid = ${inA!.uuid} and type = 'merged'`,
+    );
+    expect(history).toHaveLength(1);
+    // A later run of either source keeps the merged asset one asset.
+    await collect(srcB, ['collect_vms']);
+    expect((await assetOf(TWIN.name)).map((x) => x.status).sort()).toEqual(['active', 'merged']);
+
+    const bLink = survivor.links.find((l: { sourceId: string }) => l.sourceId === srcB).id;
+    const split = await api(splitRoute.POST, { params: { id: inA!.uuid }, body: { linkId: bLink } });
+    expect(split.status, JSON.stringify(split.body)).toBe(200);
+    const after = await Promise.all(
+      [inA!.uuid, inB!.uuid].map((id) => api(assetRoute.GET, { params: { id } })),
+    );
+    expect(after.map((x) => x.status)).toEqual([200, 200]);
+    expect(essence(after[0]!.body)).toEqual(essence(before[0]!.body));
+    expect(essence(after[1]!.body)).toEqual(essence(before[1]!.body));
+    const ledgerAfter = await rows<{ values: Record<string, unknown> }>(
+      t.db,
+      sql`select values from asset_ledger where asset_uuid in (${inA!.uuid}, ${inB!.uuid}) order by values->>'owner'`,
+    );
+    expect(ledgerAfter.map((r) => r.values)).toEqual([
+      { owner: 'team A' },
+      { owner: 'team B', rack: 'R-01' },
+    ]);
+    // The pair was decided: it stays out of the open list.
+    expect((await api(candidatesRoute.GET)).body.total).toBe(0);
+    expect((await api(splitRoute.POST, { params: { id: inA!.uuid }, body: { linkId: bLink } })).status).toBe(
+      404,
+    );
   });
 });

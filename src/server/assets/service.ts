@@ -100,6 +100,8 @@ export function assetWhere(f: AssetFilters): SQL {
   if (f.q && f.q.trim()) where.push(searchPredicate(searchTerms(f.q)));
   if (f.kind) where.push(sql`a.kind = ${f.kind}`);
   if (f.status) where.push(sql`a.status = ${f.status}`);
+  // A merged tombstone is nobody any more (src/server/identity/merge-assets.ts): never listed or exported.
+  else where.push(sql`a.status <> 'merged'`);
   if (f.powerState) where.push(sql`a.power_state = ${f.powerState}`);
   if (f.cluster) where.push(sql`a.cluster_name = ${f.cluster}`);
   if (f.host) where.push(sql`a.host_name = ${f.host}`);
@@ -181,6 +183,14 @@ export async function listAssets(
 
 function notFound(): never {
   throw new AppError('NOT_FOUND', 'asset not found');
+}
+
+/** The survivor a merged tombstone points at (the API answers 308 to it), or null. */
+export async function mergedInto(db: Db, uuid: string): Promise<string | null> {
+  const r = await db.execute<{ to: string }>(
+    sql`select merged_into as to from assets where uuid = ${uuid} and status = 'merged' and merged_into is not null`,
+  );
+  return r.rows[0]?.to ?? null;
 }
 
 export async function getAsset(db: Db, uuid: string) {

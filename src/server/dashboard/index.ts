@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 
 export async function assetCounts(db: Db) {
   const r = await db.execute<{ kind: string; status: string; n: number }>(
-    sql`select kind::text as kind, status::text as status, count(*)::int as n from assets group by 1, 2`,
+    sql`select kind::text as kind, status::text as status, count(*)::int as n from assets where status <> 'merged' group by 1, 2`,
   );
   const out: Record<string, { active: number; offline: number }> = {
     host: { active: 0, offline: 0 },

@@ -16,7 +16,8 @@ export function txQuery(tx: Db | Tx): Q {
       const chunks: SQL[] = [];
       let last = 0;
       for (const m of text.matchAll(/\$(\d+)/g)) {
-        chunks.push(sql.raw(text.slice(last, m.index)), sql`${values[Number(m[1]) - 1]}`);
+        // one parameter each, arrays too (a bare array would be spread into a list)
+        chunks.push(sql.raw(text.slice(last, m.index)), sql`${sql.param(values[Number(m[1]) - 1])}`);
         last = m.index! + m[0].length;
       }
       chunks.push(sql.raw(text.slice(last)));

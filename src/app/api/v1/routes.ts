@@ -43,7 +43,19 @@ import * as assetsLedgerBulk from './assets/ledger/bulk/route';
 import * as importsLedger from './imports/ledger/route';
 import * as importsLedgerReport from './imports/ledger/[id]/report/route';
 
+// Identity across sources (issue 16)
+import * as duplicateCandidates from './duplicate-candidates/route';
+import * as duplicateCandidatesId from './duplicate-candidates/[id]/route';
+import * as duplicateCandidatesIdIgnore from './duplicate-candidates/[id]/ignore/route';
+import * as assetsIdMerge from './assets/[id]/merge/route';
+import * as assetsIdSplit from './assets/[id]/split/route';
+
 export const routeModules: Record<string, Record<string, unknown>> = {
+  'v1/duplicate-candidates': duplicateCandidates,
+  'v1/duplicate-candidates/[id]': duplicateCandidatesId,
+  'v1/duplicate-candidates/[id]/ignore': duplicateCandidatesIdIgnore,
+  'v1/assets/[id]/merge': assetsIdMerge,
+  'v1/assets/[id]/split': assetsIdSplit,
   'v1/auth/login': authLogin,
   'v1/auth/logout': authLogout,
   'v1/auth/me': authMe,
