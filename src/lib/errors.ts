@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  // the vCenter is another live source's (src/server/identity/assert-source-unique.ts)
+  SOURCE_DUPLICATE: 409,
   // A write carried a stale version (optimistic concurrency); details.current is the current state.
   VERSION_CONFLICT: 409,
   // An import file that is not CSV text, or names no ledger field.
