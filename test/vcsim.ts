@@ -303,3 +303,18 @@ export async function listVmIdentities(sim: Pick<Vcsim, 'endpoint' | 'username' 
     return out;
   });
 }
+
+/** Changes a VM's memory (ReconfigVM_Task with spec.memoryMB) and waits for the task. */
+export async function setVmMemory(
+  sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>,
+  vmMoref: string,
+  memoryMB: number,
+) {
+  await withClient(sim, async (c) => {
+    const task = await c.invokeTask('ReconfigVM_Task', [
+      moEl('_this', { type: 'VirtualMachine', value: vmMoref }),
+      el('spec', [el('memoryMB', memoryMB)]),
+    ]);
+    await c.waitForTask(task);
+  });
+}

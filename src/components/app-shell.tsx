@@ -150,9 +150,17 @@ export function AppShell({
   );
 }
 
-export function PageHeader({ title, children }: { title: React.ReactNode; children?: React.ReactNode }) {
+export function PageHeader({
+  title,
+  children,
+  className,
+}: {
+  title: React.ReactNode;
+  children?: React.ReactNode;
+  className?: string;
+}) {
   return (
-    <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+    <div className={cn('mb-4 flex flex-wrap items-center justify-between gap-3', className)}>
       <h1 className="min-w-0 text-xl font-semibold break-words">{title}</h1>
       {children && <div className="flex flex-wrap items-center gap-2">{children}</div>}
     </div>

@@ -1,11 +1,28 @@
 // Asset-list helpers for the UI: filter choices and the few canonical facts the list shows.
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { canonicalValue } from './canonical-view';
+import { normalizedOf } from './canonical-view';
 import { ledgerFiltersFrom } from '@/server/ledger-fields/list-filters';
 import { ASSET_KINDS, ASSET_STATUSES, POWER_STATES, type AssetFilters } from '@/server/assets/service';
 
 export const PAGE_SIZE = 50;
+export const PAGE_SIZES = [25, 50, 100, 200];
+
+/** The list's columns for a user who never chose any. */
+export const DEFAULT_ASSET_COLUMNS = [
+  'name',
+  'kind',
+  'powerState',
+  'ipAddresses',
+  'osName',
+  'cpuCount',
+  'memoryBytes',
+  'provisionedBytes',
+  'toolsStatus',
+  'hostName',
+  'clusterName',
+  'vmCount',
+];
 
 /** The URL query the asset list, its export link and the API share. */
 export type AssetQuery = {
@@ -18,6 +35,7 @@ export type AssetQuery = {
   powerState?: string;
   sort?: string;
   offset?: string;
+  limit?: string;
   /** `ledger.<key>` filters. */
   [ledgerKey: `ledger.${string}`]: string | string[] | undefined;
 };
@@ -57,20 +75,45 @@ export async function filterChoices(db: Db) {
   };
 }
 
-/** tools_running of the listed VMs (false means the guest fields are blank for that reason). */
-export async function toolsRunning(db: Db, uuids: string[]): Promise<Record<string, boolean | null>> {
+export type AssetFacts = {
+  normalized: Record<string, unknown>;
+  /** Active VMs on a host, or on a cluster's hosts. */
+  vmCount: number | null;
+  /** Active member hosts of a cluster. */
+  hostCount: number | null;
+};
+
+/**
+ * The facts the list shows beyond the denormalized columns, for one page of rows: the normalized view
+ * (vCPU, memory, disks…) and, for hosts and clusters, their counts from the active relations.
+ */
+export async function listFacts(db: Db, uuids: string[]): Promise<Record<string, AssetFacts>> {
   if (!uuids.length) return {};
-  const r = await db.execute<{ uuid: string; canonical: Record<string, unknown> }>(sql`
-    select uuid, canonical from assets where kind = 'vm' and uuid in (${sql.join(
+  const r = await db.execute<{
+    uuid: string;
+    canonical: Record<string, unknown>;
+    vmCount: number | null;
+    hostCount: number | null;
+  }>(sql`
+    select a.uuid, a.canonical,
+      case a.kind
+        when 'host' then (select count(*)::int from relations r
+          where r.to_asset_uuid = a.uuid and r.type = 'runs_on' and r.status = 'active')
+        when 'cluster' then (select count(distinct v.from_asset_uuid)::int from relations m
+          join relations v on v.to_asset_uuid = m.from_asset_uuid and v.type = 'runs_on' and v.status = 'active'
+          where m.to_asset_uuid = a.uuid and m.type = 'member_of' and m.status = 'active')
+      end as "vmCount",
+      case when a.kind = 'cluster' then (select count(distinct m.from_asset_uuid)::int from relations m
+          where m.to_asset_uuid = a.uuid and m.type = 'member_of' and m.status = 'active')
+      end as "hostCount"
+    from assets a where a.uuid in (${sql.join(
       uuids.map((u) => sql`${u}`),
       sql`, `,
     )})`);
-  const out: Record<string, boolean | null> = {};
-  for (const row of r.rows) {
-    const v =
-      canonicalValue(row.canonical, 'runtime.tools_running') ??
-      canonicalValue(row.canonical, 'tools_running');
-    out[row.uuid] = typeof v === 'boolean' ? v : null;
-  }
-  return out;
+  return Object.fromEntries(
+    r.rows.map((row) => [
+      row.uuid,
+      { normalized: normalizedOf(row.canonical), vmCount: row.vmCount, hostCount: row.hostCount },
+    ]),
+  );
 }

@@ -283,7 +283,7 @@ export const OBSERVED_FIELDS: readonly FieldDef[] = [
     kinds: ALL,
     type: 'count',
     unit: 'count',
-    label: L('vCPUs / cores', 'vCPU / 核数'),
+    label: L('CPUs', 'CPU 数'),
     listable: true,
   }),
   observed({
@@ -524,6 +524,27 @@ export const OBSERVED_FIELDS: readonly FieldDef[] = [
     label: L('Template', '模板'),
     values: YES_NO,
     listable: true,
+  }),
+  // ---- counted from the active relations (a host's VMs, a cluster's hosts and their VMs)
+  observed({
+    key: 'hostCount',
+    path: 'hostCount',
+    kinds: ['cluster'],
+    type: 'count',
+    unit: 'count',
+    label: L('Hosts', '主机数'),
+    listable: true,
+    exportable: false,
+  }),
+  observed({
+    key: 'vmCount',
+    path: 'vmCount',
+    kinds: ['host', 'cluster'],
+    type: 'count',
+    unit: 'count',
+    label: L('VMs', '虚拟机数'),
+    listable: true,
+    exportable: false,
   }),
   // ---- the ledger's own bookkeeping
   observed({

@@ -1,49 +1,56 @@
 'use client';
+// The dense asset list: one line per row, the columns the user chose, every value through the field
+// dictionary (labels, units, translated enums). Sorting and paging happen in PostgreSQL; headers of
+// sortable fields link to new sorts.
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
-import { fmtDateTime } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { translateOr, type Translate } from '@/i18n';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableEmptyRow,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
+import { translateOr } from '@/i18n';
 import { useLocale, useT } from '@/i18n/client';
 import { SelectPage, SelectRow } from '@/components/ledger/selection';
+import { fieldByKey, formatField, type FieldDef } from '@/server/fields/dictionary';
 
 export type AssetRow = {
   uuid: string;
   kind: string;
   status: string;
-  name: string | null;
-  hostname: string | null;
-  serial_number: string | null;
-  ip_addresses: string[];
-  power_state: string | null;
-  cluster_name: string | null;
-  host_name: string | null;
-  last_seen_at: string | null;
-  tools_running: boolean | null;
+  /** false: VMware Tools not running, so the guest fields are blank for that reason. */
+  toolsRunning: boolean | null;
+  /** Values of the chosen columns, by field key. */
+  values: Record<string, unknown>;
 };
 
-// Sorting and paging happen in PostgreSQL; the table library renders and the headers link to new sorts.
-function SortHeader({ column, label }: { column: string; label: string }) {
+// Guest facts a VM only reports while VMware Tools run.
+const GUEST_FIELDS = new Set(['hostname', 'ipAddresses', 'osName']);
+
+function SortHeader({ def, label }: { def: FieldDef; label: string }) {
   const t = useT();
   const sp = useSearchParams();
   const pathname = usePathname();
   const sort = sp.get('sort') ?? 'name';
-  const active = sort.replace(/^-/, '') === column;
+  const active = sort.replace(/^-/, '') === def.key;
   const desc = sort.startsWith('-');
   const next = new URLSearchParams(sp.toString());
-  next.set('sort', active && !desc ? `-${column}` : column);
+  next.set('sort', active && !desc ? `-${def.key}` : def.key);
   next.delete('offset');
   const Icon = !active ? ArrowUpDown : desc ? ArrowDown : ArrowUp;
   return (
     <Link
       href={`${pathname}?${next.toString()}`}
-      className="inline-flex items-center gap-1 hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring rounded"
+      className="inline-flex items-center gap-1 rounded hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
       aria-label={t('assets.sortBy', { column: label })}
       aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}
-      data-sort={column}
+      data-sort={def.key}
     >
       {label}
       <Icon className={active ? 'size-3.5' : 'size-3.5 opacity-40'} />
@@ -51,140 +58,108 @@ function SortHeader({ column, label }: { column: string; label: string }) {
   );
 }
 
-function ToolsNotRunning({ t }: { t: Translate }) {
-  return <span className="text-xs italic text-muted-foreground">{t('assets.toolsNotRunning')}</span>;
+/** "10.0.0.5 +2": the first address, the rest on hover (title) and for screen readers. */
+function FirstPlus({ list }: { list: string[] }) {
+  if (list.length === 0) return <>—</>;
+  return (
+    <span title={list.join('\n')} className="font-mono" data-testid="first-plus">
+      {list[0]}
+      {list.length > 1 && <span className="ml-1 text-muted-foreground">+{list.length - 1}</span>}
+      {list.length > 1 && <span className="sr-only">, {list.slice(1).join(', ')}</span>}
+    </span>
+  );
 }
 
-// Row selection for the ledger's bulk edit (src/components/ledger): drawn only inside its provider.
-function selectColumn(rows: AssetRow[]): ColumnDef<AssetRow> {
-  return {
-    id: 'select',
-    header: () => <SelectPage uuids={rows.map((r) => r.uuid)} />,
-    cell: ({ row: { original: r } }) => <SelectRow uuid={r.uuid} name={r.name ?? r.uuid} />,
-  };
-}
-
-function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
-  const blankGuest = (r: AssetRow) => r.kind === 'vm' && r.tools_running === false;
-  return [
-    {
-      id: 'name',
-      header: () => <SortHeader column="name" label={t('assets.name')} />,
-      cell: ({ row: { original: r } }) => (
+export function AssetTable({
+  rows,
+  columns,
+  selectable = false,
+}: {
+  rows: AssetRow[];
+  columns: string[];
+  /** Row selection for the ledger's bulk edit (src/components/ledger): drawn only inside its provider. */
+  selectable?: boolean;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const defs = columns.map((k) => fieldByKey(k)).filter((d): d is FieldDef => Boolean(d));
+  const cell = (def: FieldDef, r: AssetRow) => {
+    const v = r.values[def.key];
+    const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+    if (empty && r.kind === 'vm' && r.toolsRunning === false && GUEST_FIELDS.has(def.key)) {
+      return <span className="italic text-muted-foreground">{t('assets.toolsNotRunning')}</span>;
+    }
+    if (def.key === 'name') {
+      const name = typeof v === 'string' && v ? v : r.uuid;
+      return (
         <Link
           href={`/assets/${r.uuid}`}
           className="font-medium text-primary hover:underline"
           data-testid="asset-link"
+          title={name}
         >
-          {r.name ?? r.uuid}
+          {name}
         </Link>
-      ),
-    },
-    {
-      id: 'kind',
-      header: () => <SortHeader column="kind" label={t('assets.kind')} />,
-      cell: ({ row: { original: r } }) => (
-        <span className="whitespace-nowrap">{translateOr(t, `kind.${r.kind}`, r.kind)}</span>
-      ),
-    },
-    {
-      id: 'status',
-      header: () => <SortHeader column="status" label={t('assets.status')} />,
-      cell: ({ row: { original: r } }) => (
-        <Badge variant={r.status === 'active' ? 'success' : 'warning'}>
-          {translateOr(t, `assetStatus.${r.status}`, r.status)}
-        </Badge>
-      ),
-    },
-    {
-      id: 'power_state',
-      header: () => <SortHeader column="powerState" label={t('assets.power')} />,
-      cell: ({ row: { original: r } }) => (
-        <span className="whitespace-nowrap">
-          {r.power_state ? translateOr(t, `power.${r.power_state}`, r.power_state) : '—'}
-        </span>
-      ),
-    },
-    {
-      id: 'hostname',
-      header: () => <SortHeader column="hostname" label={`${t('assets.hostname')} / ${t('assets.ip')}`} />,
-      cell: ({ row: { original: r } }) =>
-        blankGuest(r) && !r.hostname && r.ip_addresses.length === 0 ? (
-          <ToolsNotRunning t={t} />
-        ) : (
-          <span className="flex flex-col">
-            <span>{r.hostname ?? '—'}</span>
-            {r.ip_addresses.slice(0, 3).map((ip) => (
-              <span key={ip} className="whitespace-nowrap font-mono text-xs text-muted-foreground">
-                {ip}
-              </span>
-            ))}
-            {r.ip_addresses.length > 3 && (
-              <span className="text-xs text-muted-foreground">+{r.ip_addresses.length - 3}</span>
-            )}
-          </span>
-        ),
-    },
-    {
-      id: 'host_name',
-      header: () => <SortHeader column="hostName" label={`${t('assets.host')} / ${t('assets.cluster')}`} />,
-      cell: ({ row: { original: r } }) => (
-        <span className="flex flex-col">
-          <span>{r.host_name ?? '—'}</span>
-          {r.cluster_name && <span className="text-xs text-muted-foreground">{r.cluster_name}</span>}
-        </span>
-      ),
-    },
-    {
-      id: 'serial_number',
-      header: () => <SortHeader column="serialNumber" label={t('assets.serial')} />,
-      cell: ({ row: { original: r } }) => r.serial_number ?? '—',
-    },
-    {
-      id: 'last_seen_at',
-      header: () => <SortHeader column="lastSeenAt" label={t('assets.lastSeen')} />,
-      cell: ({ row: { original: r } }) => (
-        <span className="text-xs">{fmtDateTime(r.last_seen_at, locale)}</span>
-      ),
-    },
-  ];
-}
-
-export function AssetTable({ rows, selectable = false }: { rows: AssetRow[]; selectable?: boolean }) {
-  const t = useT();
-  const locale = useLocale();
-  const table = useReactTable({
-    data: rows,
-    columns: selectable ? [selectColumn(rows), ...columns(t, locale)] : columns(t, locale),
-    getCoreRowModel: getCoreRowModel(),
-    manualSorting: true,
-    manualPagination: true,
-    getRowId: (r) => r.uuid,
-  });
+      );
+    }
+    if (def.key === 'kind') return translateOr(t, `kind.${r.kind}`, r.kind);
+    if (def.key === 'status') {
+      return (
+        <Badge variant={r.status === 'active' ? 'success' : 'warning'}>{formatField(def, v, locale)}</Badge>
+      );
+    }
+    if (
+      def.type === 'list' &&
+      Array.isArray(v) &&
+      (def.key === 'ipAddresses' || def.key === 'macAddresses')
+    ) {
+      return <FirstPlus list={v.map(String)} />;
+    }
+    const text = formatField(def, v, locale);
+    return <span title={text}>{text}</span>;
+  };
+  const numeric = (d: FieldDef) => d.type === 'count' || d.type === 'bytes' || d.type === 'mhz';
   return (
-    <Table data-testid="asset-table">
+    <Table data-testid="asset-table" className="text-xs">
       <TableHeader>
-        {table.getHeaderGroups().map((hg) => (
-          <TableRow key={hg.id}>
-            {hg.headers.map((h) => (
-              <TableHead key={h.id}>{flexRender(h.column.columnDef.header, h.getContext())}</TableHead>
-            ))}
-          </TableRow>
-        ))}
+        <TableRow>
+          {selectable && (
+            <TableHead className="h-7 w-8 px-2">
+              <SelectPage uuids={rows.map((r) => r.uuid)} />
+            </TableHead>
+          )}
+          {defs.map((d) => (
+            <TableHead
+              key={d.key}
+              className={numeric(d) ? 'h-7 px-2 text-right' : 'h-7 px-2'}
+              data-column={d.key}
+            >
+              {d.sortable ? <SortHeader def={d} label={d.label[locale]} /> : d.label[locale]}
+            </TableHead>
+          ))}
+        </TableRow>
       </TableHeader>
       <TableBody>
-        {table.getRowModel().rows.length === 0 ? (
-          <TableRow>
-            <TableCell colSpan={10} className="py-8 text-center text-muted-foreground">
-              {t('assets.noResults')}
-            </TableCell>
-          </TableRow>
+        {rows.length === 0 ? (
+          <TableEmptyRow colSpan={defs.length + (selectable ? 1 : 0)}>{t('assets.noResults')}</TableEmptyRow>
         ) : (
-          table.getRowModel().rows.map((row) => (
-            <TableRow key={row.id} data-testid="asset-row" data-kind={row.original.kind}>
-              {row.getVisibleCells().map((cell) => (
-                <TableCell key={cell.id} className="max-w-72">
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          rows.map((r) => (
+            <TableRow key={r.uuid} data-testid="asset-row" data-kind={r.kind} data-status={r.status}>
+              {selectable && (
+                <TableCell className="w-8 px-2 py-0.5">
+                  <SelectRow uuid={r.uuid} name={String(r.values.name ?? r.uuid)} />
+                </TableCell>
+              )}
+              {defs.map((d) => (
+                <TableCell
+                  key={d.key}
+                  data-column={d.key}
+                  className={
+                    'max-w-56 truncate whitespace-nowrap px-2 py-0.5 leading-[18px] ' +
+                    (numeric(d) ? 'text-right tabular-nums' : '')
+                  }
+                >
+                  {cell(d, r)}
                 </TableCell>
               ))}
             </TableRow>

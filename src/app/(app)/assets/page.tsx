@@ -1,22 +1,26 @@
-import Link from 'next/link';
-import { Search } from 'lucide-react';
-import { FilterSelect } from '@/components/filter-select';
+import { redirect } from 'next/navigation';
 import { PageHeader } from '@/components/app-shell';
-import { Pager } from '@/components/pager';
-import { Button, buttonVariants } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
+import { FilterChips } from '@/components/filter-chips';
+import { ListFilters, type FilterDef } from '@/components/list-filters';
+import { clampOffset, Pager } from '@/components/pager';
 import { getDb } from '@/db/client';
+import { translateOr } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
 import { ASSET_KINDS, ASSET_STATUSES, listAssets, POWER_STATES } from '@/server/assets/service';
 import {
+  DEFAULT_ASSET_COLUMNS,
   filterChoices,
   filtersFrom,
+  listFacts,
   PAGE_SIZE,
-  toolsRunning,
+  PAGE_SIZES,
   type AssetQuery,
 } from '@/server/assets/list-view';
+import { fieldByKey, listableFields, rowValue } from '@/server/fields/dictionary';
+import { getPreferences } from '@/server/preferences/get-preferences';
 import { AssetTable, type AssetRow } from './asset-table';
+import { ColumnChooser } from './column-chooser';
 import { roleAllows } from '@/server/auth/session';
 import { LedgerBulk } from './ledger-bulk';
 // The exports take the same query parameters as this page.
@@ -24,39 +28,31 @@ import { ExportMenu } from './export-menu';
 
 export const dynamic = 'force-dynamic';
 
+function queryString(q: Record<string, string | string[] | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) for (const x of [v ?? []].flat()) if (x) p.append(k, x);
+  return p.toString();
+}
+
 export default async function AssetsPage({ searchParams }: { searchParams: Promise<AssetQuery> }) {
-  const session = await requirePageSession({ next: '/assets' });
+  const sp = await searchParams;
+  const here = queryString({ ...sp });
+  const session = await requirePageSession({ next: here ? `/assets?${here}` : '/assets' });
   const canEdit = roleAllows(session.user.role, 'editor');
-  const [{ t }, sp] = await Promise.all([getTranslator(), searchParams]);
+  const { t, locale } = await getTranslator();
   const db = getDb();
-  const offset = Math.max(0, Number(sp.offset) || 0);
+  const limit = PAGE_SIZES.includes(Number(sp.limit)) ? Number(sp.limit) : PAGE_SIZE;
+  const requested = Math.max(0, Number(sp.offset) || 0);
   // No sort given: by name, or a search's rank (exact > prefix > substring) when there is a search.
   const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : undefined;
   const filters = filtersFrom(sp);
-  const [result, choices] = await Promise.all([
-    listAssets(db, filters, { sort, limit: PAGE_SIZE, offset }).catch(() =>
-      listAssets(db, filters, { sort: 'name', limit: PAGE_SIZE, offset }),
+  const [result, choices, prefs] = await Promise.all([
+    listAssets(db, filters, { sort, limit, offset: requested }).catch(() =>
+      listAssets(db, filters, { sort: 'name', limit, offset: requested }),
     ),
     filterChoices(db),
+    getPreferences(db, session.user.id),
   ]);
-  const tools = await toolsRunning(
-    db,
-    result.items.filter((a) => a.kind === 'vm').map((a) => a.uuid),
-  );
-  const rows: AssetRow[] = result.items.map((a) => ({
-    uuid: a.uuid,
-    kind: a.kind,
-    status: a.status,
-    name: a.name,
-    hostname: a.hostname,
-    serial_number: a.serialNumber,
-    ip_addresses: a.ipAddresses ?? [],
-    power_state: a.powerState,
-    cluster_name: a.clusterName,
-    host_name: a.hostName,
-    last_seen_at: a.lastSeenAt ? new Date(a.lastSeenAt).toISOString() : null,
-    tools_running: tools[a.uuid] ?? null,
-  }));
   const query: Record<string, string | undefined> = {
     q: filters.q,
     kind: filters.kind,
@@ -66,99 +62,139 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     host: filters.host,
     powerState: filters.powerState,
     sort,
+    // Ledger filters (`ledger.<key>=`) ride along in every link of the page.
+    ...Object.fromEntries(
+      Object.entries(sp)
+        .filter(([k]) => k.startsWith('ledger.'))
+        .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+    ),
+    limit: limit === PAGE_SIZE ? undefined : String(limit),
   };
-  const exportQuery = new URLSearchParams(
-    Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
-  ).toString();
-  const select = (name: keyof AssetQuery, label: string, options: { value: string; label: string }[]) => (
-    <FilterSelect
-      name={name}
-      label={label}
-      allLabel={t('common.all')}
-      options={options}
-      value={sp[name] as string | undefined}
-      className="min-w-36"
-    />
+  // An offset past the end (an old link, a shrunken list) shows the last page instead of "100000–1085 of 1085".
+  const offset = clampOffset(requested, limit, result.total);
+  if (offset !== requested) {
+    const qs = queryString({ ...query, offset: offset ? String(offset) : undefined });
+    redirect(qs ? `/assets?${qs}` : '/assets');
+  }
+
+  const columns = (prefs.assetColumns ?? DEFAULT_ASSET_COLUMNS).filter((k) => fieldByKey(k)?.listable);
+  if (!columns.includes('name')) columns.unshift('name');
+  const facts = await listFacts(
+    db,
+    result.items.map((a) => a.uuid),
   );
+  const rows: AssetRow[] = result.items.map((a) => {
+    const f = facts[a.uuid];
+    const own: Record<string, unknown> = {
+      ...a,
+      vmCount: f?.vmCount ?? null,
+      hostCount: f?.hostCount ?? null,
+    };
+    const values: Record<string, unknown> = {};
+    for (const key of columns) {
+      const v = rowValue(fieldByKey(key)!, own, f?.normalized ?? {});
+      values[key] = v instanceof Date ? v.toISOString() : v;
+    }
+    const tools = f?.normalized ? rowValue(fieldByKey('toolsRunning')!, {}, f.normalized) : null;
+    return {
+      uuid: a.uuid,
+      kind: a.kind,
+      status: a.status,
+      toolsRunning: typeof tools === 'boolean' ? tools : null,
+      values,
+    };
+  });
+
+  const label = (key: string) => fieldByKey(key)!.label[locale];
+  const filterDefs: FilterDef[] = [
+    {
+      name: 'kind',
+      label: label('kind'),
+      options: ASSET_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) })),
+    },
+    {
+      name: 'status',
+      label: label('status'),
+      options: ASSET_STATUSES.map((s) => ({ value: s, label: t(`assetStatus.${s}`) })),
+    },
+    {
+      name: 'sourceId',
+      label: t('assets.source'),
+      options: choices.sources.map((s) => ({ value: s.id, label: s.name })),
+    },
+    {
+      name: 'cluster',
+      label: label('clusterName'),
+      options: choices.clusters.map((c) => ({ value: c, label: c })),
+    },
+    { name: 'host', label: label('hostName'), options: choices.hosts.map((h) => ({ value: h, label: h })) },
+    {
+      name: 'powerState',
+      label: label('powerState'),
+      options: POWER_STATES.map((p) => ({ value: p, label: translateOr(t, `power.${p}`, p) })),
+    },
+  ];
+  const chips = [
+    ...(filters.q ? [{ name: 'q', label: t('common.search'), value: filters.q }] : []),
+    ...filterDefs.flatMap((f) => {
+      const v = query[f.name];
+      if (!v) return [];
+      return [{ name: f.name, label: f.label, value: f.options.find((o) => o.value === v)?.label ?? v }];
+    }),
+  ];
+  const exportQuery = queryString({ ...query, limit: undefined });
   return (
-    <div className="flex flex-col gap-3">
-      <PageHeader title={t('assets.title')}>
-        <span className="text-sm text-muted-foreground" data-testid="asset-total" data-total={result.total}>
-          {t('assets.total', { total: result.total })}
-        </span>
+    <div className="flex flex-col gap-2">
+      <PageHeader
+        className="mb-0"
+        title={
+          <span className="flex items-baseline gap-3">
+            {t('assets.title')}
+            <span
+              className="text-sm font-normal text-muted-foreground"
+              data-testid="asset-total"
+              data-total={result.total}
+            >
+              {t('assets.total', { total: result.total })}
+            </span>
+          </span>
+        }
+      >
+        <ColumnChooser
+          defaults={DEFAULT_ASSET_COLUMNS}
+          choices={listableFields().map((f) => ({ key: f.key, label: f.label[locale] }))}
+          selected={columns}
+        />
         <ExportMenu query={exportQuery} total={result.total} />
       </PageHeader>
-      {/* A plain GET form: works with the keyboard and without JavaScript, and the URL is shareable. */}
-      <form
-        method="get"
-        action="/assets"
-        className="flex flex-col gap-3 rounded-lg border bg-card p-3"
-        role="search"
-      >
-        <div className="flex gap-2">
-          <Input
-            name="q"
-            type="search"
-            defaultValue={sp.q ?? ''}
-            placeholder={t('assets.searchPlaceholder')}
-            aria-label={t('assets.searchPlaceholder')}
-            data-testid="asset-search"
-            className="flex-1"
-          />
-          <Button type="submit" data-testid="asset-search-submit">
-            <Search /> {t('common.search')}
-          </Button>
-          <Link href="/assets" className={buttonVariants({ variant: 'ghost' })}>
-            {t('common.reset')}
-          </Link>
-        </div>
-        <div className="flex flex-wrap gap-3">
-          {select(
-            'kind',
-            t('assets.kind'),
-            ASSET_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) })),
-          )}
-          {select(
-            'status',
-            t('assets.status'),
-            ASSET_STATUSES.map((s) => ({ value: s, label: t(`assetStatus.${s}`) })),
-          )}
-          {select(
-            'sourceId',
-            t('assets.source'),
-            choices.sources.map((s) => ({ value: s.id, label: s.name })),
-          )}
-          {select(
-            'cluster',
-            t('assets.cluster'),
-            choices.clusters.map((c) => ({ value: c, label: c })),
-          )}
-          {select(
-            'host',
-            t('assets.host'),
-            choices.hosts.map((h) => ({ value: h, label: h })),
-          )}
-          {select(
-            'powerState',
-            t('assets.power'),
-            POWER_STATES.map((p) => ({ value: p, label: t(`power.${p}`) })),
-          )}
-          {sort && <input type="hidden" name="sort" value={sort} />}
-          <div className="flex items-end">
-            <Button type="submit" variant="secondary">
-              {t('common.apply')}
-            </Button>
-          </div>
-        </div>
-      </form>
+      <ListFilters
+        basePath="/assets"
+        search={t('assets.searchPlaceholder')}
+        key={queryString(query)}
+        filters={filterDefs}
+        values={query}
+        keep={Object.fromEntries(
+          Object.entries(query).filter(([k]) => k === 'sort' || k === 'limit' || k.startsWith('ledger.')),
+        )}
+      />
+      <FilterChips basePath="/assets" query={query} chips={chips} t={t} />
       {canEdit ? (
         <LedgerBulk total={result.total} filters={filters}>
-          <AssetTable rows={rows} selectable />
+          <AssetTable rows={rows} columns={columns} selectable />
         </LedgerBulk>
       ) : (
-        <AssetTable rows={rows} />
+        <AssetTable rows={rows} columns={columns} />
       )}
-      <Pager basePath="/assets" query={query} total={result.total} offset={offset} limit={PAGE_SIZE} t={t} />
+      <Pager
+        basePath="/assets"
+        query={query}
+        total={result.total}
+        offset={offset}
+        limit={limit}
+        t={t}
+        pageSizes={PAGE_SIZES}
+        defaultLimit={PAGE_SIZE}
+      />
     </div>
   );
 }

@@ -1,42 +1,44 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { AlertTriangle, ArrowRight } from 'lucide-react';
-import { sql } from 'drizzle-orm';
+import { AlertTriangle, ArrowRight, Clock } from 'lucide-react';
 import { PageHeader } from '@/components/app-shell';
-import { LedgerSection } from './ledger-section';
-import { fmtBytes, fmtDateTime, fmtValue } from '@/components/format';
+import { Breadcrumbs } from '@/components/breadcrumbs';
+import { FieldValue } from '@/components/field-value';
+import { fmtDateTime, fmtValue } from '@/components/format';
+import { LinkTabs } from '@/components/link-tabs';
 import { AssetStatusBadge } from '@/components/status-badge';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { getDb } from '@/db/client';
-import { translateOr, type MessageKey, type Translate } from '@/i18n';
+import { translateOr, type Locale, type Translate } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
-import { canonicalValue, flattenCanonical } from '@/server/assets/canonical-view';
-import { fieldByPath, fieldLabel, formatField } from '@/server/fields/dictionary';
-import { FieldValue } from '@/components/field-value';
+import { flattenCanonical, normalizedOf } from '@/server/assets/canonical-view';
+import {
+  getAssetNames,
+  getPlacement,
+  listClusterMembers,
+  listHostVms,
+  type NeighbourRow,
+} from '@/server/assets/asset-neighbours';
+import { relationFacts, type RelationFact, type StoredRelation } from '@/server/assets/relation-facts';
+import {
+  fieldByKey,
+  fieldByPath,
+  fieldLabel,
+  formatField,
+  readField,
+  type FieldDef,
+} from '@/server/fields/dictionary';
+import { NeighbourTable, type NeighbourColumn, type NeighbourTableRow } from './neighbour-table';
 import { RawViewer } from './raw-viewer';
+import { LedgerSection } from './ledger-section';
 
 export const dynamic = 'force-dynamic';
 
-type Relation = {
-  id: string;
-  type: string;
-  status: string;
-  direction: 'out' | 'in';
-  otherUuid: string;
-  otherKind: string;
-  otherName: string | null;
-  otherStatus: string;
-  sourceName: string;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  inactiveSince: Date | null;
-};
 type HistoryEvent = {
   id: string;
   ts: Date;
@@ -55,44 +57,152 @@ type SourceRecord = {
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TABS = ['relations', 'history', 'fields', 'records'] as const;
+type Tab = (typeof TABS)[number];
 
-async function assetNames(uuids: string[]): Promise<Record<string, string>> {
-  const ids = [...new Set(uuids.filter((u) => UUID_RE.test(u)))];
-  if (!ids.length) return {};
-  const r = await getDb().execute<{ uuid: string; name: string | null }>(
-    sql`select uuid, name from assets where uuid in (${sql.join(
-      ids.map((u) => sql`${u}`),
-      sql`, `,
-    )})`,
-  );
-  return Object.fromEntries(r.rows.map((x) => [x.uuid, x.name ?? x.uuid]));
-}
+// The summary's facts per kind, by dictionary key, in reading order.
+const SUMMARY: Record<string, string[]> = {
+  vm: [
+    'hostname',
+    'osName',
+    'ipAddresses',
+    'macAddresses',
+    'cpu',
+    'memoryBytes',
+    'provisionedBytes',
+    'powerState',
+    'toolsStatus',
+    'toolsVersion',
+    'networks',
+    'datacenter',
+    'folder',
+    'resourcePool',
+    'tags',
+    'template',
+  ],
+  host: [
+    'vendor',
+    'model',
+    'serialNumber',
+    'cpuModel',
+    'cpu',
+    'cpuPackages',
+    'cpuThreads',
+    'memoryBytes',
+    'osName',
+    'osVersion',
+    'osBuild',
+    'managementIp',
+    'localDiskTotalBytes',
+    'datastoreTotalBytes',
+    'connectionState',
+    'maintenanceMode',
+    'powerState',
+    'datacenter',
+    'tags',
+  ],
+  cluster: ['datacenter', 'cpuCount', 'cpuThreads', 'memoryBytes', 'folder', 'tags'],
+};
+// Shown as small tables below the summary.
+const TABLES = ['disks', 'nics', 'datastores'];
+// Guest facts a VM only reports while VMware Tools run.
+const GUEST_FIELDS = new Set(['hostname', 'osName', 'ipAddresses']);
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="min-w-0" data-testid={testId}>
       <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="text-sm font-medium">{children}</dd>
+      <dd className="truncate text-sm font-medium">{children}</dd>
     </div>
   );
 }
 
-function sumBytes(list: unknown, key: string): number | null {
-  if (!Array.isArray(list)) return null;
-  let n = 0;
-  for (const x of list)
-    if (x && typeof x === 'object' && typeof (x as Record<string, unknown>)[key] === 'number')
-      n += (x as Record<string, number>)[key]!;
-  return n;
+function AssetLink({ asset }: { asset: { uuid: string; name: string | null } }) {
+  return (
+    <Link href={`/assets/${asset.uuid}`} className="text-primary hover:underline">
+      {asset.name ?? asset.uuid}
+    </Link>
+  );
 }
 
-function relationLabel(t: Translate, r: Relation): string {
-  return translateOr(t, r.direction === 'out' ? `relation.${r.type}` : `relation.${r.type}_in`, r.type);
+/** A message with {placeholders} filled by React nodes (links inside a translated sentence). */
+function Sentence({ template, parts }: { template: string; parts: Record<string, React.ReactNode> }) {
+  const pieces = template.split(/(\{\w+\})/);
+  return (
+    <>
+      {pieces.map((p, i) => {
+        const m = /^\{(\w+)\}$/.exec(p);
+        return <span key={i}>{m ? (parts[m[1]!] ?? p) : p}</span>;
+      })}
+    </>
+  );
 }
 
-export default async function AssetDetailPage({ params }: { params: Promise<{ uuid: string }> }) {
-  const { uuid } = await params;
-  const session = await requirePageSession({ next: `/assets/${uuid}` });
+function relationLabel(t: Translate, r: RelationFact): string {
+  return translateOr(t, r.direction === 'out' ? `relation.${r.fact}` : `relation.${r.fact}_in`, r.fact);
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The rows and totals of a host's VM table or a cluster's host/VM tables, through the dictionary. */
+function neighbourTable(
+  rows: NeighbourRow[],
+  keys: string[],
+  locale: Locale,
+  t: Translate,
+): { columns: NeighbourColumn[]; rows: NeighbourTableRow[]; totals: Record<string, string> } {
+  const defs = keys.map((k) => fieldByKey(k)!);
+  const columns = defs.map((d) => ({
+    key: d.key,
+    label: d.label[locale],
+    numeric: d.type === 'count' || d.type === 'bytes',
+  }));
+  const valueOf = (d: FieldDef, r: NeighbourRow): unknown =>
+    d.key === 'name'
+      ? (r.name ?? r.uuid)
+      : d.key === 'vmCount'
+        ? r.vmCount
+        : d.key === 'powerState'
+          ? (r.powerState ?? readField(d, r.normalized))
+          : readField(d, r.normalized);
+  const out = rows.map((r) => ({
+    uuid: r.uuid,
+    cells: Object.fromEntries(
+      defs.map((d) => {
+        const v = valueOf(d, r);
+        const text = d.key === 'name' ? String(v) : formatField(d, v, locale);
+        return [
+          d.key,
+          r.status === 'offline' && d.key === 'name' ? `${text} (${t('assetStatus.offline')})` : text,
+        ];
+      }),
+    ),
+    sort: Object.fromEntries(
+      defs.map((d) => {
+        const v = valueOf(d, r);
+        return [d.key, num(v) ?? (v === null || v === undefined ? null : formatField(d, v, locale))];
+      }),
+    ),
+  }));
+  const totals: Record<string, string> = {};
+  for (const d of defs) {
+    if (d.type !== 'count' && d.type !== 'bytes') continue;
+    const sum = rows.reduce((s, r) => s + (num(valueOf(d, r)) ?? 0), 0);
+    totals[d.key] = formatField(d, sum, locale);
+  }
+  return { columns, rows: out, totals };
+}
+
+export default async function AssetDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ uuid: string }>;
+  searchParams: Promise<{ tab?: string }>;
+}) {
+  const [{ uuid }, sp] = await Promise.all([params, searchParams]);
+  const tab: Tab = (TABS as readonly string[]).includes(sp.tab ?? '') ? (sp.tab as Tab) : 'relations';
+  const session = await requirePageSession({ next: `/assets/${uuid}${sp.tab ? `?tab=${tab}` : ''}` });
   const { t, locale } = await getTranslator();
   if (!UUID_RE.test(uuid)) notFound();
   const db = getDb();
@@ -103,164 +213,190 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
   }
-  const [rel, hist, recs] = await Promise.all([
+  const [rel, hist, recs, placement, hostVms, members] = await Promise.all([
     listAssetRelations(db, uuid),
     listAssetHistory(db, uuid, { limit: 200, offset: 0 }),
     listAssetRecords(db, uuid, { limit: 50, offset: 0 }),
+    getPlacement(db, uuid),
+    asset.kind === 'host' ? listHostVms(db, uuid) : Promise.resolve([]),
+    asset.kind === 'cluster' ? listClusterMembers(db, uuid) : Promise.resolve({ hosts: [], vms: [] }),
   ]);
-  const relations = rel.items as unknown as Relation[];
-  const events = hist.items as unknown as HistoryEvent[];
-  const records = recs.items as unknown as SourceRecord[];
+  const facts = relationFacts(rel.items as StoredRelation[]);
+  const events = hist.items as HistoryEvent[];
+  const records = recs.items as SourceRecord[];
   const isAdmin = session.user.role === 'admin';
-  const c = asset.canonical;
-  const v = (p: string) => canonicalValue(c, p);
-  const fields = flattenCanonical(c);
+  const n = normalizedOf(asset.canonical);
+  const fields = flattenCanonical(asset.canonical);
   const conflictPaths = fields.filter((f) => f.conflict).map((f) => f.path);
+  const links = asset.links as Record<string, unknown>[];
   const sourceNames: Record<string, string> = Object.fromEntries(
-    (asset.links as Record<string, unknown>[]).map((l) => [
-      String(l.sourceId),
-      String(l.sourceName ?? l.sourceId),
-    ]),
+    links.map((l) => [String(l.sourceId), String(l.sourceName ?? l.sourceId)]),
   );
-  const active = relations.filter((r) => r.status === 'active');
-  const inactive = relations.filter((r) => r.status !== 'active');
-  const runsOn = active.find((r) => r.type === 'runs_on' && r.direction === 'out');
-  const memberOf = active.find((r) => r.type === 'member_of' && r.direction === 'out');
+  const manySources = new Set(facts.map((r) => r.sourceId)).size > 1;
+  const active = facts.filter((r) => r.status === 'active');
+  const inactive = facts.filter((r) => r.status !== 'active');
   // Names for the uuids that relation events mention (moved from host A to host B).
-  const mentioned: string[] = [];
-  for (const e of events) {
+  const mentioned = events.flatMap((e) => {
     const d = e.details ?? {};
-    for (const k of ['from', 'to', 'old', 'new', 'fromAssetUuid', 'toAssetUuid', 'from_uuid', 'to_uuid']) {
-      if (typeof d[k] === 'string') mentioned.push(d[k] as string);
-    }
-  }
-  const names = await assetNames(mentioned);
+    return ['from', 'to', 'old', 'new', 'fromAssetUuid', 'toAssetUuid', 'from_uuid', 'to_uuid'].map(
+      (k) => d[k],
+    );
+  });
+  const names = await getAssetNames(db, mentioned);
   const nameOf = (u: unknown) => (typeof u === 'string' ? (names[u] ?? u) : t('asset.missingField'));
   // Every field path shown through the dictionary: label and value in the reader's language and units.
   const valueAt = (path: string, value: unknown) => {
     const def = fieldByPath(path);
     return def ? formatField(def, value, locale) : fmtValue(value);
   };
-  const toolsRunning = v('runtime.tools_running');
+  const toolsRunning = readField(fieldByKey('toolsRunning')!, n);
   const guestBlank = asset.kind === 'vm' && toolsRunning === false;
-  const blank = (x: unknown) =>
-    x === null || x === undefined || x === '' || (Array.isArray(x) && x.length === 0) ? (
-      guestBlank ? (
-        <span className="italic text-muted-foreground">{t('assets.toolsNotRunning')}</span>
-      ) : (
-        '—'
-      )
-    ) : (
-      fmtValue(x)
-    );
-
-  const summary: { label: MessageKey; value: React.ReactNode; testId?: string }[] = [];
-  if (asset.kind === 'vm') {
-    summary.push(
-      { label: 'asset.s.hostname', value: blank(asset.hostname ?? v('identity.hostname')) },
-      // The asserted OS wins where set (the Ledger card shows the observed one beside it).
-      { label: 'asset.s.os', value: blank(asset.os ?? v('os.name')) },
-      { label: 'asset.s.ip', value: blank(asset.ipAddresses) },
-      { label: 'asset.s.mac', value: fmtValue(asset.macAddresses) },
-      {
-        label: 'asset.s.cpu',
-        value: fmtValue(v('hardware.cpu_count')),
-      },
-      { label: 'asset.s.memory', value: fmtBytes(v('hardware.memory_bytes')) },
-      { label: 'asset.s.disks', value: fmtBytes(sumBytes(v('hardware.disks'), 'size_bytes')) },
-      {
-        label: 'asset.s.power',
-        value: asset.powerState ? translateOr(t, `power.${asset.powerState}`, asset.powerState) : '—',
-      },
-      {
-        label: 'asset.s.tools',
-        value:
-          toolsRunning === false
-            ? t('assets.toolsNotRunning')
-            : fmtValue(v('runtime.tools_status') ?? (toolsRunning ? t('asset.s.toolsRunning') : null)),
-      },
-      {
-        label: 'asset.s.runsOn',
-        testId: 'runs-on',
-        value: runsOn ? (
-          <Link href={`/assets/${runsOn.otherUuid}`} className="text-primary hover:underline">
-            {runsOn.otherName ?? runsOn.otherUuid}
-          </Link>
+  const own: Record<string, unknown> = {
+    name: asset.name,
+    hostname: asset.hostname ?? readField(fieldByKey('hostname')!, n),
+    serialNumber: asset.serialNumber ?? readField(fieldByKey('serialNumber')!, n),
+    ipAddresses: asset.ipAddresses,
+    macAddresses: asset.macAddresses,
+    powerState: asset.powerState ?? readField(fieldByKey('powerState')!, n),
+    // The asserted OS wins where set (the Ledger card shows the observed one beside it).
+    osName: asset.os ?? readField(fieldByKey('osName')!, n),
+  };
+  const summary = (SUMMARY[asset.kind] ?? []).map((key) => {
+    const def = fieldByKey(key)!;
+    const value = key in own ? own[key] : readField(def, n);
+    const empty = value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+    return {
+      key,
+      label: def.label[locale],
+      value:
+        empty && guestBlank && GUEST_FIELDS.has(key) ? (
+          <span className="italic text-muted-foreground">{t('assets.toolsNotRunning')}</span>
         ) : (
-          fmtValue(asset.hostName)
+          formatField(def, value, locale)
         ),
-      },
-      { label: 'asset.s.cluster', value: fmtValue(asset.clusterName) },
-    );
-  } else if (asset.kind === 'host') {
-    summary.push(
-      {
-        label: 'asset.s.vendorModel',
-        value: fmtValue([v('identity.vendor'), v('identity.model')].filter(Boolean)),
-      },
-      { label: 'asset.s.serial', value: fmtValue(asset.serialNumber) },
-      {
-        label: 'asset.s.cpu',
-        value: fmtValue(
-          [
-            v('hardware.cpu_model'),
-            v('hardware.cpu_packages') && `${v('hardware.cpu_packages')} × ${v('hardware.cpu_count') ?? '?'}`,
-          ]
-            .filter(Boolean)
-            .join(' · ') || null,
-        ),
-      },
-      { label: 'asset.s.memory', value: fmtBytes(v('hardware.memory_bytes')) },
-      {
-        label: 'asset.s.esxi',
-        value: fmtValue([v('os.name'), v('os.version'), v('os.build')].filter(Boolean).join(' ') || null),
-      },
-      { label: 'asset.s.managementIp', value: fmtValue(v('network.management_ip')) },
-      { label: 'asset.s.localDisk', value: fmtBytes(v('storage.local_disk_total_bytes')) },
-      { label: 'asset.s.datastores', value: fmtBytes(v('storage.datastore_total_bytes')) },
-      {
-        label: 'asset.s.cluster',
-        testId: 'member-of',
-        value: memberOf ? (
-          <Link href={`/assets/${memberOf.otherUuid}`} className="text-primary hover:underline">
-            {memberOf.otherName ?? memberOf.otherUuid}
-          </Link>
-        ) : (
-          fmtValue(asset.clusterName)
-        ),
-      },
-      { label: 'asset.s.connection', value: fmtValue(v('runtime.connection_state')) },
-    );
-  } else {
-    summary.push(
-      { label: 'asset.s.name', value: fmtValue(asset.name) },
-      { label: 'asset.s.datacenter', value: fmtValue(v('placement.datacenter')) },
-    );
-  }
+    };
+  });
+  const tables = TABLES.map((k) => fieldByKey(k)!).filter((d) => {
+    const v = readField(d, n);
+    return Array.isArray(v) && v.length > 0 && d.kinds.includes(asset.kind as 'vm');
+  });
+  const hostTable =
+    asset.kind === 'host'
+      ? neighbourTable(
+          hostVms,
+          ['name', 'powerState', 'cpuCount', 'memoryBytes', 'provisionedBytes', 'osName'],
+          locale,
+          t,
+        )
+      : null;
+  const clusterHosts =
+    asset.kind === 'cluster'
+      ? neighbourTable(
+          members.hosts,
+          ['name', 'connectionState', 'cpuCount', 'memoryBytes', 'vmCount', 'osVersion'],
+          locale,
+          t,
+        )
+      : null;
+  const clusterVms =
+    asset.kind === 'cluster'
+      ? neighbourTable(
+          members.vms,
+          ['name', 'powerState', 'cpuCount', 'memoryBytes', 'provisionedBytes', 'osName'],
+          locale,
+          t,
+        )
+      : null;
+  const displayName = asset.name ?? asset.uuid;
+  const crumbs = [
+    { label: t('nav.assets'), href: '/assets' },
+    ...(placement.cluster && asset.kind !== 'cluster'
+      ? [
+          {
+            label: placement.cluster.name ?? placement.cluster.uuid,
+            href: `/assets/${placement.cluster.uuid}`,
+          },
+        ]
+      : []),
+    ...(placement.host
+      ? [{ label: placement.host.name ?? placement.host.uuid, href: `/assets/${placement.host.uuid}` }]
+      : []),
+    { label: displayName },
+  ];
+  const tabHref = (id: string) => (id === 'relations' ? `/assets/${uuid}` : `/assets/${uuid}?tab=${id}`);
+  const relationCount = facts.length;
 
   return (
     <div className="flex flex-col gap-4">
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-2">
-            <span data-testid="asset-name">{asset.name ?? asset.uuid}</span>
-            <Badge variant="outline">{translateOr(t, `kind.${asset.kind}`, asset.kind)}</Badge>
-            <AssetStatusBadge status={asset.status} t={t} />
-          </span>
-        }
-      />
+      <div>
+        <Breadcrumbs items={crumbs} />
+        <PageHeader
+          title={
+            <span className="flex flex-wrap items-center gap-2">
+              <span data-testid="asset-name">{displayName}</span>
+              <Badge variant="outline">{translateOr(t, `kind.${asset.kind}`, asset.kind)}</Badge>
+              <AssetStatusBadge status={asset.status} t={t} />
+            </span>
+          }
+        />
+        {(placement.host || placement.cluster) && (
+          <p className="-mt-3 text-sm text-muted-foreground" data-testid="placement">
+            {placement.host && placement.cluster ? (
+              <Sentence
+                template={t('asset.onHostInCluster')}
+                parts={{
+                  host: <AssetLink asset={placement.host} />,
+                  cluster: <AssetLink asset={placement.cluster} />,
+                }}
+              />
+            ) : placement.host ? (
+              <Sentence template={t('asset.onHost')} parts={{ host: <AssetLink asset={placement.host} /> }} />
+            ) : (
+              <Sentence
+                template={t('asset.inCluster')}
+                parts={{ cluster: <AssetLink asset={placement.cluster!} /> }}
+              />
+            )}
+          </p>
+        )}
+      </div>
+      {asset.status === 'offline' && (
+        <p
+          className="flex items-center gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm"
+          data-testid="offline-note"
+        >
+          <Clock className="size-4" />
+          {t('asset.offlineAsOf', { date: fmtDateTime(asset.lastSeenAt, locale) })}
+        </p>
+      )}
       <Card>
         <CardHeader>
           <CardTitle>{t('asset.summary')}</CardTitle>
         </CardHeader>
         <CardContent>
-          <dl
-            className="grid grid-cols-1 gap-x-6 gap-y-3 sm:grid-cols-2 lg:grid-cols-4"
-            data-testid="asset-summary"
-          >
-            {summary.map((s) => (
-              <Fact key={s.label} label={t(s.label)} testId={s.testId}>
-                {s.value}
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-3 lg:grid-cols-4" data-testid="asset-summary">
+            {asset.kind === 'vm' && (
+              <Fact label={t('asset.s.runsOn')} testId="runs-on">
+                {placement.host ? <AssetLink asset={placement.host} /> : fmtValue(asset.hostName)}
+              </Fact>
+            )}
+            {asset.kind !== 'cluster' && (
+              <Fact label={fieldLabel(fieldByKey('clusterName')!, locale)} testId="member-of">
+                {placement.cluster ? <AssetLink asset={placement.cluster} /> : fmtValue(asset.clusterName)}
+              </Fact>
+            )}
+            {asset.kind === 'host' && (
+              <Fact label={fieldLabel(fieldByKey('vmCount')!, locale)}>{hostVms.length}</Fact>
+            )}
+            {asset.kind === 'cluster' && (
+              <>
+                <Fact label={fieldLabel(fieldByKey('hostCount')!, locale)}>{members.hosts.length}</Fact>
+                <Fact label={fieldLabel(fieldByKey('vmCount')!, locale)}>{members.vms.length}</Fact>
+              </>
+            )}
+            {summary.map((f) => (
+              <Fact key={f.key} label={f.label} testId={`fact-${f.key}`}>
+                <span title={typeof f.value === 'string' ? f.value : undefined}>{f.value}</span>
               </Fact>
             ))}
             <Fact label={t('asset.uuid')}>
@@ -268,47 +404,99 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
             </Fact>
             <Fact label={t('asset.lastSeen')}>{fmtDateTime(asset.lastSeenAt, locale)}</Fact>
           </dl>
+          {tables.length > 0 && (
+            <div className="mt-4 grid gap-4 lg:grid-cols-2">
+              {tables.map((d) => (
+                <section key={d.key} className="min-w-0 overflow-x-auto">
+                  <h3 className="mb-1 text-xs font-semibold text-muted-foreground">{d.label[locale]}</h3>
+                  <FieldValue def={d} value={readField(d, n)} locale={locale} />
+                </section>
+              ))}
+            </div>
+          )}
           {conflictPaths.length > 0 && (
             <p className="mt-3 flex items-center gap-2 text-sm text-[oklch(0.45_0.12_75)]">
-              <AlertTriangle className="size-4" /> {t('asset.conflict')}: {conflictPaths.join(', ')}
+              <AlertTriangle className="size-4" /> {t('asset.conflict')}:{' '}
+              {conflictPaths.map((p) => fieldLabel(p, locale)).join(', ')}
             </p>
           )}
         </CardContent>
       </Card>
+
       <LedgerSection uuid={uuid} role={session.user.role} />
 
-      <Tabs defaultValue="relations">
-        <TabsList>
-          <TabsTrigger value="relations" data-testid="tab-relations">
-            {t('asset.relations')} ({relations.length})
-          </TabsTrigger>
-          <TabsTrigger value="history" data-testid="tab-history">
-            {t('asset.history')} ({hist.total})
-          </TabsTrigger>
-          <TabsTrigger value="fields" data-testid="tab-fields">
-            {t('asset.fields')} ({fields.length})
-          </TabsTrigger>
-          <TabsTrigger value="records" data-testid="tab-records">
-            {t('asset.records')} ({recs.total})
-          </TabsTrigger>
-        </TabsList>
+      {hostTable && (
+        <section>
+          <h2 className="mb-2 text-sm font-semibold" data-testid="host-vms-title">
+            {t('asset.hostVms', { n: hostVms.length })}
+          </h2>
+          <NeighbourTable
+            {...hostTable}
+            testId="host-vms"
+            totalLabel={t('asset.total')}
+            emptyLabel={t('asset.noVms')}
+            sortLabel={t('assets.sortBy', { column: '' }).trim()}
+          />
+        </section>
+      )}
+      {clusterHosts && clusterVms && (
+        <>
+          <section>
+            <h2 className="mb-2 text-sm font-semibold">
+              {t('asset.clusterHosts', { n: members.hosts.length })}
+            </h2>
+            <NeighbourTable
+              {...clusterHosts}
+              testId="cluster-hosts"
+              totalLabel={t('asset.total')}
+              emptyLabel={t('asset.noHosts')}
+              sortLabel={t('assets.sortBy', { column: '' }).trim()}
+            />
+          </section>
+          <section>
+            <h2 className="mb-2 text-sm font-semibold">{t('asset.clusterVms', { n: members.vms.length })}</h2>
+            <NeighbourTable
+              {...clusterVms}
+              testId="cluster-vms"
+              totalLabel={t('asset.total')}
+              emptyLabel={t('asset.noVms')}
+              sortLabel={t('assets.sortBy', { column: '' }).trim()}
+            />
+          </section>
+        </>
+      )}
 
-        <TabsContent value="relations" className="flex flex-col gap-4">
+      <LinkTabs
+        active={tab}
+        hrefFor={tabHref}
+        tabs={[
+          { id: 'relations', label: `${t('asset.relations')} (${relationCount})` },
+          { id: 'history', label: `${t('asset.history')} (${hist.total})` },
+          { id: 'fields', label: `${t('asset.fields')} (${fields.length})` },
+          { id: 'records', label: `${t('asset.records')} (${recs.total})` },
+        ]}
+      />
+
+      {tab === 'relations' && (
+        <div className="flex flex-col gap-4">
           {[
             { title: t('asset.activeRelations'), list: active, testId: 'relations-active' },
             { title: t('asset.inactiveRelations'), list: inactive, testId: 'relations-inactive' },
           ].map((group) => (
             <section key={group.testId} data-testid={group.testId}>
-              <h3 className="mb-2 text-sm font-semibold">{group.title}</h3>
+              <h3 className="mb-2 text-sm font-semibold">
+                {group.title} ({group.list.length})
+              </h3>
               {group.list.length === 0 ? (
                 <p className="text-sm text-muted-foreground">{t('asset.noRelations')}</p>
               ) : (
-                <Table>
+                <Table className="text-xs">
                   <TableHeader>
                     <TableRow>
-                      <TableHead>{t('assets.kind')}</TableHead>
+                      <TableHead>{t('asset.relation')}</TableHead>
                       <TableHead>{t('assets.name')}</TableHead>
-                      <TableHead>{t('assets.source')}</TableHead>
+                      <TableHead>{t('assets.kind')}</TableHead>
+                      {manySources && <TableHead>{t('assets.source')}</TableHead>}
                       <TableHead>{t('asset.firstSeen')}</TableHead>
                       <TableHead>{t('asset.lastSeen')}</TableHead>
                       {group.testId === 'relations-inactive' && (
@@ -318,22 +506,34 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
                   </TableHeader>
                   <TableBody>
                     {group.list.map((r) => (
-                      <TableRow key={r.id} data-relation={r.type}>
-                        <TableCell>{relationLabel(t, r)}</TableCell>
-                        <TableCell>
+                      <TableRow key={r.id} data-relation={r.fact} data-direction={r.direction}>
+                        <TableCell className="whitespace-nowrap py-1">{relationLabel(t, r)}</TableCell>
+                        <TableCell className="py-1">
                           <Link href={`/assets/${r.otherUuid}`} className="text-primary hover:underline">
                             {r.otherName ?? r.otherUuid}
                           </Link>
+                          {r.otherStatus === 'offline' && (
+                            <Badge variant="warning" className="ml-2">
+                              {t('assetStatus.offline')}
+                            </Badge>
+                          )}
                         </TableCell>
-                        <TableCell>{r.sourceName}</TableCell>
-                        <TableCell className="whitespace-nowrap text-xs">
+                        <TableCell className="py-1">
+                          {translateOr(t, `kind.${r.otherKind}`, r.otherKind)}
+                        </TableCell>
+                        {manySources && (
+                          <TableCell className="max-w-48 truncate py-1" title={r.sourceName}>
+                            {r.sourceName}
+                          </TableCell>
+                        )}
+                        <TableCell className="whitespace-nowrap py-1">
                           {fmtDateTime(r.firstSeenAt, locale)}
                         </TableCell>
-                        <TableCell className="whitespace-nowrap text-xs">
+                        <TableCell className="whitespace-nowrap py-1">
                           {fmtDateTime(r.lastSeenAt, locale)}
                         </TableCell>
                         {group.testId === 'relations-inactive' && (
-                          <TableCell className="whitespace-nowrap text-xs">
+                          <TableCell className="whitespace-nowrap py-1">
                             {fmtDateTime(r.inactiveSince, locale)}
                           </TableCell>
                         )}
@@ -344,9 +544,11 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
               )}
             </section>
           ))}
-        </TabsContent>
+        </div>
+      )}
 
-        <TabsContent value="history">
+      {tab === 'history' && (
+        <>
           {events.length === 0 ? (
             <p className="text-sm text-muted-foreground">{t('asset.noHistory')}</p>
           ) : (
@@ -410,9 +612,11 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
               })}
             </ol>
           )}
-        </TabsContent>
+        </>
+      )}
 
-        <TabsContent value="fields">
+      {tab === 'fields' && (
+        <>
           <Table data-testid="fields">
             <TableHeader>
               <TableRow>
@@ -460,9 +664,11 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
               ))}
             </TableBody>
           </Table>
-        </TabsContent>
+        </>
+      )}
 
-        <TabsContent value="records" className="flex flex-col gap-4">
+      {tab === 'records' && (
+        <div className="flex flex-col gap-4">
           <Table>
             <TableHeader>
               <TableRow>
@@ -527,8 +733,8 @@ export default async function AssetDetailPage({ params }: { params: Promise<{ uu
               ))}
             </TableBody>
           </Table>
-        </TabsContent>
-      </Tabs>
+        </div>
+      )}
     </div>
   );
 }

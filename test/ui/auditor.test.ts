@@ -1,0 +1,297 @@
+// The auditor's UI at RVTools density (issue 15), in Chromium at 1280×800 against a 200-VM simulator:
+// ≥ 25 asset rows on one screen, columns chosen once and kept on the server, one row per fact on host and
+// VM pages, history in GiB in both languages, and every page screenshotted in both languages.
+import { sql } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALE_COOKIE } from '@/i18n';
+import { createTestDatabase, type TestDatabase } from '../db';
+import { describeWithVcsim, setVmMemory, startVcsim, type Vcsim } from '../vcsim';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  login,
+  screenshotPath,
+  startApp,
+  type RunningApp,
+} from './harness';
+
+const VIEWPORT = { width: 1280, height: 800 };
+const RUN_WAIT_MS = 180_000;
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
+  expect.poll(fn, { timeout, interval: 250 });
+
+if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
+  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
+const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+
+// Values the dictionary translates; none may appear raw on a zh-CN page.
+const RAW_ENUMS = [
+  'poweredOn',
+  'poweredOff',
+  'toolsOk',
+  'toolsNotRunning',
+  'toolsOld',
+  'connected',
+  'notResponding',
+];
+
+suite('auditor UI at 200 VMs', () => {
+  let tdb: TestDatabase;
+  let sim: Vcsim;
+  let app: RunningApp;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  let sourceId = '';
+
+  const go = (p: Page, path: string) => p.goto(`${app.url}${path}`);
+  const shot = (p: Page, name: string) => p.screenshot({ path: screenshotPath(name), fullPage: true });
+  const setLocale = async (locale: 'en' | 'zh-CN') =>
+    ctx.addCookies([{ name: LOCALE_COOKIE, value: locale, url: app.url }]);
+
+  async function postJson(path: string, data: unknown) {
+    const res = await page.request.post(`${app.url}${path}`, { data });
+    expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  }
+
+  async function collect(mode: 'collect_hosts' | 'collect_vms') {
+    const { run } = (await postJson(`/api/v1/sources/${sourceId}/runs`, { mode })) as { run: { id: string } };
+    // Polled by hand: expect.poll only works inside a test, and this runs in beforeAll too.
+    const deadline = Date.now() + RUN_WAIT_MS;
+    for (;;) {
+      const r = await page.request.get(`${app.url}/api/v1/runs/${run.id}`);
+      const status = ((await r.json()) as { status: string }).status;
+      if (status === 'succeeded') break;
+      if (status === 'failed' || status === 'cancelled' || Date.now() > deadline)
+        throw new Error(`run ${run.id} ended ${status}\n${app.logs().slice(-3000)}`);
+      await page.waitForTimeout(500);
+    }
+    return run.id;
+  }
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    sim = await startVcsim({ clusters: 2, hostsPerCluster: 4, vmsPerCluster: 100 });
+    app = await startApp(tdb.url);
+    browser = await launchBrowser();
+    ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
+    page = await ctx.newPage();
+    await login(page, app.url, app.adminUser, app.adminPassword);
+    const cred = (await postJson('/api/v1/credentials', {
+      name: 'vcsim',
+      type: 'vcenter',
+      data: { username: sim.username, password: sim.password },
+    })) as { id: string };
+    const src = (await postJson('/api/v1/sources', {
+      name: 'Lab vCenter',
+      type: 'vcenter',
+      config: { endpoint: sim.endpoint, insecure: true },
+      credentialId: cred.id,
+    })) as { id: string };
+    sourceId = src.id;
+    await collect('collect_hosts');
+    await collect('collect_vms');
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await app?.stop().catch(() => {});
+    await sim?.stop().catch(() => {});
+    await tdb?.drop().catch(() => {});
+  });
+
+  it('shows at least 25 asset rows on one 1280×800 screen, one line each, IPs as "first +n"', async () => {
+    await go(page, '/assets?kind=vm');
+    await eventually(() => page.getByTestId('asset-total').getAttribute('data-total')).toBe('200');
+    await page.screenshot({ path: screenshotPath('auditor-assets-viewport') });
+    const visible = await page
+      .getByTestId('asset-row')
+      .evaluateAll(
+        (rows, h) => rows.filter((r) => r.getBoundingClientRect().bottom <= h).length,
+        VIEWPORT.height,
+      );
+    expect(visible, 'asset rows fully visible without scrolling').toBeGreaterThanOrEqual(25);
+    const heights = await page
+      .getByTestId('asset-row')
+      .evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().height)));
+    expect(Math.max(...heights), 'every row is one line').toBeLessThanOrEqual(30);
+    await shot(page, 'auditor-assets');
+  });
+
+  it('keeps chosen columns across a reload (saved on the server)', async () => {
+    await go(page, '/assets');
+    expect(await page.locator('th[data-column=datacenter]').count()).toBe(0);
+    await page.getByTestId('column-chooser').click();
+    await page.locator('[data-column-choice=datacenter]').check();
+    await page.locator('[data-column-choice=toolsStatus]').uncheck();
+    await eventually(() => page.locator('th[data-column=datacenter]').count()).toBe(1);
+    await eventually(() => page.locator('th[data-column=toolsStatus]').count()).toBe(0);
+    await shot(page, 'auditor-column-chooser');
+    await page.keyboard.press('Escape');
+    await page.reload();
+    expect(await page.locator('th[data-column=datacenter]').count()).toBe(1);
+    expect(await page.locator('th[data-column=toolsStatus]').count()).toBe(0);
+    // A fresh browser context (another machine): the same columns.
+    const other = await browser.newContext({ viewport: VIEWPORT });
+    const p2 = await other.newPage();
+    await login(p2, app.url, app.adminUser, app.adminPassword);
+    await go(p2, '/assets');
+    expect(await p2.locator('th[data-column=datacenter]').count()).toBe(1);
+    await other.close();
+  });
+
+  it('filters apply on change, show as removable chips, and pages are numbered without impossible ranges', async () => {
+    await go(page, '/assets');
+    await page.getByTestId('filter-kind').selectOption('vm');
+    await page.waitForURL(/kind=vm/);
+    await eventually(() => page.getByTestId('filter-chip').count()).toBe(1);
+    await page.getByTestId('filter-powerState').selectOption('poweredOn');
+    await page.waitForURL(/powerState=poweredOn/);
+    await eventually(() => page.getByTestId('filter-chip').count()).toBe(2);
+    await shot(page, 'auditor-assets-filtered');
+    await page.locator('[data-testid=filter-chip][data-filter=kind]').click();
+    await page.waitForURL((u) => !u.search.includes('kind='));
+    await eventually(() => page.getByTestId('filter-chip').count()).toBe(1);
+    // Past the end: the last page, not "100000–1085 of 1085".
+    await go(page, '/assets?offset=100000&limit=25');
+    const summary = await page.getByTestId('pager-summary').innerText();
+    const total = Number(await page.getByTestId('asset-total').getAttribute('data-total'));
+    const [from, to] = summary.match(/\d+/g)!.map(Number);
+    expect(to).toBe(total);
+    expect(from).toBeLessThanOrEqual(to!);
+    expect(await page.getByTestId('pager-page').count()).toBeGreaterThan(2);
+  });
+
+  it('a host lists each of its VMs exactly once; a VM names its host and cluster', async () => {
+    const host = (
+      await tdb.db.execute<{ uuid: string; name: string; vms: number }>(sql`
+        select h.uuid, h.name, (select count(*)::int from assets v where v.kind = 'vm' and v.host_name = h.name) as vms
+        from assets h where h.kind = 'host' order by h.name limit 1`)
+    ).rows[0]!;
+    expect(host.vms).toBeGreaterThan(0);
+    await go(page, `/assets/${host.uuid}`);
+    await expect.poll(() => page.getByTestId('host-vms-row').count()).toBe(host.vms);
+    const uuids = await page
+      .getByTestId('host-vms-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-uuid')));
+    expect(new Set(uuids).size, 'each VM once in the VM table').toBe(host.vms);
+    // The relations tab: one row per VM as well (hosts_vm folded into runs_on).
+    const vmRelations = page.locator(
+      '[data-testid=relations-active] [data-relation=runs_on][data-direction=in]',
+    );
+    expect(await vmRelations.count()).toBe(host.vms);
+    expect(await page.locator('[data-relation=hosts_vm]').count()).toBe(0);
+    await shot(page, 'auditor-host');
+
+    const vm = (
+      await tdb.db.execute<{ uuid: string; host_name: string; cluster_name: string }>(sql`
+        select uuid, host_name, cluster_name from assets where kind = 'vm' and host_name = ${host.name} limit 1`)
+    ).rows[0]!;
+    await go(page, `/assets/${vm.uuid}`);
+    const placement = await page.getByTestId('placement').innerText();
+    expect(placement).toContain(vm.host_name);
+    expect(placement).toContain(vm.cluster_name);
+    expect(await page.getByTestId('placement').locator('a').count()).toBe(2);
+    expect(await page.locator('[data-testid=relations-active] [data-relation=runs_on]').count()).toBe(1);
+    await shot(page, 'auditor-vm');
+
+    const cluster = (
+      await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'cluster' limit 1`)
+    ).rows[0]!;
+    await go(page, `/assets/${cluster.uuid}`);
+    expect(await page.getByTestId('cluster-hosts-row').count()).toBe(4);
+    expect(await page.getByTestId('cluster-vms-row').count()).toBe(100);
+    expect(await page.getByTestId('cluster-vms-totals').count()).toBe(1);
+    await shot(page, 'auditor-cluster');
+  });
+
+  it('a memory change reads in GiB in history, in English and in Chinese', async () => {
+    const vm = (
+      await tdb.db.execute<{ uuid: string; moref: string }>(sql`
+        select a.uuid, l.external_id as moref from assets a join asset_source_links l on l.asset_uuid = a.uuid
+        where a.kind = 'vm' order by a.name limit 1`)
+    ).rows[0]!;
+    await setVmMemory(sim, vm.moref, 16384);
+    await collect('collect_vms');
+    await go(page, `/assets/${vm.uuid}?tab=history`);
+    const change = page
+      .locator('[data-event=changed] [data-path="hardware.memory_bytes"]')
+      .first()
+      .locator('..');
+    await expect.poll(() => change.innerText()).toMatch(/Memory\s+\S+ [GM]iB\s*16 GiB/);
+    await shot(page, 'auditor-history');
+    await setLocale('zh-CN');
+    await page.reload();
+    await expect.poll(() => change.innerText()).toMatch(/内存\s+\S+ [GM]iB\s*16 GiB/);
+    await shot(page, 'auditor-history.zh-CN');
+    await setLocale('en');
+  }, 300_000);
+
+  it('a deep link survives sign-in; an open redirect does not', async () => {
+    const anon = await browser.newContext({ viewport: VIEWPORT });
+    const p = await anon.newPage();
+    await p.goto(`${app.url}/assets?kind=vm&powerState=poweredOn`);
+    await p.waitForURL(/\/login\?next=/);
+    await p.locator('#username').fill(app.adminUser);
+    await p.locator('#password').fill(app.adminPassword);
+    await p.locator('form button[type=submit]').click();
+    await p.waitForURL((u) => u.pathname === '/assets');
+    expect(new URL(p.url()).search).toBe('?kind=vm&powerState=poweredOn');
+    await anon.clearCookies();
+    await p.goto(`${app.url}/login?next=${encodeURIComponent('//evil.example/x')}`);
+    await p.locator('#username').fill(app.adminUser);
+    await p.locator('#password').fill(app.adminPassword);
+    await p.locator('form button[type=submit]').click();
+    await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+    expect(new URL(p.url()).origin).toBe(app.url);
+    expect(new URL(p.url()).pathname).toBe('/');
+    await anon.close();
+  });
+
+  it('every page in both languages: screenshots, no untranslated key, no raw enum value in Chinese', async () => {
+    const host = (
+      await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'host' limit 1`)
+    ).rows[0]!;
+    const vm = (
+      await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'vm' limit 1`)
+    ).rows[0]!;
+    const run = (
+      await tdb.db.execute<{ id: string }>(sql`select id from runs order by created_at desc limit 1`)
+    ).rows[0]!;
+    const pages: [string, string][] = [
+      ['dashboard', '/'],
+      ['assets', '/assets'],
+      ['host', `/assets/${host.uuid}`],
+      ['vm', `/assets/${vm.uuid}`],
+      ['vm-history', `/assets/${vm.uuid}?tab=history`],
+      ['vm-fields', `/assets/${vm.uuid}?tab=fields`],
+      ['vm-records', `/assets/${vm.uuid}?tab=records`],
+      ['runs', '/runs'],
+      ['run', `/runs/${run.id}`],
+      ['sources', '/sources'],
+      ['credentials', '/credentials'],
+      ['schedule-groups', '/schedule-groups'],
+      ['users', '/users'],
+      ['tokens', '/tokens'],
+      ['audit', '/audit'],
+      ['not-found', '/no-such-page'],
+    ];
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await setLocale(locale);
+      for (const [name, path] of pages) {
+        await go(page, path);
+        await shot(page, `page-${name}.${locale}`);
+        const text = await page.locator('body').innerText();
+        expect(text, `${path} (${locale}) has an untranslated key`).not.toContain('⟦');
+        if (locale === 'zh-CN') {
+          for (const raw of RAW_ENUMS)
+            expect(text, `${path} shows the raw value ${raw}`).not.toMatch(new RegExp(`\\b${raw}\\b`));
+          expect(text, `${path} still shows English labels`).not.toMatch(/\b(Powered on|Memory|Last seen)\b/);
+        }
+      }
+    }
+    await setLocale('en');
+  }, 300_000);
+});
