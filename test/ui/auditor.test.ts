@@ -51,7 +51,8 @@ suite('auditor UI at 200 VMs', () => {
     ctx.addCookies([{ name: LOCALE_COOKIE, value: locale, url: app.url }]);
 
   async function postJson(path: string, data: unknown) {
-    const res = await page.request.post(`${app.url}${path}`, { data });
+    // A cookie-authenticated write needs its Origin (CSRF check), as a browser's fetch sends it.
+    const res = await page.request.post(`${app.url}${path}`, { data, headers: { origin: app.url } });
     expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
     return res.json();
   }
