@@ -45,7 +45,13 @@ export function RunsBarChart({
           const hf = y(d.failed);
           const base = H - pad.bottom;
           return (
-            <g key={d.day} data-day={d.day}>
+            // Each day's bars open that day's runs.
+            <a
+              key={d.day}
+              href={`/runs?day=${d.day}`}
+              data-day={d.day}
+              aria-label={`${d.day}: ${labels.succeeded} ${d.succeeded}, ${labels.failed} ${d.failed}`}
+            >
               <rect x={x} y={base - hs} width={bar} height={hs} className="fill-success" rx={2}>
                 <title>{`${d.day}: ${labels.succeeded} ${d.succeeded}`}</title>
               </rect>
@@ -60,7 +66,7 @@ export function RunsBarChart({
               >
                 {d.day.slice(5)}
               </text>
-            </g>
+            </a>
           );
         })}
       </svg>

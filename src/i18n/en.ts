@@ -53,6 +53,8 @@ export const en = {
     back: 'Back',
     seconds: '{n} s',
     copy: 'Copy',
+    ago: '{age} ago',
+    copied: 'Copied',
     // lists: chips and pages (issue 15)
     removeFilter: 'Remove filter {label}',
     clearFilters: 'Clear all filters',
@@ -94,6 +96,33 @@ export const en = {
     collect_vms: 'Collect VMs',
   },
   trigger: { schedule: 'Schedule', manual: 'Manual', api: 'API' },
+  // one line per run mode, in the sources' run menu (issue 15)
+  modeHelp: {
+    collect_vms: 'Read every VM: placement, guest facts, hardware. Usual daily run.',
+    collect_hosts: 'Read every ESXi host and cluster: hardware, serials, datastores.',
+    collect: 'Hosts, clusters and VMs in one run.',
+    detect: 'Sign in and read what the vCenter is (version, instance); stores nothing.',
+    healthcheck: 'Only check that the vCenter answers and the credential works.',
+  },
+  delete: {
+    title: 'Delete {name}?',
+    explain: {
+      source: 'The source stops being collected. Its assets and history stay in the ledger.',
+      credential: 'The encrypted secret is removed. Sources must not use it any more.',
+      group: 'The schedule stops. Member sources stay and can be put in another group.',
+    },
+    credentialInUse: 'Still used by these sources: {sources}. Give them another credential first.',
+    groupHasSources: 'These sources are still in the group: {sources}. Move or remove them first.',
+    sourceRunning:
+      'A run of this source is queued or running. Wait for it to end (or cancel it), then delete.',
+  },
+  notFound: {
+    title: 'Page not found',
+    explain:
+      'This address does not lead anywhere (any more). The asset or run may have been removed or merged.',
+    home: 'Go to the dashboard',
+    assets: 'Browse assets',
+  },
   phase: {
     queued: 'waiting in the queue',
     starting: 'starting',
@@ -101,6 +130,17 @@ export const en = {
     ingesting: 'storing',
     retry_wait: 'waiting to retry',
     failed: 'failed',
+    done: 'done',
+    cancelled: 'cancelled',
+  },
+  // the plugin's own phases while collecting (contract v2 progress lines)
+  pluginPhase: {
+    login: 'signing in',
+    inventory: 'reading the inventory',
+    clusters: 'clusters',
+    hosts: 'hosts',
+    vms: 'virtual machines',
+    finishing: 'finishing',
   },
   relation: {
     runs_on: 'Runs on host',
@@ -122,6 +162,23 @@ export const en = {
     offline: 'offline',
     activeRuns: '{n} run(s) active',
     chartLabel: 'Runs per day: succeeded and failed',
+    noRunsYet: 'No collection has run yet.',
+    lastCollections: 'Last successful collection per source',
+    lastSuccess: 'Last successful collection',
+    age: 'Age',
+    stale: 'stale',
+    start: {
+      title: 'Getting started',
+      credential: 'Add a credential',
+      credentialHelp: 'The vCenter user name and password the collector signs in with (stored encrypted).',
+      source: 'Add a source',
+      sourceHelp: 'The vCenter endpoint, its TLS setting and the credential.',
+      group: 'Add a schedule group',
+      groupHelp: 'When the sources are collected each day, in your time zone.',
+      run: 'Run the first collection',
+      runHelp: 'Run now from the source’s menu; the assets appear when it succeeds.',
+      askAdmin: 'An administrator sets these up.',
+    },
   },
   assets: {
     title: 'Assets',
@@ -266,6 +323,16 @@ export const en = {
     worker: 'Worker',
     technical: 'Technical message',
     pinThumbprint: 'Pin this thumbprint on the source',
+    runAgain: 'Run again',
+    cancel: 'Cancel run',
+    cancelling: 'Cancelling…',
+    objectsSoFar: '{n} objects so far',
+    objectsOf: '{n} of {total} objects',
+    editCredential: 'Edit credential',
+    editSource: 'Edit source',
+    attemptFinal: 'Attempt {n}; it will not be retried',
+    attemptRetrying: 'Attempt {n} of {max} failed; retrying at {at}',
+    attemptN: 'Attempt {n}',
   },
   // A run's FIELD_INVALID warnings (src/components/run-field-warnings.tsx)
   fieldWarnings: {
@@ -352,6 +419,20 @@ export const en = {
     noGroup: 'No group',
     noCredential: 'No credential',
     notRun: 'not run yet',
+    // source page (issue 15)
+    noCredentialWarning: 'This source has no credential: its runs will fail until you choose one (Edit).',
+    configuration: 'Configuration',
+    tlsMode: {
+      verify: 'Verify against system CAs',
+      ca: 'Verify against its own CA certificate',
+      thumbprint: 'Trust one pinned certificate',
+      insecure: 'Not verified (insecure)',
+    },
+    assets: 'Assets from this source',
+    offlineCount: '+{n} offline',
+    collections: 'Collections',
+    lastSuccess: 'Last successful',
+    recentRuns: 'Recent runs',
     type: 'Type',
   },
   credentials: {
@@ -377,10 +458,17 @@ export const en = {
     runNow: 'Run now',
     result: 'Queued {queued}, already active {suppressed}, skipped (no credential) {skipped}',
     lastFired: 'Last fired',
+    resultQueued: 'Queued {n} run(s): {list}.',
+    resultActive: '{n} already active, not queued again: {list}.',
+    resultSkipped: '{n} source(s) skipped: no credential.',
+    resultNone: 'Nothing to run: the group has no enabled sources.',
   },
   users: {
     title: 'Users',
     add: 'Add user',
+    passwordShownOnce:
+      'Give this password to the user now; it will not be shown again. They choose their own at first sign-in:',
+    copyPassword: 'Copy password',
     createTitle: 'New user',
     editTitle: 'Edit user',
     username: 'User name',
@@ -403,6 +491,7 @@ export const en = {
     revoke: 'Revoke',
     revoked: 'revoked',
     shownOnce: 'Copy the token now; it will not be shown again:',
+    copyToken: 'Copy token',
   },
   audit: {
     title: 'Audit log',

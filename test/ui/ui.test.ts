@@ -216,10 +216,12 @@ suite('web UI in Chromium', () => {
     const target = hosts.rows[0]!;
     await relocateVm(sim, vm!.moref, target.moref);
     await go(page, '/sources');
+    // One run menu per source, each mode with its one-line explanation.
     await page
       .locator(`[data-testid=source-row][data-name="${SOURCE_NAME}"]`)
-      .getByTestId('run-collect_vms')
+      .getByTestId('run-menu')
       .click();
+    await page.getByTestId('run-collect_vms').click();
     await eventually(() => page.getByTestId('run-message').innerText()).toContain(en.mode.collect_vms);
     await shot(page, 'sources');
     await go(page, '/runs?mode=collect_vms&status=succeeded');
@@ -264,10 +266,8 @@ suite('web UI in Chromium', () => {
         await dlg.locator('#src-new-endpoint').fill(sim.endpoint.replace('127.0.0.1', 'localhost'));
       },
     );
-    await page
-      .locator(`[data-testid=source-row][data-name="${name}"]`)
-      .getByTestId('run-collect_hosts')
-      .click();
+    await page.locator(`[data-testid=source-row][data-name="${name}"]`).getByTestId('run-menu').click();
+    await page.getByTestId('run-collect_hosts').click();
     await go(page, '/runs?status=failed');
     await waitForRun(page, '[data-testid=run-row][data-status=failed]');
 

@@ -11,6 +11,15 @@ import { translateOr } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
 import { activeRunCount, assetCounts, failingSources, runsPerDay } from '@/server/dashboard';
+import { setupProgress } from '@/server/dashboard/setup-progress';
+import { listSourceNames } from '@/server/runs/run-origins';
+import { listLastSuccesses } from '@/server/sources/get-source-overview';
+import { CheckCircle2, Circle } from 'lucide-react';
+import { fmtDuration } from '@/components/format';
+
+// A source whose last successful collection is older than this is highlighted as stale (daily schedules
+// plus slack).
+const STALE_HOURS = 26;
 
 export const dynamic = 'force-dynamic';
 
@@ -19,15 +28,37 @@ export default async function DashboardPage({
 }: {
   searchParams: Promise<{ forbidden?: string }>;
 }) {
-  await requirePageSession({ next: '/' });
+  const session = await requirePageSession({ next: '/' });
   const [{ t, locale }, sp] = await Promise.all([getTranslator(), searchParams]);
   const db = getDb();
-  const [counts, perDay, failing, active] = await Promise.all([
+  const [counts, perDay, failing, active, setup, sources, successes] = await Promise.all([
     assetCounts(db),
     runsPerDay(db),
     failingSources(db),
     activeRunCount(db),
+    setupProgress(db),
+    listSourceNames(db),
+    listLastSuccesses(db),
   ]);
+  const isAdmin = session.user.role === 'admin';
+  const steps = [
+    { key: 'credential', done: setup.credentials > 0, href: '/credentials' },
+    { key: 'source', done: setup.sources > 0, href: '/sources' },
+    { key: 'group', done: setup.groups > 0, href: '/schedule-groups' },
+    { key: 'run', done: setup.succeededRuns > 0, href: '/sources' },
+  ] as const;
+  // Per source: its most recent successful collection (any collect mode).
+  const lastBySource = new Map<string, { runId: string; finishedAt: string }>();
+  for (const x of successes) {
+    const cur = lastBySource.get(x.sourceId);
+    if (!cur || x.finishedAt > cur.finishedAt) lastBySource.set(x.sourceId, x);
+  }
+  const now = Date.now();
+  const freshness = sources.map((src) => {
+    const last = lastBySource.get(src.id) ?? null;
+    const stale = !last || now - new Date(last.finishedAt).getTime() > STALE_HOURS * 3600_000;
+    return { ...src, last, stale };
+  });
   return (
     <div className="flex flex-col gap-4">
       <PageHeader title={t('dashboard.title')}>
@@ -44,6 +75,44 @@ export default async function DashboardPage({
         <Alert variant="destructive" data-testid="forbidden">
           <strong>{t('common.forbiddenTitle')}.</strong> {t('common.forbidden')}
         </Alert>
+      )}
+      {steps.some((x) => !x.done) && (
+        <Card data-testid="getting-started">
+          <CardHeader>
+            <CardTitle>{t('dashboard.start.title')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ol className="flex flex-col gap-2 text-sm">
+              {steps.map((x, i) => (
+                <li key={x.key} className="flex items-start gap-2" data-step={x.key} data-done={x.done}>
+                  {x.done ? (
+                    <CheckCircle2 className="mt-0.5 size-4 shrink-0 text-success" />
+                  ) : (
+                    <Circle className="mt-0.5 size-4 shrink-0 text-muted-foreground" />
+                  )}
+                  <span>
+                    <span className="font-medium">
+                      {i + 1}.{' '}
+                      {isAdmin && !x.done ? (
+                        <Link href={x.href} className="text-primary hover:underline">
+                          {t(`dashboard.start.${x.key}`)}
+                        </Link>
+                      ) : (
+                        t(`dashboard.start.${x.key}`)
+                      )}
+                    </span>
+                    <span className="block text-xs text-muted-foreground">
+                      {t(`dashboard.start.${x.key}Help`)}
+                    </span>
+                  </span>
+                </li>
+              ))}
+            </ol>
+            {!isAdmin && (
+              <p className="mt-3 text-xs text-muted-foreground">{t('dashboard.start.askAdmin')}</p>
+            )}
+          </CardContent>
+        </Card>
       )}
       <section aria-label={t('dashboard.inventory')} className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         {(['host', 'cluster', 'vm'] as const).map((k) => (
@@ -93,7 +162,9 @@ export default async function DashboardPage({
           </CardHeader>
           <CardContent>
             {failing.length === 0 ? (
-              <p className="text-sm text-muted-foreground">{t('dashboard.noFailing')}</p>
+              <p className="text-sm text-muted-foreground">
+                {setup.succeededRuns > 0 ? t('dashboard.noFailing') : t('dashboard.noRunsYet')}
+              </p>
             ) : (
               <Table>
                 <TableHeader>
@@ -132,6 +203,60 @@ export default async function DashboardPage({
           </CardContent>
         </Card>
       </div>
+      {freshness.length > 0 && (
+        <Card data-testid="source-freshness">
+          <CardHeader>
+            <CardTitle>{t('dashboard.lastCollections')}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <Table className="text-xs">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>{t('runs.source')}</TableHead>
+                  <TableHead>{t('dashboard.lastSuccess')}</TableHead>
+                  <TableHead>{t('dashboard.age')}</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {freshness.map((f) => (
+                  <TableRow
+                    key={f.id}
+                    data-testid="freshness-row"
+                    data-stale={f.stale}
+                    className={f.stale ? 'bg-warning/10' : undefined}
+                  >
+                    <TableCell className="max-w-72 truncate py-1 font-medium" title={f.name}>
+                      <Link
+                        href={isAdmin ? `/sources/${f.id}` : `/runs?sourceId=${f.id}`}
+                        className="hover:underline"
+                      >
+                        {f.name}
+                      </Link>
+                    </TableCell>
+                    <TableCell className="py-1">
+                      {f.last ? (
+                        <Link href={`/runs/${f.last.runId}`} className="hover:underline">
+                          {fmtDateTime(f.last.finishedAt, locale)}
+                        </Link>
+                      ) : (
+                        t('common.never')
+                      )}
+                    </TableCell>
+                    <TableCell className="py-1">
+                      {f.last ? t('common.ago', { age: fmtDuration(f.last.finishedAt, null) }) : '—'}
+                      {f.stale && (
+                        <span className="ml-2 font-medium text-[oklch(0.45_0.12_75)]">
+                          {t('dashboard.stale')}
+                        </span>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </CardContent>
+        </Card>
+      )}
     </div>
   );
 }

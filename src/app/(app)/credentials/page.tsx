@@ -1,3 +1,4 @@
+import { DeleteButton } from '@/components/delete-button';
 import { PageHeader } from '@/components/app-shell';
 import { fmtDateTime } from '@/components/format';
 import {
@@ -48,7 +49,10 @@ export default async function CredentialsPage() {
                 <TableCell>{c.usedBySources}</TableCell>
                 <TableCell className="text-xs">{fmtDateTime(c.updatedAt, locale)}</TableCell>
                 <TableCell>
-                  <CredentialDialog credential={{ id: c.id, name: c.name, username }} />
+                  <div className="flex items-center gap-1">
+                    <CredentialDialog credential={{ id: c.id, name: c.name, username }} />
+                    <DeleteButton thing="credential" id={c.id} name={c.name} />
+                  </div>
                 </TableCell>
               </TableRow>
             );

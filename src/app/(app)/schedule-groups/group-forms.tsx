@@ -6,6 +6,7 @@ import { api } from '@/components/api';
 import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select } from '@/components/ui/input';
+import { translateOr } from '@/i18n';
 import { useT } from '@/i18n/client';
 
 export type GroupItem = {
@@ -101,9 +102,36 @@ type GroupRunResult = {
   queued: number;
   suppressed: number;
   skippedMissingCredential: number;
+  runs: { sourceId: string; mode: string; runId: string; suppressed: boolean }[];
 };
 
-export function RunGroupNow({ groupId }: { groupId: string }) {
+/** "Queued 2 runs: Lab — Collect hosts, Collect VMs. Already active: …": what "Run now" did, in words. */
+function describeGroupRun(
+  t: ReturnType<typeof useT>,
+  r: GroupRunResult,
+  names: Record<string, string>,
+): string {
+  const bySource = (suppressed: boolean) => {
+    const m = new Map<string, string[]>();
+    for (const x of r.runs.filter((x) => x.suppressed === suppressed)) {
+      m.set(x.sourceId, [...(m.get(x.sourceId) ?? []), translateOr(t, `mode.${x.mode}`, x.mode)]);
+    }
+    return [...m].map(([id, modes]) => `${names[id] ?? id} — ${modes.join(', ')}`).join('; ');
+  };
+  const parts = [t('groups.resultQueued', { n: r.queued, list: bySource(false) || '—' })];
+  if (r.suppressed) parts.push(t('groups.resultActive', { n: r.suppressed, list: bySource(true) }));
+  if (r.skippedMissingCredential) parts.push(t('groups.resultSkipped', { n: r.skippedMissingCredential }));
+  if (r.queued + r.suppressed + r.skippedMissingCredential === 0) return t('groups.resultNone');
+  return parts.join(' ');
+}
+
+export function RunGroupNow({
+  groupId,
+  sources,
+}: {
+  groupId: string;
+  sources: { id: string; name: string }[];
+}) {
   const t = useT();
   const router = useRouter();
   const [busy, setBusy] = useState(false);
@@ -122,11 +150,7 @@ export function RunGroupNow({ groupId }: { groupId: string }) {
               method: 'POST',
             });
             setMessage({
-              text: t('groups.result', {
-                queued: r.queued,
-                suppressed: r.suppressed,
-                skipped: r.skippedMissingCredential,
-              }),
+              text: describeGroupRun(t, r, Object.fromEntries(sources.map((x) => [x.id, x.name]))),
             });
             router.refresh();
           } catch (e) {

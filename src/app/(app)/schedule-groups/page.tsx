@@ -15,6 +15,7 @@ import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
 import { listGroups } from '@/server/schedule-groups/service';
 import { listSources } from '@/server/sources/service';
+import { DeleteButton } from '@/components/delete-button';
 import { GroupDialog, RunGroupNow } from './group-forms';
 
 export const dynamic = 'force-dynamic';
@@ -78,7 +79,8 @@ export default async function ScheduleGroupsPage() {
                       sourceIds: g.sources.map((s) => s.id),
                     }}
                   />
-                  <RunGroupNow groupId={g.id} />
+                  <RunGroupNow groupId={g.id} sources={g.sources} />
+                  <DeleteButton thing="group" id={g.id} name={g.name} />
                 </div>
               </TableCell>
             </TableRow>

@@ -19,7 +19,9 @@ import { requirePageSession } from '@/server/auth/page';
 import { listCredentials } from '@/server/credentials/service';
 import { listGroups } from '@/server/schedule-groups/service';
 import { listSources } from '@/server/sources/service';
-import { RunButtons, SourceDialog, type SourceItem } from './source-forms';
+import { DeleteButton } from '@/components/delete-button';
+import { RunMenu } from '@/components/run-menu';
+import { SourceDialog, type SourceItem } from './source-forms';
 
 export const dynamic = 'force-dynamic';
 
@@ -68,7 +70,13 @@ export default async function SourcesPage() {
             return (
               <TableRow key={s.id} id={`source-${s.id}`} data-testid="source-row" data-name={s.name}>
                 <TableCell className="max-w-64 align-top">
-                  <div className="font-medium">{s.name}</div>
+                  <Link
+                    href={`/sources/${s.id}`}
+                    className="font-medium text-primary hover:underline"
+                    data-testid="source-link"
+                  >
+                    {s.name}
+                  </Link>
                   <div className="break-all text-xs text-muted-foreground">
                     {String(s.config.endpoint ?? '')}
                   </div>
@@ -77,7 +85,17 @@ export default async function SourcesPage() {
                     <Badge variant="outline">{s.scheduleGroupName ?? t('sources.noGroup')}</Badge>
                   </div>
                 </TableCell>
-                <TableCell className="align-top">{s.credentialName ?? t('sources.noCredential')}</TableCell>
+                <TableCell className="align-top">
+                  {s.credentialName ?? (
+                    <Badge
+                      variant="warning"
+                      data-testid="no-credential"
+                      title={t('sources.noCredentialWarning')}
+                    >
+                      {t('sources.noCredential')}
+                    </Badge>
+                  )}
+                </TableCell>
                 <TableCell className="align-top">
                   <ul className="flex flex-col gap-1 text-xs">
                     {SHOWN_MODES.map((m) => {
@@ -100,9 +118,10 @@ export default async function SourcesPage() {
                   </ul>
                 </TableCell>
                 <TableCell className="align-top">
-                  <div className="flex flex-col items-start gap-2">
+                  <div className="flex flex-wrap items-start gap-1">
+                    <RunMenu sourceId={s.id} />
                     <SourceDialog source={item} credentials={credOptions} groups={groupOptions} />
-                    <RunButtons sourceId={s.id} />
+                    <DeleteButton thing="source" id={s.id} name={s.name} />
                   </div>
                 </TableCell>
               </TableRow>

@@ -1,10 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { useRouter } from 'next/navigation';
-import { Play } from 'lucide-react';
 import { api, ApiError } from '@/components/api';
 import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
-import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select, Textarea } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
 
@@ -151,46 +148,5 @@ export function SourceDialog({
         {t('common.enabled')}
       </label>
     </FormDialog>
-  );
-}
-
-const MODES = ['collect_hosts', 'collect_vms', 'collect', 'detect', 'healthcheck'] as const;
-
-export function RunButtons({ sourceId }: { sourceId: string }) {
-  const t = useT();
-  const router = useRouter();
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
-  async function run(mode: (typeof MODES)[number]) {
-    setMessage(null);
-    try {
-      const r = await api<{ suppressed?: boolean }>(`/api/v1/sources/${sourceId}/runs`, { body: { mode } });
-      const m = t(`mode.${mode}`);
-      setMessage({
-        text: r?.suppressed ? t('sources.suppressed', { mode: m }) : t('sources.queued', { mode: m }),
-      });
-      router.refresh();
-    } catch (e) {
-      setMessage({ text: t('common.error', { message: (e as Error).message }), error: true });
-    }
-  }
-  return (
-    <div className="flex flex-col gap-1">
-      <div className="flex flex-wrap gap-1" role="group" aria-label={t('sources.run')}>
-        {MODES.map((m) => (
-          <Button key={m} variant="outline" size="sm" onClick={() => run(m)} data-testid={`run-${m}`}>
-            <Play /> {t(`mode.${m}`)}
-          </Button>
-        ))}
-      </div>
-      {message && (
-        <p
-          role="status"
-          className={message.error ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}
-          data-testid="run-message"
-        >
-          {message.text}
-        </p>
-      )}
-    </div>
   );
 }

@@ -7,6 +7,7 @@ import { Field, FormDialog, str } from '@/components/form-dialog';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { CopyButton } from '@/components/copy-button';
 import { useT } from '@/i18n/client';
 
 export function CreateToken() {
@@ -39,7 +40,10 @@ export function CreateToken() {
       {token && (
         <Alert variant="warning" className="flex max-w-xl flex-col gap-2" data-testid="new-token">
           <span>{t('tokens.shownOnce')}</span>
-          <code className="select-all break-all rounded bg-card p-2 text-xs">{token}</code>
+          <code className="select-all break-all rounded bg-card p-2 text-xs" data-secret>
+            {token}
+          </code>
+          <CopyButton value={token} label={t('tokens.copyToken')} />
         </Alert>
       )}
     </div>

@@ -7,6 +7,7 @@ import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialo
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select } from '@/components/ui/input';
+import { CopyButton } from '@/components/copy-button';
 import { useT } from '@/i18n/client';
 
 export type UserItem = {
@@ -22,11 +23,16 @@ function OneTimeSecret({ value, onDone }: { value: string; onDone: () => void })
   const t = useT();
   return (
     <Alert variant="warning" className="flex flex-col gap-2" data-testid="generated-secret">
-      <span>{t('tokens.shownOnce')}</span>
-      <code className="select-all break-all rounded bg-card p-2 text-xs">{value}</code>
-      <Button size="sm" variant="outline" className="self-start" onClick={onDone}>
-        {t('common.close')}
-      </Button>
+      <span>{t('users.passwordShownOnce')}</span>
+      <code className="select-all break-all rounded bg-card p-2 text-xs" data-secret>
+        {value}
+      </code>
+      <div className="flex gap-2">
+        <CopyButton value={value} label={t('users.copyPassword')} />
+        <Button size="sm" variant="outline" className="self-start" onClick={onDone}>
+          {t('common.close')}
+        </Button>
+      </div>
     </Alert>
   );
 }

@@ -24,30 +24,15 @@ import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
 import { getRun, type RunRow } from '@/server/runs';
+import { retryState, runCounts } from '@/server/runs/run-counts';
+import { getRunOrigins } from '@/server/runs/run-origins';
+import { Breadcrumbs } from '@/components/breadcrumbs';
+import { CancelRunButton, RunAgainButton } from '@/components/run-menu';
+import { buttonVariants } from '@/components/ui/button';
 import { getSource } from '@/server/sources/service';
 import { PinThumbprint } from './pin-thumbprint';
 
 export const dynamic = 'force-dynamic';
-
-/** Ingest's counters, whatever spelling the worker used (flat, or nested under `ingest`/`assets`). */
-function counts(stats: Record<string, unknown> | null) {
-  const s = stats ?? {};
-  const nested = [s, s.ingest, s.assets, s.counts].filter(
-    (x): x is Record<string, unknown> => Boolean(x) && typeof x === 'object',
-  );
-  const pick = (...keys: string[]) => {
-    for (const o of nested) for (const k of keys) if (typeof o[k] === 'number') return o[k] as number;
-    return null;
-  };
-  return {
-    new: pick('new', 'created', 'assets_new', 'assetsNew', 'assetsCreated', 'assets_created'),
-    changed: pick('changed', 'updated', 'assets_changed', 'assetsChanged'),
-    unchanged: pick('unchanged', 'assets_unchanged', 'assetsUnchanged'),
-    missing: pick('missing', 'went_missing', 'assets_missing', 'assetsMissing', 'wentMissing'),
-    assets: pick('assets', 'assetsSeen', 'assets_seen', 'objects'),
-    relations: pick('relations', 'relationsSeen', 'relations_seen'),
-  };
-}
 
 function warningText(w: unknown): { code: string | null; message: string } {
   if (typeof w === 'string') return { code: null, message: w };
@@ -77,7 +62,10 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
     throw e;
   }
   const active = run.status === 'queued' || run.status === 'running';
-  const c = counts(run.stats);
+  const isAdmin = session.user.role === 'admin';
+  const origin = (await getRunOrigins(getDb(), [run]))[run.id];
+  const retry = retryState(run);
+  const c = runCounts(run.stats);
   const errors = run.status === 'failed' || run.errors?.length ? runErrorItems(run) : [];
   const mainKey = errorHelpKey(primaryErrorCode(run));
   const attempts = (run.attempts ?? []) as Record<string, unknown>[];
@@ -90,8 +78,21 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
           .then((s) => s.config)
           .catch(() => null)
       : null;
+  const sourceName = run.source_name ?? run.source_id;
   return (
     <div className="flex flex-col gap-4">
+      <Breadcrumbs
+        items={[
+          { label: t('runs.title'), href: '/runs' },
+          {
+            label: sourceName,
+            href: isAdmin ? `/sources/${run.source_id}` : `/runs?sourceId=${run.source_id}`,
+          },
+          {
+            label: `${translateOr(t, `mode.${run.mode}`, run.mode)} · ${fmtDateTime(run.created_at, locale)}`,
+          },
+        ]}
+      />
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2">
@@ -104,6 +105,28 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
         }
       >
         <AutoRefresh active={active} />
+        {isAdmin && run.status === 'failed' && (mainKey === 'auth' || mainKey === 'credential') && (
+          <Link
+            href="/credentials"
+            className={buttonVariants({ variant: 'outline', size: 'sm' })}
+            data-testid="edit-credential"
+          >
+            {t('run.editCredential')}
+          </Link>
+        )}
+        {isAdmin &&
+          run.status === 'failed' &&
+          (mainKey === 'tls' || mainKey === 'network' || mainKey === 'credential') && (
+            <Link
+              href={`/sources/${run.source_id}`}
+              className={buttonVariants({ variant: 'outline', size: 'sm' })}
+              data-testid="edit-source"
+            >
+              {t('run.editSource')}
+            </Link>
+          )}
+        {isAdmin && !active && <RunAgainButton sourceId={run.source_id} mode={run.mode} />}
+        {isAdmin && active && <CancelRunButton runId={run.id} />}
       </PageHeader>
 
       {run.status === 'failed' && (
@@ -197,11 +220,31 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.trigger')}</dt>
-                <dd>{translateOr(t, `trigger.${run.trigger}`, run.trigger)}</dd>
+                <dd data-testid="run-origin">
+                  {[
+                    translateOr(t, `trigger.${run.trigger}`, run.trigger),
+                    origin?.groupName ? t('runs.byGroup', { group: origin.groupName }) : null,
+                    origin?.requestedByName,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">{t('run.attempts')}</dt>
-                <dd>{t('runs.attempt', { n: run.attempt, max: run.max_attempts })}</dd>
+                <dd data-testid="run-attempts">
+                  {retry === 'final'
+                    ? t('run.attemptFinal', { n: run.attempt })
+                    : retry === 'retrying'
+                      ? t('run.attemptRetrying', {
+                          n: run.attempt,
+                          max: run.max_attempts,
+                          at: fmtDateTime(run.not_before, locale),
+                        })
+                      : run.max_attempts > 1 && run.status !== 'succeeded'
+                        ? t('runs.attempt', { n: run.attempt, max: run.max_attempts })
+                        : t('run.attemptN', { n: run.attempt })}
+                </dd>
               </div>
               {active && (
                 <div className="col-span-2">
