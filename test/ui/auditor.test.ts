@@ -272,6 +272,7 @@ suite('auditor UI at 200 VMs', () => {
       ['runs', '/runs'],
       ['run', `/runs/${run.id}`],
       ['sources', '/sources'],
+      ['source', `/sources/${sourceId}`],
       ['credentials', '/credentials'],
       ['schedule-groups', '/schedule-groups'],
       ['users', '/users'],
@@ -285,6 +286,7 @@ suite('auditor UI at 200 VMs', () => {
         await go(page, path);
         await shot(page, `page-${name}.${locale}`);
         const text = await page.locator('body').innerText();
+        if (name === 'not-found') expect(await page.getByTestId('not-found').count(), 'our own 404').toBe(1);
         expect(text, `${path} (${locale}) has an untranslated key`).not.toContain('⟦');
         if (locale === 'zh-CN') {
           for (const raw of RAW_ENUMS)
