@@ -458,6 +458,7 @@ export const en = {
     runNow: 'Run now',
     result: 'Queued {queued}, already active {suppressed}, skipped (no credential) {skipped}',
     lastFired: 'Last fired',
+    timezoneSearch: 'Type to search, e.g. Shanghai',
     resultQueued: 'Queued {n} run(s): {list}.',
     resultActive: '{n} already active, not queued again: {list}.',
     resultSkipped: '{n} source(s) skipped: no credential.',

@@ -456,6 +456,7 @@ export const zhCN: Messages = {
     runNow: '立即运行',
     result: '已入队 {queued}，已在运行 {suppressed}，跳过（无凭据）{skipped}',
     lastFired: '上次触发',
+    timezoneSearch: '输入以搜索，例如 Shanghai',
     resultQueued: '已排队 {n} 个任务：{list}。',
     resultActive: '{n} 个已在进行，未重复排队：{list}。',
     resultSkipped: '跳过 {n} 个数据源：没有凭据。',

@@ -5,7 +5,7 @@ import { Play } from 'lucide-react';
 import { api } from '@/components/api';
 import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
 import { Button } from '@/components/ui/button';
-import { Checkbox, Input, Select } from '@/components/ui/input';
+import { Checkbox, Input } from '@/components/ui/input';
 import { translateOr } from '@/i18n';
 import { useT } from '@/i18n/client';
 
@@ -54,18 +54,22 @@ export function GroupDialog({ group, sources }: { group?: GroupItem; sources: Op
       </Field>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field label={t('groups.timezone')} htmlFor={`${p}-tz`}>
-          <Select
+          {/* Searchable: typing "shang" offers Asia/Shanghai (a native datalist, keyboard friendly). */}
+          <Input
             id={`${p}-tz`}
             name="timezone"
+            list={`${p}-tz-list`}
+            required
+            autoComplete="off"
             defaultValue={group?.timezone ?? 'UTC'}
+            placeholder={t('groups.timezoneSearch')}
             data-testid="group-timezone"
-          >
+          />
+          <datalist id={`${p}-tz-list`}>
             {(allZones.includes('UTC') ? allZones : ['UTC', ...allZones]).map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
+              <option key={z} value={z} />
             ))}
-          </Select>
+          </datalist>
         </Field>
         <Field label={t('groups.time')} htmlFor={`${p}-time`}>
           <Input
