@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { Pencil, Plus } from 'lucide-react';
 import { Button } from './ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from './ui/dialog';
+import { ApiError } from '@/components/api';
 import { useT } from '@/i18n/client';
 
 /**
@@ -72,14 +73,15 @@ export function FormDialog({
           className="flex flex-col gap-4"
           onSubmit={async (e) => {
             e.preventDefault();
+            const form = e.currentTarget;
             setBusy(true);
             setError(null);
             try {
-              await onSubmit(new FormData(e.currentTarget));
+              await onSubmit(new FormData(form));
               setOpen(false);
               router.refresh();
             } catch (err) {
-              setError((err as Error).message);
+              setError(markFieldErrors(form, err) ?? (err as Error).message);
             } finally {
               setBusy(false);
             }
@@ -128,3 +130,41 @@ export function Field({
 }
 
 export const str = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
+
+/**
+ * Shows the API's validation issues at their fields (`body.config.endpoint` → the input named
+ * `endpoint`): the browser's own message bubble on the field, aria-invalid until it is edited, and one
+ * line naming the fields by their labels instead of API paths. Null when the error names no field.
+ */
+function markFieldErrors(form: HTMLFormElement, err: unknown): string | null {
+  const issues =
+    err instanceof ApiError
+      ? (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues
+      : undefined;
+  if (!issues?.length) return null;
+  const words = issues.map((i) => {
+    const name = i.path.split('.').pop() ?? '';
+    const el = form.elements.namedItem(name);
+    if (
+      el instanceof HTMLInputElement ||
+      el instanceof HTMLSelectElement ||
+      el instanceof HTMLTextAreaElement
+    ) {
+      el.setCustomValidity(i.message);
+      el.setAttribute('aria-invalid', 'true');
+      el.addEventListener(
+        'input',
+        () => {
+          el.setCustomValidity('');
+          el.removeAttribute('aria-invalid');
+        },
+        { once: true },
+      );
+      const label = el.id ? form.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent : null;
+      return `${label || name}: ${i.message}`;
+    }
+    return `${name}: ${i.message}`;
+  });
+  form.reportValidity();
+  return words.join('; ');
+}
