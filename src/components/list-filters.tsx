@@ -52,7 +52,7 @@ export function ListFilters({
       }}
     >
       {search !== undefined && (
-        <div className="flex min-w-48 flex-1 gap-1">
+        <div className="flex min-w-40 flex-1 gap-1">
           <Input
             name="q"
             type="search"
@@ -80,7 +80,7 @@ export function ListFilters({
           id={`f-${f.name}`}
           aria-label={f.label}
           defaultValue={values[f.name] ?? ''}
-          className="h-8 w-auto max-w-36 text-xs"
+          className="h-8 w-auto max-w-32 text-xs"
           data-testid={`filter-${f.name}`}
         >
           <option value="">

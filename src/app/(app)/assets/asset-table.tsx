@@ -146,7 +146,7 @@ export function AssetTable({
           rows.map((r) => (
             <TableRow key={r.uuid} data-testid="asset-row" data-kind={r.kind} data-status={r.status}>
               {selectable && (
-                <TableCell className="w-8 px-2 py-0.5">
+                <TableCell className="w-8 px-2 py-0 leading-none">
                   <SelectRow uuid={r.uuid} name={String(r.values.name ?? r.uuid)} />
                 </TableCell>
               )}
@@ -155,7 +155,7 @@ export function AssetTable({
                   key={d.key}
                   data-column={d.key}
                   className={
-                    'max-w-56 truncate whitespace-nowrap px-2 py-0.5 leading-[18px] ' +
+                    'max-w-56 truncate whitespace-nowrap px-2 py-0 leading-[22px] ' +
                     (numeric(d) ? 'text-right tabular-nums' : '')
                   }
                 >
