@@ -131,6 +131,20 @@ suite('ledger UI in Chromium', () => {
     await eventually(() => dialog.locator('[data-testid=bulk-done]').textContent()).toContain('5 of 5');
     for (const u of uuids) expect((await values(u)).lifecycle).toBe('retired');
     expect((await values(uuids[2]!)).department).toBeUndefined();
+
+    // Ledger fields as list columns, with a ledger filter and sort in the URL.
+    await page.goto(
+      `${app.url}/assets?cluster=ledger-cluster&ledger.lifecycle=retired&sort=ledger.department`,
+    );
+    await page.locator('[data-testid=ledger-columns] summary').click();
+    await page.locator('[data-testid=ledger-column-department]').check();
+    await eventually(() => page.locator('[data-testid=cell-ledger-department]').count()).toBe(5);
+    await page.locator('[data-testid=ledger-column-lifecycle]').check();
+    await eventually(() => page.locator('[data-testid=cell-ledger-lifecycle]').allTextContents()).toEqual(
+      Array(5).fill('Retired'),
+    );
+    expect(await page.locator('[data-testid=cell-ledger-department]').first().textContent()).toBe('财务部');
+    await shot(page, 'ledger-list-columns');
   });
 
   it('an editor imports a CSV through the preview, filtered by outcome, and applies it', async () => {

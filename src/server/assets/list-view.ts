@@ -18,6 +18,8 @@ export type AssetQuery = {
   powerState?: string;
   sort?: string;
   offset?: string;
+  /** Ledger fields shown as columns, comma-separated keys. */
+  lcols?: string;
   /** `ledger.<key>` filters. */
   [ledgerKey: `ledger.${string}`]: string | string[] | undefined;
 };

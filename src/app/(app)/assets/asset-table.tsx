@@ -9,6 +9,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { translateOr, type Translate } from '@/i18n';
 import { useLocale, useT } from '@/i18n/client';
 import { SelectPage, SelectRow } from '@/components/ledger/selection';
+import { showValue, type LedgerFieldView } from '@/components/ledger/types';
 
 export type AssetRow = {
   uuid: string;
@@ -23,6 +24,8 @@ export type AssetRow = {
   host_name: string | null;
   last_seen_at: string | null;
   tools_running: boolean | null;
+  /** Ledger values {key: value}, for the chosen ledger columns. */
+  ledger?: Record<string, unknown>;
 };
 
 // Sorting and paging happen in PostgreSQL; the table library renders and the headers link to new sorts.
@@ -61,6 +64,21 @@ function selectColumn(rows: AssetRow[]): ColumnDef<AssetRow> {
     id: 'select',
     header: () => <SelectPage uuids={rows.map((r) => r.uuid)} />,
     cell: ({ row: { original: r } }) => <SelectRow uuid={r.uuid} name={r.name ?? r.uuid} />,
+  };
+}
+
+// Chosen ledger fields (src/components/ledger/ledger-columns.tsx), sorted by `ledger.<key>` in PostgreSQL.
+function ledgerColumn(t: Translate, locale: 'en' | 'zh-CN', f: LedgerFieldView): ColumnDef<AssetRow> {
+  return {
+    id: `ledger.${f.key}`,
+    header: () => (
+      <SortHeader column={`ledger.${f.key}`} label={locale === 'zh-CN' ? f.label.zhCN : f.label.en} />
+    ),
+    cell: ({ row: { original: r } }) => (
+      <span className="line-clamp-2 whitespace-pre-wrap" data-testid={`cell-ledger-${f.key}`}>
+        {showValue(t, f, r.ledger?.[f.key])}
+      </span>
+    ),
   };
 }
 
@@ -150,12 +168,21 @@ function columns(t: Translate, locale: 'en' | 'zh-CN'): ColumnDef<AssetRow>[] {
   ];
 }
 
-export function AssetTable({ rows, selectable = false }: { rows: AssetRow[]; selectable?: boolean }) {
+export function AssetTable({
+  rows,
+  selectable = false,
+  ledgerColumns = [],
+}: {
+  rows: AssetRow[];
+  selectable?: boolean;
+  ledgerColumns?: LedgerFieldView[];
+}) {
   const t = useT();
   const locale = useLocale();
+  const all = [...columns(t, locale), ...ledgerColumns.map((f) => ledgerColumn(t, locale, f))];
   const table = useReactTable({
     data: rows,
-    columns: selectable ? [selectColumn(rows), ...columns(t, locale)] : columns(t, locale),
+    columns: selectable ? [selectColumn(rows), ...all] : all,
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,
     manualPagination: true,

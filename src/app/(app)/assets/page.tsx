@@ -21,6 +21,10 @@ import { roleAllows } from '@/server/auth/session';
 import { LedgerBulk } from './ledger-bulk';
 // The exports take the same query parameters as this page.
 import { ExportMenu } from './export-menu';
+import { LedgerColumnsPicker } from '@/components/ledger/ledger-columns';
+import type { LedgerFieldView } from '@/components/ledger/types';
+import { listLedgerFields } from '@/server/ledger-fields/fields';
+import { ledgerFieldOut } from '@/server/ledger-fields/schemas';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,8 +35,13 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const db = getDb();
   const offset = Math.max(0, Number(sp.offset) || 0);
   // No sort given: by name, or a search's rank (exact > prefix > substring) when there is a search.
-  const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : undefined;
+  const sort = sp.sort && /^-?([a-zA-Z]+|ledger\.[a-z][a-z0-9_]*)$/.test(sp.sort) ? sp.sort : undefined;
+  const ledgerFields = (await listLedgerFields(db)).map(
+    (f) => JSON.parse(JSON.stringify(ledgerFieldOut(f))) as LedgerFieldView,
+  );
   const filters = filtersFrom(sp);
+  // A hand-typed unknown ledger key is ignored here (the API answers 400 for it).
+  filters.ledger = filters.ledger?.filter((l) => ledgerFields.some((f) => f.key === l.key));
   const [result, choices] = await Promise.all([
     listAssets(db, filters, { sort, limit: PAGE_SIZE, offset }).catch(() =>
       listAssets(db, filters, { sort: 'name', limit: PAGE_SIZE, offset }),
@@ -56,7 +65,10 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     host_name: a.hostName,
     last_seen_at: a.lastSeenAt ? new Date(a.lastSeenAt).toISOString() : null,
     tools_running: tools[a.uuid] ?? null,
+    ledger: a.ledger,
   }));
+  const lcols = String(sp.lcols ?? '').split(',');
+  const ledgerColumns = ledgerFields.filter((f) => lcols.includes(f.key));
   const query: Record<string, string | undefined> = {
     q: filters.q,
     kind: filters.kind,
@@ -66,6 +78,8 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     host: filters.host,
     powerState: filters.powerState,
     sort,
+    lcols: ledgerColumns.length ? ledgerColumns.map((f) => f.key).join(',') : undefined,
+    ...Object.fromEntries((filters.ledger ?? []).map((l) => [`ledger.${l.key}`, l.values[0]])),
   };
   const exportQuery = new URLSearchParams(
     Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
@@ -87,6 +101,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           {t('assets.total', { total: result.total })}
         </span>
         <ExportMenu query={exportQuery} total={result.total} />
+        <LedgerColumnsPicker fields={ledgerFields} selected={ledgerColumns.map((f) => f.key)} />
       </PageHeader>
       {/* A plain GET form: works with the keyboard and without JavaScript, and the URL is shareable. */}
       <form
@@ -153,10 +168,10 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       </form>
       {canEdit ? (
         <LedgerBulk total={result.total} filters={filters}>
-          <AssetTable rows={rows} selectable />
+          <AssetTable rows={rows} selectable ledgerColumns={ledgerColumns} />
         </LedgerBulk>
       ) : (
-        <AssetTable rows={rows} />
+        <AssetTable rows={rows} ledgerColumns={ledgerColumns} />
       )}
       <Pager basePath="/assets" query={query} total={result.total} offset={offset} limit={PAGE_SIZE} t={t} />
     </div>
