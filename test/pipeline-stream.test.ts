@@ -2,6 +2,7 @@
 // lands; a plugin that dies mid-stream, writes a broken line or never writes its end line fails with its
 // own code and leaves the ledger byte-for-byte unchanged; odd values are dropped per field and reported;
 // progress reaches the run row; a running run can be cancelled.
+import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunMode } from '@/collector/contract';
@@ -166,4 +167,64 @@ describe('cancel', () => {
     }
     expect(await ledgerChecksum(t.db)).toEqual(before);
   });
+});
+
+describe('worker SIGKILLed while a streamed run is half ingested', () => {
+  /** This source's ledger as content (no ids, no times): kind, moref, normalized record, presence. */
+  const contentOf = async (sourceId: string) =>
+    rows<{ k: string }>(
+      t.db,
+      sql`select l.external_kind || ' ' || l.external_id || ' ' || l.presence || ' ' || r.normalized::text as k
+          from asset_source_links l join source_records r on r.link_id = l.id
+          where l.source_id = ${sourceId} order by 1`,
+    );
+
+  it('no partial rows; the run is recovered and completes; the ledger equals a clean run', async () => {
+    const src = await createSource(t.db);
+    const before = await ledgerChecksum(t.db);
+    const { run: r } = await triggerRun(t.db, { sourceId: src.id, mode: 'collect_vms', trigger: 'manual' });
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'test/stream-kill-worker.ts', t.url, '600'], {
+      stdio: 'ignore',
+    });
+    try {
+      // Half way: the run reports objects arriving (ingest has pulled and staged them, uncommitted).
+      let objects = 0;
+      for (let i = 0; i < 300 && objects < 150; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        objects = Number((await runOf(t.db, r.id)).progress?.objects ?? 0);
+      }
+      expect(objects).toBeGreaterThanOrEqual(150);
+      expect(objects).toBeLessThan(600);
+    } finally {
+      worker.kill('SIGKILL');
+      await new Promise((res) => worker.once('exit', res));
+    }
+    expect(await runOf(t.db, r.id)).toMatchObject({ status: 'running', attempt: 1 });
+    expect(await ledgerChecksum(t.db)).toEqual(before);
+
+    // Another worker sees the heartbeat stop, requeues the run as attempt 2 and completes it.
+    const w = startWorker({
+      db: t.db,
+      secretKeys: [TEST_KEY],
+      pollMs: 100,
+      heartbeatSeconds: 1,
+      staleSeconds: 2,
+      pluginCommand: plugin('ok', { STREAM_VMS: '600' }),
+    });
+    try {
+      for (let i = 0; i < 300 && (await runOf(t.db, r.id)).status !== 'succeeded'; i++)
+        await new Promise((res) => setTimeout(res, 100));
+    } finally {
+      await w.stop();
+    }
+    const done = await runOf(t.db, r.id);
+    expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect(done.attempts[0]).toMatchObject({ attempt: 1, errorCode: 'WORKER_LOST' });
+
+    const clean = await createSource(t.db);
+    expect(await run(clean.id, 'ok', { STREAM_VMS: '600' })).toMatchObject({ status: 'succeeded' });
+    const recovered = await contentOf(src.id);
+    expect(recovered).toHaveLength(600);
+    expect(recovered).toEqual(await contentOf(clean.id));
+  }, 120_000);
 });

@@ -602,6 +602,7 @@ export const en = {
   // Ledger: asserted facts (issue 13)
   ledger: {
     card: 'Ledger',
+    columns: 'Ledger columns',
     cardHint: 'Facts people record. Collect runs never change them.',
     edit: 'Edit',
     editField: 'Edit {field}',

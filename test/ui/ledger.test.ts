@@ -29,12 +29,21 @@ suite('ledger UI in Chromium', () => {
   let tdb: TestDatabase;
   let app: RunningApp;
   let browser: Browser;
-  let adminPage: Page;
   const uuids: string[] = [];
   const pw = { editor: `editor-${randomUUID()}`, user: `user-${randomUUID()}` };
 
   beforeAll(async () => {
     tdb = await createTestDatabase();
+    for (let i = 0; i < 5; i++) {
+      const r = await tdb.db.execute<{ uuid: string }>(sql`
+        insert into assets (kind, status, name, hostname, cluster_name, canonical)
+        values ('vm', 'active', ${`ledger-vm-${i}`}, ${`ledger-vm-${i}.example.test`}, 'ledger-cluster',
+                ${JSON.stringify({ normalized: { os: { name: 'Ubuntu 24.04' } } })}::jsonb)
+        returning uuid`);
+      uuids.push(r.rows[0]!.uuid);
+    }
+    // The app creates its first admin only while there are no users: start it before adding ours.
+    app = await startApp(tdb.url);
     for (const [name, role] of [
       ['ed', 'editor'],
       ['reader', 'user'],
@@ -44,18 +53,7 @@ suite('ledger UI in Chromium', () => {
         sql`insert into users (username, role, password_hash) values (${name}, ${role}, ${hash})`,
       );
     }
-    for (let i = 0; i < 5; i++) {
-      const r = await tdb.db.execute<{ uuid: string }>(sql`
-        insert into assets (kind, status, name, hostname, cluster_name, canonical)
-        values ('vm', 'active', ${`ledger-vm-${i}`}, ${`ledger-vm-${i}.example.test`}, 'ledger-cluster',
-                ${JSON.stringify({ normalized: { os: { name: 'Ubuntu 24.04' } } })}::jsonb)
-        returning uuid`);
-      uuids.push(r.rows[0]!.uuid);
-    }
-    app = await startApp(tdb.url);
     browser = await launchBrowser();
-    // The generated first admin signs in first (and sets its password), as in ui.test.ts.
-    adminPage = await as(app.adminUser, app.adminPassword);
   }, 400_000);
 
   afterAll(async () => {
@@ -131,6 +129,24 @@ suite('ledger UI in Chromium', () => {
     await eventually(() => dialog.locator('[data-testid=bulk-done]').textContent()).toContain('5 of 5');
     for (const u of uuids) expect((await values(u)).lifecycle).toBe('retired');
     expect((await values(uuids[2]!)).department).toBeUndefined();
+
+    // Ledger fields as list columns, with a ledger filter and sort in the URL.
+    await page.goto(
+      `${app.url}/assets?cluster=ledger-cluster&ledger.lifecycle=retired&sort=ledger.department`,
+    );
+    await page.locator('[data-testid=ledger-columns] summary').click();
+    // The picker navigates (the columns live in the URL): click, then wait for the new page.
+    await page.locator('[data-testid=ledger-column-department]').click();
+    await eventually(() => page.locator('[data-testid=cell-ledger-department]').count()).toBe(5);
+    expect(new URL(page.url()).searchParams.get('lcols')).toBe('department');
+    await page.goto(
+      `${app.url}/assets?cluster=ledger-cluster&ledger.lifecycle=retired&sort=ledger.department&lcols=department,lifecycle`,
+    );
+    await eventually(() => page.locator('[data-testid=cell-ledger-lifecycle]').allTextContents()).toEqual(
+      Array(5).fill('Retired'),
+    );
+    expect(await page.locator('[data-testid=cell-ledger-department]').first().textContent()).toBe('财务部');
+    await shot(page, 'ledger-list-columns');
   });
 
   it('an editor imports a CSV through the preview, filtered by outcome, and applies it', async () => {
@@ -174,7 +190,7 @@ suite('ledger UI in Chromium', () => {
   });
 
   it('an admin defines a field on the definitions page; an editor cannot open it', async () => {
-    const page = adminPage;
+    const page = await as(app.adminUser, app.adminPassword);
     await page.goto(`${app.url}/ledger-fields`);
     await page.locator('[data-testid=ledger-fields-table]').waitFor();
     expect(await page.locator('[data-testid=ledger-field-row]').count()).toBe(13);

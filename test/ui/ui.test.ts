@@ -335,6 +335,69 @@ suite('web UI in Chromium', () => {
     }
   }, 600_000);
 
+  it('run detail lists values left out (FIELD_INVALID) grouped by field, in words, in both languages', async () => {
+    const src = await tdb.db.execute<{ id: string }>(sql`select id from sources order by created_at limit 1`);
+    const warnings = [
+      {
+        code: 'FIELD_INVALID',
+        field: 'storage.datastores[].free_bytes',
+        count: 3,
+        message: 'storage.datastores[].free_bytes was invalid on 3 objects',
+        examples: [
+          {
+            external_kind: 'host',
+            external_id: 'host-21',
+            path: 'storage.datastores.0.free_bytes',
+            value: '-52428800',
+          },
+          {
+            external_kind: 'host',
+            external_id: 'host-22',
+            path: 'storage.datastores.1.free_bytes',
+            value: '-1024',
+          },
+        ],
+      },
+      {
+        code: 'FIELD_INVALID',
+        field: 'hardware.memory_bytes',
+        count: 1,
+        message: 'hardware.memory_bytes was invalid on 1 object',
+        examples: [{ external_kind: 'vm', external_id: 'vm-7', path: 'hardware.memory_bytes', value: 'NaN' }],
+      },
+      { code: 'VCENTER_RELOGIN', message: 'vCenter session expired during the run; logged in again' },
+    ];
+    const r = await tdb.db.execute<{ id: string }>(sql`
+      insert into runs (source_id, mode, status, trigger, started_at, finished_at, warnings, stats)
+      values (${src.rows[0]!.id}, 'collect_hosts', 'succeeded', 'manual', now(), now(),
+              ${JSON.stringify(warnings)}::jsonb, '{"assets": 520}'::jsonb) returning id`);
+    await go(page, `/runs/${r.rows[0]!.id}`);
+    const section = page.getByTestId('run-field-warnings');
+    expect(await section.innerText()).toContain(en.fieldWarnings.title.replace('{fields}', '2'));
+    expect(await section.locator('[data-field="hardware.memory_bytes"]').innerText()).toContain('Memory');
+    expect(await section.locator('[data-field="storage.datastores[].free_bytes"]').innerText()).toContain(
+      '-52428800',
+    );
+    // The other warnings stay in the general list, without the grouped ones.
+    expect(await page.getByTestId('run-warnings').innerText()).toContain('VCENTER_RELOGIN');
+    expect(await page.getByTestId('run-warnings').innerText()).not.toContain('FIELD_INVALID');
+    await shot(page, 'run-detail-field-warnings');
+    const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    const zh = await ctx.newPage();
+    try {
+      await login(zh, app.url, app.adminUser, app.adminPassword);
+      await go(zh, `/runs/${r.rows[0]!.id}`);
+      const text = await zh.getByTestId('run-field-warnings').innerText();
+      expect(text).toContain(zhCN.fieldWarnings.title.replace('{fields}', '2'));
+      expect(text).toContain('内存');
+      expect(text).not.toContain('⟦');
+      await expectNoHorizontalOverflow(zh);
+      await shot(zh, 'zh-run-detail-field-warnings');
+    } finally {
+      await ctx.close();
+    }
+  }, 600_000);
+
   it('renders the asset list and run detail in Simplified Chinese with no untranslated keys', async () => {
     // The browser asks for Chinese: no cookie needed, the default follows Accept-Language.
     const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });

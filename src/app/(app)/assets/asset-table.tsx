@@ -19,6 +19,7 @@ import { translateOr } from '@/i18n';
 import { useLocale, useT } from '@/i18n/client';
 import { SelectPage, SelectRow } from '@/components/ledger/selection';
 import { fieldByKey, formatField, type FieldDef } from '@/server/fields/dictionary';
+import { showValue, type LedgerFieldView } from '@/components/ledger/types';
 
 export type AssetRow = {
   uuid: string;
@@ -28,20 +29,22 @@ export type AssetRow = {
   toolsRunning: boolean | null;
   /** Values of the chosen columns, by field key. */
   values: Record<string, unknown>;
+  /** Ledger values {key: value}, for the chosen ledger columns. */
+  ledger?: Record<string, unknown>;
 };
 
 // Guest facts a VM only reports while VMware Tools run.
 const GUEST_FIELDS = new Set(['hostname', 'ipAddresses', 'osName']);
 
-function SortHeader({ def, label }: { def: FieldDef; label: string }) {
+function SortHeader({ column, label }: { column: string; label: string }) {
   const t = useT();
   const sp = useSearchParams();
   const pathname = usePathname();
   const sort = sp.get('sort') ?? 'name';
-  const active = sort.replace(/^-/, '') === def.key;
+  const active = sort.replace(/^-/, '') === column;
   const desc = sort.startsWith('-');
   const next = new URLSearchParams(sp.toString());
-  next.set('sort', active && !desc ? `-${def.key}` : def.key);
+  next.set('sort', active && !desc ? `-${column}` : column);
   next.delete('offset');
   const Icon = !active ? ArrowUpDown : desc ? ArrowDown : ArrowUp;
   return (
@@ -50,7 +53,7 @@ function SortHeader({ def, label }: { def: FieldDef; label: string }) {
       className="inline-flex items-center gap-1 rounded hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
       aria-label={t('assets.sortBy', { column: label })}
       aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}
-      data-sort={def.key}
+      data-sort={column}
     >
       {label}
       <Icon className={active ? 'size-3.5' : 'size-3.5 opacity-40'} />
@@ -74,11 +77,14 @@ export function AssetTable({
   rows,
   columns,
   selectable = false,
+  ledgerColumns = [],
 }: {
   rows: AssetRow[];
   columns: string[];
   /** Row selection for the ledger's bulk edit (src/components/ledger): drawn only inside its provider. */
   selectable?: boolean;
+  /** Chosen ledger fields (src/components/ledger/ledger-columns.tsx), sorted by `ledger.<key>` in PostgreSQL. */
+  ledgerColumns?: LedgerFieldView[];
 }) {
   const t = useT();
   const locale = useLocale();
@@ -134,14 +140,21 @@ export function AssetTable({
               className={numeric(d) ? 'h-7 px-2 text-right' : 'h-7 px-2'}
               data-column={d.key}
             >
-              {d.sortable ? <SortHeader def={d} label={d.label[locale]} /> : d.label[locale]}
+              {d.sortable ? <SortHeader column={d.key} label={d.label[locale]} /> : d.label[locale]}
+            </TableHead>
+          ))}
+          {ledgerColumns.map((f) => (
+            <TableHead key={`ledger.${f.key}`} className="h-7 px-2" data-column={`ledger.${f.key}`}>
+              <SortHeader column={`ledger.${f.key}`} label={locale === 'zh-CN' ? f.label.zhCN : f.label.en} />
             </TableHead>
           ))}
         </TableRow>
       </TableHeader>
       <TableBody>
         {rows.length === 0 ? (
-          <TableEmptyRow colSpan={defs.length + (selectable ? 1 : 0)}>{t('assets.noResults')}</TableEmptyRow>
+          <TableEmptyRow colSpan={defs.length + ledgerColumns.length + (selectable ? 1 : 0)}>
+            {t('assets.noResults')}
+          </TableEmptyRow>
         ) : (
           rows.map((r) => (
             <TableRow key={r.uuid} data-testid="asset-row" data-kind={r.kind} data-status={r.status}>
@@ -160,6 +173,15 @@ export function AssetTable({
                   }
                 >
                   {cell(d, r)}
+                </TableCell>
+              ))}
+              {ledgerColumns.map((f) => (
+                <TableCell
+                  key={`ledger.${f.key}`}
+                  className="max-w-56 truncate whitespace-nowrap px-2 py-0 leading-[22px]"
+                  data-testid={`cell-ledger-${f.key}`}
+                >
+                  {showValue(t, f, r.ledger?.[f.key])}
                 </TableCell>
               ))}
             </TableRow>

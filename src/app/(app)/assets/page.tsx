@@ -25,6 +25,10 @@ import { roleAllows } from '@/server/auth/session';
 import { LedgerBulk } from './ledger-bulk';
 // The exports take the same query parameters as this page.
 import { ExportMenu } from './export-menu';
+import { LedgerColumnsPicker } from '@/components/ledger/ledger-columns';
+import type { LedgerFieldView } from '@/components/ledger/types';
+import { listLedgerFields } from '@/server/ledger-fields/fields';
+import { ledgerFieldOut } from '@/server/ledger-fields/schemas';
 
 export const dynamic = 'force-dynamic';
 
@@ -44,8 +48,15 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const limit = PAGE_SIZES.includes(Number(sp.limit)) ? Number(sp.limit) : PAGE_SIZE;
   const requested = Math.max(0, Number(sp.offset) || 0);
   // No sort given: by name, or a search's rank (exact > prefix > substring) when there is a search.
-  const sort = sp.sort && /^-?[a-zA-Z]+$/.test(sp.sort) ? sp.sort : undefined;
+  const sort = sp.sort && /^-?([a-zA-Z]+|ledger\.[a-z][a-z0-9_]*)$/.test(sp.sort) ? sp.sort : undefined;
+  const ledgerFields = (await listLedgerFields(db)).map(
+    (f) => JSON.parse(JSON.stringify(ledgerFieldOut(f))) as LedgerFieldView,
+  );
   const filters = filtersFrom(sp);
+  // A hand-typed unknown ledger key is ignored here (the API answers 400 for it).
+  filters.ledger = filters.ledger?.filter((l) => ledgerFields.some((f) => f.key === l.key));
+  const lcols = String(sp.lcols ?? '').split(',');
+  const ledgerColumns = ledgerFields.filter((f) => lcols.includes(f.key));
   const [result, choices, prefs] = await Promise.all([
     listAssets(db, filters, { sort, limit, offset: requested }).catch(() =>
       listAssets(db, filters, { sort: 'name', limit, offset: requested }),
@@ -69,6 +80,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
     ),
     limit: limit === PAGE_SIZE ? undefined : String(limit),
+    lcols: ledgerColumns.length ? ledgerColumns.map((f) => f.key).join(',') : undefined,
   };
   // An offset past the end (an old link, a shrunken list) shows the last page instead of "100000–1085 of 1085".
   const offset = clampOffset(requested, limit, result.total);
@@ -102,6 +114,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       status: a.status,
       toolsRunning: typeof tools === 'boolean' ? tools : null,
       values,
+      ledger: a.ledger,
     };
   });
 
@@ -166,6 +179,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           selected={columns}
         />
         <ExportMenu query={exportQuery} total={result.total} />
+        <LedgerColumnsPicker fields={ledgerFields} selected={ledgerColumns.map((f) => f.key)} />
       </PageHeader>
       <ListFilters
         basePath="/assets"
@@ -174,16 +188,18 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         filters={filterDefs}
         values={query}
         keep={Object.fromEntries(
-          Object.entries(query).filter(([k]) => k === 'sort' || k === 'limit' || k.startsWith('ledger.')),
+          Object.entries(query).filter(
+            ([k]) => k === 'sort' || k === 'limit' || k === 'lcols' || k.startsWith('ledger.'),
+          ),
         )}
       />
       <FilterChips basePath="/assets" query={query} chips={chips} t={t} />
       {canEdit ? (
         <LedgerBulk total={result.total} filters={filters}>
-          <AssetTable rows={rows} columns={columns} selectable />
+          <AssetTable rows={rows} columns={columns} selectable ledgerColumns={ledgerColumns} />
         </LedgerBulk>
       ) : (
-        <AssetTable rows={rows} columns={columns} />
+        <AssetTable rows={rows} columns={columns} ledgerColumns={ledgerColumns} />
       )}
       <Pager
         basePath="/assets"
