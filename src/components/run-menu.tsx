@@ -82,38 +82,71 @@ export function RunMenu({ sourceId, label }: { sourceId: string; label?: string 
   );
 }
 
-/** "Run again": the same mode of the same source, then to the new run's page. */
-export function RunAgainButton({ sourceId, mode }: { sourceId: string; mode: string }) {
+/**
+ * A button that calls the API once, shows its error under it, and stays disabled while the call runs
+ * (`busyAfter`: also after success, until the page it refreshes replaces it).
+ */
+function ActionButton({
+  testId,
+  variant,
+  busyAfter = false,
+  action,
+  children,
+}: {
+  testId: string;
+  variant: 'outline' | 'destructive';
+  busyAfter?: boolean;
+  action: () => Promise<void>;
+  children: (busy: boolean) => React.ReactNode;
+}) {
   const t = useT();
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
     <span className="flex flex-col items-end gap-1">
       <Button
         size="sm"
-        variant="outline"
+        variant={variant}
         disabled={busy}
-        data-testid="run-again"
+        data-testid={testId}
         onClick={async () => {
           setBusy(true);
           setError(null);
           try {
-            const r = await api<{ run: { id: string } }>(`/api/v1/sources/${sourceId}/runs`, {
-              body: { mode },
-            });
-            router.push(`/runs/${r.run.id}`);
+            await action();
+            if (!busyAfter) setBusy(false);
           } catch (e) {
             setError(t('common.error', { message: (e as Error).message }));
-          } finally {
             setBusy(false);
           }
         }}
       >
-        <Play /> {t('run.runAgain')}
+        {children(busy)}
       </Button>
       {error && <span className="text-xs text-destructive">{error}</span>}
     </span>
+  );
+}
+
+/** "Run again": the same mode of the same source, then to the new run's page. */
+export function RunAgainButton({ sourceId, mode }: { sourceId: string; mode: string }) {
+  const t = useT();
+  const router = useRouter();
+  return (
+    <ActionButton
+      testId="run-again"
+      variant="outline"
+      action={async () => {
+        const r = await api<{ run: { id: string } }>(`/api/v1/sources/${sourceId}/runs`, { body: { mode } });
+        router.push(`/runs/${r.run.id}`);
+      }}
+    >
+      {() => (
+        <>
+          <Play /> {t('run.runAgain')}
+        </>
+      )}
+    </ActionButton>
   );
 }
 
@@ -121,30 +154,21 @@ export function RunAgainButton({ sourceId, mode }: { sourceId: string; mode: str
 export function CancelRunButton({ runId }: { runId: string }) {
   const t = useT();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   return (
-    <span className="flex flex-col items-end gap-1">
-      <Button
-        size="sm"
-        variant="destructive"
-        disabled={busy}
-        data-testid="cancel-run"
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
-            await api(`/api/v1/runs/${runId}/cancel`, { method: 'POST' });
-            router.refresh();
-          } catch (e) {
-            setError(t('common.error', { message: (e as Error).message }));
-            setBusy(false);
-          }
-        }}
-      >
-        <Square /> {busy ? t('run.cancelling') : t('run.cancel')}
-      </Button>
-      {error && <span className="text-xs text-destructive">{error}</span>}
-    </span>
+    <ActionButton
+      testId="cancel-run"
+      variant="destructive"
+      busyAfter
+      action={async () => {
+        await api(`/api/v1/runs/${runId}/cancel`, { method: 'POST' });
+        router.refresh();
+      }}
+    >
+      {(busy) => (
+        <>
+          <Square /> {busy ? t('run.cancelling') : t('run.cancel')}
+        </>
+      )}
+    </ActionButton>
   );
 }
