@@ -2,7 +2,6 @@
 // when DATABASE_URL is unset), migrations, the first admin, the web app (Next.js), the worker and scheduler
 // loops. SIGINT/SIGTERM stop all of it, the database last.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -15,7 +14,6 @@ import { AppError } from '@/lib/errors';
 import { createLogger, errorFields } from '@/lib/logger';
 import { ensureFirstAdmin } from '@/server/auth/bootstrap';
 import { ensureSecretKey } from '@/server/auth/secret-key';
-import { answerMethodNotAllowedAsJson } from '@/server/http/method-not-allowed';
 import { APP_VERSION } from '@/server/http/version';
 import { startScheduler } from './scheduler';
 import { startWorker } from './worker';
@@ -85,7 +83,6 @@ async function startWeb(
       delete req.headers['x-forwarded-host'];
       delete req.headers['x-forwarded-proto'];
     }
-    if (req.url?.startsWith('/api/')) answerMethodNotAllowedAsJson(req, res, randomUUID);
     handle(req, res).catch((err) => {
       log.error('web_request_failed', errorFields(err));
       if (!res.headersSent) res.statusCode = 500;

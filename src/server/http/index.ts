@@ -4,3 +4,4 @@ export { route, json, noContent, errorResponse, clientIp, isSecureRequest, MAX_B
 export type { RouteContext, RouteDefinition, RouteHandler, ResponseSpec } from './route';
 export { paginationQuery, listEnvelope, page, MAX_LIMIT, type Page, type Pagination } from './pagination';
 export { REQUEST_ID_HEADER } from './request-id';
+export { otherMethods } from './method-not-allowed';

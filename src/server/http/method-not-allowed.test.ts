@@ -1,46 +1,32 @@
-// Next answers an unsupported method with an empty 405; the web server gives it the API's error shape
-// (issue 11 item 6). A real HTTP server here, answering as Next does (status, then end() without a body).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerMethodNotAllowedAsJson } from './method-not-allowed';
+// otherMethods() on its own; test/ui/api-server.test.ts checks every route through the real server.
+import { describe, expect, it } from 'vitest';
+import { otherMethods } from './method-not-allowed';
+import { route } from './route';
 
-let server: http.Server;
-let base = '';
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    answerMethodNotAllowedAsJson(req, res, () => 'req-id-for-405');
-    if (req.url === '/api/v1/text') {
-      res.statusCode = 405;
-      res.setHeader('content-type', 'text/plain');
-      res.end('handled elsewhere');
-      return;
-    }
-    res.statusCode = req.method === 'GET' ? 200 : 405;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+const GET = route(
+  { method: 'get', path: '/api/v1/t', summary: 't', auth: 'public', responses: { 200: {} } },
+  async () => ({}),
+);
 
-describe('answerMethodNotAllowedAsJson', () => {
-  it('an empty 405 becomes {error: {code: METHOD_NOT_ALLOWED, message}} with the API headers', async () => {
-    const res = await fetch(`${base}/api/v1/health?x=1`, { method: 'DELETE' });
+describe('otherMethods', () => {
+  const { POST, DELETE, OPTIONS } = otherMethods({ GET });
+
+  it('answers a method the module does not serve with 405 METHOD_NOT_ALLOWED, Allow and the API headers', async () => {
+    const res = DELETE(new Request('http://localhost/api/v1/t?x=1', { method: 'DELETE' }));
     expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect(res.headers.get('x-request-id')).toBe('req-id-for-405');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.json()).toEqual({
-      error: { code: 'METHOD_NOT_ALLOWED', message: 'DELETE is not supported on /api/v1/health' },
+      error: { code: 'METHOD_NOT_ALLOWED', message: 'DELETE is not supported on /api/v1/t' },
     });
+    expect(POST(new Request('http://localhost/api/v1/t', { method: 'POST' })).status).toBe(405);
   });
 
-  it('leaves other responses alone', async () => {
-    const ok = await fetch(`${base}/api/v1/health`);
-    expect(ok.status).toBe(200);
-    expect(await ok.text()).toBe('');
-    const text = await fetch(`${base}/api/v1/text`, { method: 'PUT' });
-    expect(await text.text()).toBe('handled elsewhere');
+  it('OPTIONS lists only the served methods', () => {
+    const res = OPTIONS(new Request('http://localhost/api/v1/t', { method: 'OPTIONS' }));
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
   });
 });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HTTP_METHODS } from '@/server/http/method-not-allowed';
 import { routeModules } from './routes';
 import { GET as openapi } from '../openapi.json/route';
 
@@ -39,6 +40,13 @@ describe('route index', () => {
       .filter((f) => !NOT_OPERATIONS.has(f))
       .sort();
     expect(Object.keys(routeModules).sort()).toEqual(onDisk);
+  });
+
+  it('every module answers every method: its operations, and 405 in the error shape for the rest', () => {
+    // Without the otherMethods() line Next answers the rest with an empty 405 (test/ui/api-server.test.ts).
+    for (const [folder, mod] of Object.entries(routeModules)) {
+      for (const m of [...HTTP_METHODS, 'OPTIONS']) expect(typeof mod[m], `${folder} ${m}`).toBe('function');
+    }
   });
 
   it('every exported handler is in the OpenAPI document with its required role', async () => {

@@ -1,4 +1,4 @@
-import { listEnvelope, route } from '@/server/http';
+import { listEnvelope, route, otherMethods } from '@/server/http';
 import { assetListItemSchema, assetListQuery, filtersFrom } from '@/server/assets/schemas';
 import { listAssets } from '@/server/assets/service';
 
@@ -16,3 +16,5 @@ export const GET = route(
   },
   async ({ db, query }) => listAssets(db, filtersFrom(query), query),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

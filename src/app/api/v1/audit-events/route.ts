@@ -1,5 +1,5 @@
 import { listAuditEvents } from '@/server/audit/events';
-import { listEnvelope, paginationQuery, route, z } from '@/server/http';
+import { listEnvelope, paginationQuery, route, z, otherMethods } from '@/server/http';
 import { auditEventSchema } from '@/server/users/schemas';
 
 // PostgreSQL has no year 0 and JSON dates have at most four digits: keep to years 1–9999 (UTC).
@@ -38,3 +38,5 @@ export const GET = route(
     );
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

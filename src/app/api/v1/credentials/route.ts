@@ -1,4 +1,4 @@
-import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { json, listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { createCredentialFromApi, listCredentials } from '@/server/credentials/service';
 import { createCredentialBody, credentialSchema } from '@/server/sources/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -31,3 +31,5 @@ export const POST = route(
   },
   async (ctx) => json(await createCredentialFromApi(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { listEnvelope, route } from '@/server/http';
+import { listEnvelope, route, otherMethods } from '@/server/http';
 import { listDuplicateCandidates } from '@/server/identity/list-duplicate-candidates';
 import { candidateListQuery, candidateSchema } from '@/server/identity/schemas';
 
@@ -15,3 +15,5 @@ export const GET = route(
   },
   async ({ db, query }) => listDuplicateCandidates(db, query),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { json, route, z } from '@/server/http';
+import { json, route, z, otherMethods } from '@/server/http';
 import { APP_VERSION } from '@/server/http/version';
 
 const healthSchema = z
@@ -40,3 +40,5 @@ export const GET = route(
     return json(body, { status: database.reachable ? 200 : 503, headers: { 'cache-control': 'no-store' } });
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

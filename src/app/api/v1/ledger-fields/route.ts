@@ -1,4 +1,4 @@
-import { json, route, z } from '@/server/http';
+import { json, route, z, otherMethods } from '@/server/http';
 import { createLedgerField } from '@/server/ledger-fields/define-ledger-field';
 import { listLedgerFields } from '@/server/ledger-fields/fields';
 import {
@@ -38,3 +38,5 @@ export const POST = route(
   async (ctx) =>
     json(ledgerFieldOut(await createLedgerField(ctx.db, actorFrom(ctx), ctx.body)), { status: 201 }),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { listEnvelope, route } from '@/server/http';
+import { listEnvelope, route, otherMethods } from '@/server/http';
 import { listRuns } from '@/server/runs';
 import { listRunsQuery, runSchema, toRunDto } from '@/server/runs/schemas';
 
@@ -19,3 +19,5 @@ export const GET = route(
     return { ...page, items: page.items.map(toRunDto) };
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

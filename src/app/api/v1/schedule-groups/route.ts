@@ -1,4 +1,4 @@
-import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { json, listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { createGroup, listGroups } from '@/server/schedule-groups/service';
 import { createGroupBody, scheduleGroupSchema } from '@/server/sources/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -28,3 +28,5 @@ export const POST = route(
   },
   async (ctx) => json(await createGroup(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

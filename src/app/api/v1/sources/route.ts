@@ -1,4 +1,4 @@
-import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { json, listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { createSourceBody, sourceSchema } from '@/server/sources/schemas';
 import { createSource, listSources } from '@/server/sources/service';
 import { actorFrom } from '@/server/users/actor';
@@ -36,3 +36,5 @@ export const POST = route(
   },
   async (ctx) => json(await createSource(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

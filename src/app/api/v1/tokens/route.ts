@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { json, listEnvelope, paginationQuery, route, z } from '@/server/http';
+import { json, listEnvelope, paginationQuery, route, z, otherMethods } from '@/server/http';
 import { createToken, listTokens } from '@/server/tokens/service';
 import { actorFrom } from '@/server/users/actor';
 import { createTokenBody, createdTokenSchema, tokenSchema } from '@/server/users/schemas';
@@ -48,3 +48,5 @@ export const POST = route(
     });
   },
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

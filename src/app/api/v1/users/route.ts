@@ -1,4 +1,4 @@
-import { json, listEnvelope, paginationQuery, route } from '@/server/http';
+import { json, listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { actorFrom } from '@/server/users/actor';
 import { createUserBody, createdUserSchema, userDetailSchema } from '@/server/users/schemas';
 import { createUser, listUsers } from '@/server/users/service';
@@ -30,3 +30,5 @@ export const POST = route(
   },
   async (ctx) => json(await createUser(ctx.db, actorFrom(ctx), ctx.body), { status: 201 }),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { assetDetailSchema, assetParams } from '@/server/assets/schemas';
 import { getAsset, mergedInto } from '@/server/assets/service';
 
@@ -23,3 +23,5 @@ export const GET = route(
     return getAsset(db, params.id);
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { isSecureRequest, json, route, z } from '@/server/http';
+import { isSecureRequest, json, route, z, otherMethods } from '@/server/http';
 import { login } from '@/server/auth';
 import { userSchema } from '@/server/auth/schemas';
 
@@ -33,3 +33,5 @@ export const POST = route(
     );
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { isSecureRequest, noContent, route } from '@/server/http';
+import { isSecureRequest, noContent, route, otherMethods } from '@/server/http';
 import { clearSessionCookie, logout } from '@/server/auth';
 
 export const POST = route(
@@ -17,3 +17,5 @@ export const POST = route(
     return noContent({ 'set-cookie': clearSessionCookie(isSecureRequest(request)) });
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

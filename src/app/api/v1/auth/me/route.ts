@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { userSchema } from '@/server/auth/schemas';
 
 export const GET = route(
@@ -12,3 +12,5 @@ export const GET = route(
   },
   async ({ session }) => ({ user: session.user, authenticatedBy: session.kind }),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { noContent, route, z } from '@/server/http';
+import { noContent, route, z, otherMethods } from '@/server/http';
 import { changePassword, MIN_PASSWORD_LENGTH } from '@/server/auth';
 
 export const POST = route(
@@ -25,3 +25,5 @@ export const POST = route(
     return noContent();
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

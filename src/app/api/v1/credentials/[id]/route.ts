@@ -1,4 +1,4 @@
-import { noContent, route, z } from '@/server/http';
+import { noContent, route, z, otherMethods } from '@/server/http';
 import { deleteCredential, getCredential, updateCredential } from '@/server/credentials/service';
 import { credentialSchema, updateCredentialBody } from '@/server/sources/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -52,3 +52,5 @@ export const DELETE = route(
     return noContent();
   },
 );
+
+export const { POST, PUT, OPTIONS } = otherMethods({ GET, PATCH, DELETE });

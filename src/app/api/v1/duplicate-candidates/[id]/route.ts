@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { getDuplicateCandidate } from '@/server/identity/list-duplicate-candidates';
 import { candidateDetailSchema, candidateParams } from '@/server/identity/schemas';
 
@@ -14,3 +14,5 @@ export const GET = route(
   },
   async ({ db, params }) => getDuplicateCandidate(db, params.id),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,5 +1,5 @@
 import { z } from '@/server/http/openapi';
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { LOCALES } from '@/i18n';
 import { assetExportQuery, filtersFrom } from '@/server/assets/schemas';
 import { exportAssetsXlsx } from '@/server/exports/assets-xlsx';
@@ -37,3 +37,5 @@ export const GET = route(
     });
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { z } from '@/server/http';
 import { assetExportQuery, filtersFrom } from '@/server/assets/schemas';
 import { exportAssetsCsv } from '@/server/exports/assets-csv';
@@ -26,3 +26,5 @@ export const GET = route(
     });
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { listEnvelope, paginationQuery, route } from '@/server/http';
+import { listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { importReportCsv } from '@/server/imports/import-report';
 import { parseImportFile } from '@/server/imports/parse-import-file';
 import { readUpload } from '@/server/imports/read-upload';
@@ -63,3 +63,5 @@ export const GET = route(
   },
   async ({ db, query }) => listImports(db, query),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { deleteLedgerField, updateLedgerField } from '@/server/ledger-fields/define-ledger-field';
 import { getLedgerField } from '@/server/ledger-fields/fields';
 import {
@@ -55,3 +55,5 @@ export const DELETE = route(
   },
   async (ctx) => deleteLedgerField(ctx.db, actorFrom(ctx), ctx.params.key, { archive: ctx.query.archive }),
 );
+
+export const { POST, PUT, OPTIONS } = otherMethods({ GET, PATCH, DELETE });

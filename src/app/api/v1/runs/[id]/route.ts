@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { getRun } from '@/server/runs';
 import { runSchema, toRunDto } from '@/server/runs/schemas';
 
@@ -14,3 +14,5 @@ export const GET = route(
   },
   async ({ db, params }) => toRunDto(await getRun(db, params.id)),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

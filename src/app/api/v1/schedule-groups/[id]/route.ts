@@ -1,4 +1,4 @@
-import { noContent, route, z } from '@/server/http';
+import { noContent, route, z, otherMethods } from '@/server/http';
 import { deleteGroup, getGroup, updateGroup } from '@/server/schedule-groups/service';
 import { scheduleGroupSchema, updateGroupBody } from '@/server/sources/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -53,3 +53,5 @@ export const DELETE = route(
     return noContent();
   },
 );
+
+export const { POST, PUT, OPTIONS } = otherMethods({ GET, PATCH, DELETE });

@@ -1,4 +1,4 @@
-import { noContent, route, z } from '@/server/http';
+import { noContent, route, z, otherMethods } from '@/server/http';
 import { sourceSchema, updateSourceBody } from '@/server/sources/schemas';
 import { deleteSource, getSource, updateSource } from '@/server/sources/service';
 import { actorFrom } from '@/server/users/actor';
@@ -60,3 +60,5 @@ export const DELETE = route(
     return noContent();
   },
 );
+
+export const { POST, PUT, OPTIONS } = otherMethods({ GET, PATCH, DELETE });

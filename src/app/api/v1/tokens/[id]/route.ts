@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { revokeToken } from '@/server/tokens/service';
 import { actorFrom } from '@/server/users/actor';
 import { tokenSchema } from '@/server/users/schemas';
@@ -20,3 +20,5 @@ export const DELETE = route(
       isAdmin: ctx.session.user.role === 'admin',
     }),
 );
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods({ DELETE });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { actorFrom } from '@/server/users/actor';
 import { updateUserBody, userDetailSchema } from '@/server/users/schemas';
 import { getUser, updateUser } from '@/server/users/service';
@@ -37,3 +37,5 @@ export const PATCH = route(
   },
   async (ctx) => updateUser(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body),
 );
+
+export const { POST, PUT, DELETE, OPTIONS } = otherMethods({ GET, PATCH });

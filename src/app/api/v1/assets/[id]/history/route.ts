@@ -1,4 +1,4 @@
-import { listEnvelope, paginationQuery, route } from '@/server/http';
+import { listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { assetEventSchema, assetParams } from '@/server/assets/schemas';
 import { listAssetHistory } from '@/server/assets/service';
 
@@ -16,3 +16,5 @@ export const GET = route(
   },
   async ({ db, params, query }) => listAssetHistory(db, params.id, query),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { assetParams } from '@/server/assets/schemas';
 import { getAssetLedger } from '@/server/ledger-fields/get-asset-ledger';
 import { assetLedgerSchema, patchAssetLedgerBody } from '@/server/ledger-fields/schemas';
@@ -33,3 +33,5 @@ export const PATCH = route(
   },
   async (ctx) => setLedgerValues(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body),
 );
+
+export const { POST, PUT, DELETE, OPTIONS } = otherMethods({ GET, PATCH });

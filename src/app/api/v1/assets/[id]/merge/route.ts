@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { assetParams } from '@/server/assets/schemas';
 import { mergeAssets } from '@/server/identity/merge-assets';
 import { mergeBody, mergeResultSchema } from '@/server/identity/schemas';
@@ -23,3 +23,5 @@ export const POST = route(
   },
   async (ctx) => mergeAssets(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body.otherId),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

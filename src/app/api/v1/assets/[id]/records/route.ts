@@ -1,4 +1,4 @@
-import { listEnvelope, paginationQuery, route } from '@/server/http';
+import { listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
 import { assetParams, sourceRecordSchema } from '@/server/assets/schemas';
 import { listAssetRecords } from '@/server/assets/service';
 
@@ -15,3 +15,5 @@ export const GET = route(
   },
   async ({ db, params, query }) => listAssetRecords(db, params.id, query),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { assetParams, relationSchema } from '@/server/assets/schemas';
 import { listAssetRelations } from '@/server/assets/service';
 
@@ -18,3 +18,5 @@ export const GET = route(
   },
   async ({ db, params, query }) => listAssetRelations(db, params.id, query.status),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

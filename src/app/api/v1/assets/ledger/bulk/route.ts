@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { filtersFrom } from '@/server/assets/schemas';
 import { bulkSetLedgerValues } from '@/server/ledger-fields/bulk-set-ledger-values';
 import { bulkLedgerBody, bulkLedgerResult } from '@/server/ledger-fields/schemas';
@@ -27,3 +27,5 @@ export const POST = route(
     return bulkSetLedgerValues(ctx.db, actorFrom(ctx), { ids, filter: filters, set });
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

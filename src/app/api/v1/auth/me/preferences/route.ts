@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { getPreferences } from '@/server/preferences/get-preferences';
 import { preferencesSchema, updatePreferencesBody } from '@/server/preferences/schemas';
 import { setPreferences } from '@/server/preferences/set-preferences';
@@ -29,3 +29,5 @@ export const PUT = route(
   },
   async ({ session, body, db }) => setPreferences(db, session.user.id, body),
 );
+
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods({ GET, PUT });

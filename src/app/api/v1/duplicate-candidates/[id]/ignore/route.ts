@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { ignoreCandidate } from '@/server/identity/ignore-candidate';
 import { candidateDetailSchema, candidateParams } from '@/server/identity/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -19,3 +19,5 @@ export const POST = route(
   },
   async (ctx) => ignoreCandidate(ctx.db, actorFrom(ctx), ctx.params.id),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { cancelRun } from '@/server/runs';
 import { runSchema, toRunDto } from '@/server/runs/schemas';
 import { actorFrom } from '@/server/users/actor';
@@ -23,3 +23,5 @@ export const POST = route(
   },
   async (ctx) => toRunDto(await cancelRun(ctx.db, actorFrom(ctx), ctx.params.id)),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { triggerGroup } from '@/server/runs';
 import { triggerGroupResult } from '@/server/runs/schemas';
 import { actorFrom, audit } from '@/server/users/actor';
@@ -40,3 +40,5 @@ export const POST = route(
     return result;
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { json, route, z } from '@/server/http';
+import { json, route, z, otherMethods } from '@/server/http';
 import { triggerRun } from '@/server/runs';
 import { toRunDto, triggerRunBody, triggerRunResult } from '@/server/runs/schemas';
 import { actorFrom, audit } from '@/server/users/actor';
@@ -43,3 +43,5 @@ export const POST = route(
     return json({ run: toRunDto(run), suppressed }, { status: suppressed ? 200 : 201 });
   },
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { actorFrom } from '@/server/users/actor';
 import { resetPasswordBody, resetPasswordResult } from '@/server/users/schemas';
 import { resetPassword } from '@/server/users/service';
@@ -18,3 +18,5 @@ export const POST = route(
   },
   async (ctx) => resetPassword(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body.password),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,4 +1,4 @@
-import { route, z } from '@/server/http';
+import { route, z, otherMethods } from '@/server/http';
 import { AppError } from '@/lib/errors';
 import { importReport } from '@/server/imports/run-import';
 
@@ -24,3 +24,5 @@ export const GET = route(
     });
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

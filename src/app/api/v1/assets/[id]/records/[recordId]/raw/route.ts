@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { rawRecordSchema, recordParams } from '@/server/assets/schemas';
 import { getRawRecord } from '@/server/assets/service';
 import { actorFrom, audit } from '@/server/users/actor';
@@ -28,3 +28,5 @@ export const GET = route(
     return record;
   },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });
