@@ -1,7 +1,8 @@
 // The asset timeline's event types (STYLE P6): one zod schema per type, so writers and readers agree on
 // `asset_events.details`. Ingest writes the observed ones in SQL (src/ingest/ingest.ts); the ledger services
-// write `ledger_changed` (src/server/ledger-fields). `parseEvent` reads a stored row; `describeEvent` is
-// the one-line text of an event for logs and reports.
+// write `ledger_changed` (src/server/ledger-fields), identity across sources `moved`, `merged` and `split`
+// (src/server/identity). `parseEvent` reads a stored row; `describeEvent` is the one-line text of an event
+// for logs and reports.
 import { z } from 'zod';
 
 const fieldChange = z.object({ path: z.string(), old: z.unknown(), new: z.unknown() });
@@ -30,6 +31,36 @@ export const ledgerChangedDetails = z.object({
 });
 export type LedgerChangedDetails = z.infer<typeof ledgerChangedDetails>;
 
+// A cross-source move (follow-cross-source-moves.ts): the asset's link in one source went missing and the
+// same machine appeared in another.
+export const movedDetails = z
+  .object({ from_source_id: z.string().nullable(), to_source_id: z.string(), from_asset_uuid: z.string() })
+  .loose();
+
+// On the survivor: `other_uuid` and the other's differing asserted values (kept in history only). On the
+// tombstone: `merged_into`.
+export const mergedDetails = z
+  .object({
+    merge_id: z.string(),
+    by: z.string().nullable().optional(),
+    other_uuid: z.string().optional(),
+    merged_into: z.string().optional(),
+    ledger_conflicts: z
+      .array(z.object({ field: z.string(), kept: z.unknown(), dropped: z.unknown() }))
+      .optional(),
+  })
+  .loose();
+
+// On the survivor: `other_uuid` (the asset given back); on the restored asset: `split_from`.
+export const splitDetails = z
+  .object({
+    merge_id: z.string(),
+    by: z.string().nullable().optional(),
+    other_uuid: z.string().optional(),
+    split_from: z.string().optional(),
+  })
+  .loose();
+
 export const assetEventDetails = z.discriminatedUnion('type', [
   z.object({ type: z.literal('created'), details: z.record(z.string(), z.unknown()).nullable() }),
   z.object({
@@ -45,6 +76,10 @@ export const assetEventDetails = z.discriminatedUnion('type', [
       .loose(),
   }),
   z.object({ type: z.literal('ledger_changed'), details: ledgerChangedDetails }),
+  // Identity across sources (src/server/identity): written in SQL, so their keys are snake_case.
+  z.object({ type: z.literal('moved'), details: movedDetails }),
+  z.object({ type: z.literal('merged'), details: mergedDetails }),
+  z.object({ type: z.literal('split'), details: splitDetails }),
 ]);
 export type AssetEvent = z.infer<typeof assetEventDetails>;
 
@@ -73,5 +108,16 @@ export function describeEvent(e: AssetEvent): string {
       const what = e.details.changes.map((c) => `${c.field} ${show(c.old)} → ${show(c.new)}`).join('; ');
       return `${how} by ${e.details.by.label ?? 'unknown'}: ${what}`;
     }
+    case 'moved':
+      return `moved from source ${e.details.from_source_id ?? '∅'} to source ${e.details.to_source_id}`;
+    case 'merged': {
+      if (e.details.merged_into) return `merged into ${e.details.merged_into}`;
+      const kept = (e.details.ledger_conflicts ?? []).map((c) => `${c.field} ${show(c.dropped)}`).join('; ');
+      return `merged ${e.details.other_uuid ?? '∅'} into this one${kept ? `; its differing values: ${kept}` : ''}`;
+    }
+    case 'split':
+      return e.details.split_from
+        ? `split off from ${e.details.split_from}`
+        : `split ${e.details.other_uuid ?? '∅'} off again`;
   }
 }
