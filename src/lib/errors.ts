@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   // the vCenter is another live source's (src/server/identity/assert-source-unique.ts)
   SOURCE_DUPLICATE: 409,
+  // A split of a link the asset did not gain by a merge (src/server/identity/split-asset.ts).
+  SPLIT_NOT_MERGED: 409,
   // A write carried a stale version (optimistic concurrency); details.current is the current state.
   VERSION_CONFLICT: 409,
   // An import file that is not CSV text, or names no ledger field.

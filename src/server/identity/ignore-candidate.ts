@@ -15,7 +15,7 @@ export async function ignoreCandidate(db: Db, actor: Actor, id: string) {
     if (!r.rows[0]) {
       const exists = await tx.execute(sql`select 1 from duplicate_candidates where id = ${id}`);
       if (!exists.rows[0]) throw new AppError('NOT_FOUND', 'duplicate candidate not found');
-      throw new AppError('CONFLICT', 'this candidate was merged already');
+      throw new AppError('CONFLICT', 'this candidate was merged already', { details: { reason: 'decided' } });
     }
     await audit(tx, actor, 'duplicate_candidate.ignore', { type: 'duplicate_candidate', id });
   });

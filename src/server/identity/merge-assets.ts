@@ -87,11 +87,17 @@ export async function mergeAssets(db: Db, actor: Actor, survivorId: string, othe
     const other = locked.get(otherId);
     if (!survivor || !other) throw new AppError('NOT_FOUND', 'asset not found');
     if (survivor.status === 'merged' || other.status === 'merged')
-      throw new AppError('CONFLICT', 'one of the assets was merged into another already; merge its survivor');
+      throw new AppError(
+        'CONFLICT',
+        'one of the assets was merged into another already; merge its survivor',
+        // The UI says it in words by this reason (src/components/identity-error.ts).
+        { details: { reason: 'asset_merged' } },
+      );
     if (survivor.kind !== other.kind)
       throw new AppError(
         'VALIDATION_FAILED',
         `body.otherId: a ${other.kind} cannot be merged into a ${survivor.kind}`,
+        { details: { reason: 'kind_mismatch' } },
       );
 
     const asserted = await mergeAsserted(q, survivor, other);

@@ -40,7 +40,11 @@ export async function splitAsset(db: Db, actor: Actor, assetId: string, linkId: 
         assetId,
       ]);
       if (!link.length) throw new AppError('NOT_FOUND', 'no such link on this asset');
-      throw new AppError('CONFLICT', 'this link did not come from a merge; only a merge can be split');
+      throw new AppError(
+        'SPLIT_NOT_MERGED',
+        'body.linkId: this link is the asset’s own (it did not come from a merge); only a merged link can be split off',
+        { details: { linkId } },
+      );
     }
     await lockPair(q, assetId, m.merged_uuid);
     const back = m.merged_uuid;

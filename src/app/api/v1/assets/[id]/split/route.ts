@@ -18,7 +18,7 @@ export const POST = route(
     responses: {
       200: splitResultSchema,
       404: { description: 'No such link on this asset (NOT_FOUND)' },
-      409: { description: 'The link did not come from a merge (CONFLICT)' },
+      409: { description: 'The link did not come from a merge (SPLIT_NOT_MERGED)' },
     },
   },
   async (ctx) => splitAsset(ctx.db, actorFrom(ctx), ctx.params.id, ctx.body.linkId),
