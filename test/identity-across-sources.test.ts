@@ -13,6 +13,7 @@ import * as candidatesRoute from '@/app/api/v1/duplicate-candidates/route';
 import * as candidateRoute from '@/app/api/v1/duplicate-candidates/[id]/route';
 import * as ignoreRoute from '@/app/api/v1/duplicate-candidates/[id]/ignore/route';
 import type { RouteHandler } from '@/server/http/route';
+import { parseEvent } from '@/server/history/events';
 import { call, setupApiTest } from './api';
 import { createActors, type Actors } from './api-fixtures';
 import type { TestDatabase } from './db';
@@ -164,6 +165,11 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     );
     expect(events.map((e) => e.type)).toEqual(['created', 'went_missing', 'moved']);
     expect(events[2]!.details).toMatchObject({ from_source_id: srcA, to_source_id: srcB });
+    // The timeline reads it through its typed shape (src/server/history/events.ts).
+    expect(parseEvent({ type: 'moved', details: events[2]!.details })).toMatchObject({
+      type: 'moved',
+      details: { from_source_id: srcA, to_source_id: srcB },
+    });
     // Its canonical view and placement are B's now.
     const [row] = await rows<{ host_name: string | null; src: string }>(
       t.db,
@@ -216,6 +222,24 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     };
   };
 
+  // An asset's records, relations (both directions) and asserted values, as a split must give them back.
+  const contentsOf = async (uuid: string) => ({
+    records: await rows(
+      t.db,
+      sql`select id::text, link_id, source_id, hash from source_records where asset_uuid = ${uuid} order by id`,
+    ),
+    relations: await rows(
+      t.db,
+      sql`select id, type::text, from_asset_uuid, to_asset_uuid, status::text, source_id from relations
+          where from_asset_uuid = ${uuid} or to_asset_uuid = ${uuid} order by id`,
+    ),
+    ledger: await rows(
+      t.db,
+      sql`select values, name_override, primary_ip_override, os_override from assets a
+          left join asset_ledger l on l.asset_uuid = a.uuid where a.uuid = ${uuid}`,
+    ),
+  });
+
   it('the candidate through the API: listed with its evidence, both assets side by side; merge → one asset with two present links and conflicts; the tombstone redirects; split → the two assets as before', async () => {
     const list = await api(candidatesRoute.GET, { url: '/api/v1/duplicate-candidates?kind=vm&minScore=90' });
     expect(list.status).toBe(200);
@@ -242,6 +266,19 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     const before = await Promise.all(
       [inA!.uuid, inB!.uuid].map((id) => api(assetRoute.GET, { params: { id } })),
     );
+    const contentsBefore = await Promise.all([inA!.uuid, inB!.uuid].map(contentsOf));
+    expect(contentsBefore.map((c) => [c.records.length > 0, c.relations.length > 0])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    // A split of a link the asset always had is refused in words, with its own code.
+    const own = await api(splitRoute.POST, {
+      params: { id: inA!.uuid },
+      body: { linkId: before[0]!.body.links[0].id },
+    });
+    expect(own.status).toBe(409);
+    expect(own.body.error).toMatchObject({ code: 'SPLIT_NOT_MERGED' });
+    expect(own.body.error.message).toContain('did not come from a merge');
 
     const merged = await api(mergeRoute.POST, { params: { id: inA!.uuid }, body: { otherId: inB!.uuid } });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
@@ -256,6 +293,33 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     ]);
     // The simulators disagree on the guest's host name, MACs and IPs: flagged, each source's value kept.
     expect(survivor.conflicts).toEqual(expect.arrayContaining(['identity.hostname']));
+    // The view across sources: per field each source's value, the winner's source, the conflict flag.
+    const across = survivor.acrossSources;
+    expect(across.sources.map((s: { sourceId: string }) => s.sourceId).sort()).toEqual([srcA, srcB].sort());
+    const hostname = across.fields.find((f: { path: string }) => f.path === 'identity.hostname');
+    expect(hostname.conflict).toBe(true);
+    expect(hostname.sourceId).toBe(across.sources[0].sourceId);
+    expect(hostname.values.map((v: { sourceId: string }) => v.sourceId)).toEqual(
+      across.sources.map((s: { sourceId: string }) => s.sourceId),
+    );
+    expect(new Set(hostname.values.map((v: { value: unknown }) => v.value)).size).toBe(2);
+    expect(hostname.value).toBe(hostname.values[0].value);
+    const bios = across.fields.find((f: { path: string }) => f.path === 'identity.bios_uuid');
+    expect(bios).toMatchObject({ conflict: false, value: TWIN.uuid });
+    expect(survivor.mergedFrom).toEqual([
+      expect.objectContaining({ mergedUuid: inB!.uuid, linkIds: [expect.any(String)] }),
+    ]);
+    // Its history keeps the other's differing asserted value, typed.
+    const mergedEv = await rows<{ details: unknown }>(
+      t.db,
+      sql`select details from asset_events where asset_uuid = ${inA!.uuid} and type = 'merged'`,
+    );
+    expect(parseEvent({ type: 'merged', details: mergedEv[0]!.details })).toMatchObject({
+      details: {
+        other_uuid: inB!.uuid,
+        ledger_conflicts: [{ field: 'owner', kept: 'team A', dropped: 'team B' }],
+      },
+    });
     const ledger = await rows<{ asset_uuid: string; values: Record<string, unknown> }>(
       t.db,
       sql`select asset_uuid, values from asset_ledger where asset_uuid in (${inA!.uuid}, ${inB!.uuid}) order by values->>'owner'`,
@@ -289,6 +353,17 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     expect(after.map((x) => x.status)).toEqual([200, 200]);
     expect(essence(after[0]!.body)).toEqual(essence(before[0]!.body));
     expect(essence(after[1]!.body)).toEqual(essence(before[1]!.body));
+    expect(after[0]!.body.mergedFrom).toEqual([]);
+    // Records, relations and asserted values are each back where they were.
+    expect(await Promise.all([inA!.uuid, inB!.uuid].map(contentsOf))).toEqual(contentsBefore);
+    const splitEv = await rows<{ asset_uuid: string; details: unknown }>(
+      t.db,
+      sql`select asset_uuid, details from asset_events where type = 'split' order by asset_uuid = ${inA!.uuid} desc`,
+    );
+    expect(splitEv.map((e) => parseEvent({ type: 'split', details: e.details })?.details)).toEqual([
+      expect.objectContaining({ other_uuid: inB!.uuid }),
+      expect.objectContaining({ split_from: inA!.uuid }),
+    ]);
     const ledgerAfter = await rows<{ values: Record<string, unknown> }>(
       t.db,
       sql`select values from asset_ledger where asset_uuid in (${inA!.uuid}, ${inB!.uuid}) order by values->>'owner'`,

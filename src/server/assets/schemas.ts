@@ -94,6 +94,41 @@ export const assetDetailSchema = assetListItemSchema
         missingSince: ts().nullable(),
       }),
     ),
+    mergedFrom: z
+      .array(
+        z.object({
+          mergeId: z.uuid(),
+          mergedUuid: z.uuid(),
+          mergedName: z.string().nullable(),
+          linkIds: z.array(z.uuid()),
+          mergedAt: ts(),
+          mergedBy: z.string().nullable(),
+        }),
+      )
+      .openapi({
+        description:
+          'Assets merged into this one and not split off again (their UUIDs answer 308 here); `linkIds` are the links a split of that merge gives back.',
+      }),
+    acrossSources: z
+      .object({
+        sources: z
+          .array(z.object({ sourceId: z.uuid(), runId: z.uuid(), collectedAt: ts() }))
+          .openapi({ description: 'The contributing present links’ latest records, the winner first.' }),
+        fields: z.array(
+          z.object({
+            path: z.string(),
+            value: z.unknown(),
+            sourceId: z.uuid().openapi({ description: 'Where the winning value is from.' }),
+            conflict: z.boolean(),
+            values: z.array(z.object({ sourceId: z.uuid(), reported: z.boolean(), value: z.unknown() })),
+          }),
+        ),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Only for an asset with several present links: per field, each source’s value and the winning one (the most recently collected record’s; see docs/api.md), with a conflict flag.',
+      }),
   })
   .openapi('AssetDetail');
 

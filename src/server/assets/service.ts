@@ -16,6 +16,7 @@ import {
   relationScanJoin,
 } from '@/ingest/last-seen';
 import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
+import { canonicalAcrossSources, listMergedFrom } from '@/server/identity/asset-identity';
 import { searchPredicate, searchRank, searchTerms } from './search';
 import { effectiveOs, effectivePrimaryIp } from '@/server/ledger-fields/overrides';
 import {
@@ -209,12 +210,18 @@ export async function getAsset(db: Db, uuid: string) {
   const row = asset.rows[0];
   if (!row) notFound();
   const canonical = row.canonical ?? {};
+  const [mergedFrom, acrossSources] = await Promise.all([
+    listMergedFrom(db, uuid),
+    canonicalAcrossSources(db, uuid, canonical),
+  ]);
   return {
     ...row,
     canonical,
     // Field paths whose present sources disagree (ingest lists them under `canonical.conflicts`).
     conflicts: conflictPaths(canonical),
     links: links.rows,
+    mergedFrom,
+    acrossSources,
   };
 }
 
