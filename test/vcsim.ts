@@ -32,6 +32,11 @@ export interface VcsimOptions {
   vms?: VcsimVmSpec[];
   /** Every host reports the serial "To be filled by O.E.M." and one shared placeholder hardware UUID. */
   junkHostIdentity?: boolean;
+  /**
+   * Page RetrievePropertiesEx answers as vCenter does: at most min(maxObjects, page) objects each, the rest
+   * by ContinueRetrievePropertiesEx (default: the simulator's one answer with everything).
+   */
+  page?: number;
 }
 
 export interface VcsimVmSpec {
@@ -117,6 +122,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   args.push('-instance-uuid', opts.instanceUuid ?? randomUUID());
   if (opts.seed) args.push('-seed', String(opts.seed));
   if (opts.junkHostIdentity) args.push('-junk-host-identity');
+  if (opts.page) args.push('-page', String(opts.page));
   let specDir: string | undefined;
   if (opts.vms?.length) {
     specDir = mkdtempSync(path.join(tmpdir(), 'vcsim-spec-'));

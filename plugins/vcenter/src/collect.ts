@@ -355,7 +355,8 @@ export async function collect(
         (o) => {
           if (!gone(o)) onObject(o);
         },
-        { maxObjects: pageSize },
+        // A progress report after every page: the run of a slow vCenter visibly moves, page by page.
+        { maxObjects: pageSize, onPage: () => progress() },
       );
       result.http.pages += s.pages;
     };

@@ -380,7 +380,7 @@ export class SoapClient {
     type: string,
     paths: readonly string[],
     onObject: (o: ObjectContent) => void,
-    opts: { maxObjects?: number } = {},
+    opts: { maxObjects?: number; onPage?: () => void } = {},
   ): Promise<RetrieveStats> {
     return this.withSession(async () => {
       const stats: RetrieveStats = { pages: 0, objects: 0 };
@@ -403,11 +403,13 @@ export class SoapClient {
           try {
             let res = await this.call('RetrievePropertiesEx', [pc, spec, options], take);
             stats.pages++;
+            opts.onPage?.();
             let token = childText(child(res, 'returnval'), 'token');
             while (token) {
               continuing = true;
               res = await this.call('ContinueRetrievePropertiesEx', [pc, el('token', token)], take);
               stats.pages++;
+              opts.onPage?.();
               token = childText(child(res, 'returnval'), 'token');
             }
             break;
