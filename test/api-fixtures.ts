@@ -397,6 +397,13 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
       },
     }),
   },
+  'POST /api/v1/sources/test-connection': {
+    role: 'admin',
+    // No credential: answered without starting the plugin (test/api-test-connection.test.ts runs it).
+    sample: () => ({
+      body: { type: 'vcenter', config: { endpoint: 'https://vc.example.test', insecure: true } },
+    }),
+  },
   'GET /api/v1/sources/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.sourceId } }) },
   'PATCH /api/v1/sources/{id}': {
     role: 'admin',

@@ -136,7 +136,7 @@ export const str = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
  * `endpoint`): the browser's own message bubble on the field, aria-invalid until it is edited, and one
  * line naming the fields by their labels instead of API paths. Null when the error names no field.
  */
-function markFieldErrors(form: HTMLFormElement, err: unknown): string | null {
+export function markFieldErrors(form: HTMLFormElement, err: unknown): string | null {
   const issues =
     err instanceof ApiError
       ? (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues

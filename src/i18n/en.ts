@@ -434,6 +434,13 @@ export const en = {
     lastSuccess: 'Last successful',
     recentRuns: 'Recent runs',
     type: 'Type',
+    // test connection (issue 15 item 6)
+    testConnection: 'Test connection',
+    testing: 'Testing the connection…',
+    testHint: 'Logs in with the chosen credential and reads the server clock; nothing is saved.',
+    testOk: 'Connected: vCenter {version} answered in {ms} ms (server time {time}).',
+    testFailed: 'The connection test failed',
+    useThumbprint: 'Use this thumbprint',
   },
   credentials: {
     title: 'Credentials',

@@ -432,6 +432,13 @@ export const zhCN: Messages = {
     recentRuns: '最近的任务',
     notRun: '尚未运行',
     type: '类型',
+    // test connection (issue 15 item 6)
+    testConnection: '测试连接',
+    testing: '正在测试连接…',
+    testHint: '使用所选凭据登录并读取服务器时钟；不会保存任何内容。',
+    testOk: '已连接：vCenter {version} 在 {ms} 毫秒内应答（服务器时间 {time}）。',
+    testFailed: '连接测试失败',
+    useThumbprint: '使用此指纹',
   },
   credentials: {
     title: '凭据',

@@ -252,6 +252,68 @@ suite('auditor UI at 200 VMs', () => {
     await anon.close();
   });
 
+  it('test connection in the source form: a good endpoint says OK, a wrong password says so, a TLS error offers the thumbprint', async () => {
+    await postJson('/api/v1/credentials', {
+      name: 'wrong password',
+      type: 'vcenter',
+      data: { username: sim.username, password: 'not-the-password' },
+    });
+    const sourcesBefore = await tdb.db.execute(sql`select id from sources`);
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await setLocale(locale);
+      await go(page, '/sources');
+      await page.getByTestId('add-source').click();
+      const dialog = page.getByTestId('source-dialog');
+      await dialog.locator('#src-new-endpoint').fill(sim.endpoint);
+      await dialog.locator('#src-new-cred').selectOption({ label: 'vcsim' });
+      await dialog.getByTestId('tls-insecure').check();
+      const result = dialog.getByTestId('test-connection-result');
+      const testIt = async () => {
+        await dialog.getByTestId('test-connection').click();
+        await expect.poll(() => result.count(), { timeout: 60_000 }).toBe(1);
+        return result;
+      };
+      await testIt();
+      expect(await result.getAttribute('data-ok')).toBe('true');
+      expect(await result.innerText()).toMatch(
+        locale === 'en' ? /Connected: vCenter \d/ : /已连接：vCenter \d/,
+      );
+      await shot(page, `source-test-ok.${locale}`);
+
+      await dialog.locator('#src-new-cred').selectOption({ label: 'wrong password' });
+      await testIt();
+      expect(await result.getAttribute('data-ok')).toBe('false');
+      expect(await result.getAttribute('data-code')).toBe('VCENTER_AUTH_FAILED');
+      expect(await result.innerText()).toContain(
+        locale === 'en' ? 'vCenter refused the user name or password.' : 'vCenter 拒绝了用户名或密码。',
+      );
+      await shot(page, `source-test-auth.${locale}`);
+
+      await dialog.locator('#src-new-cred').selectOption({ label: 'vcsim' });
+      await dialog.getByTestId('tls-verify').check();
+      await testIt();
+      expect(await result.getAttribute('data-code')).toBe('VCENTER_TLS_ERROR');
+      const thumb = await dialog.getByTestId('test-thumbprint').innerText();
+      await shot(page, `source-test-tls.${locale}`);
+      await dialog.getByTestId('use-thumbprint').click();
+      expect(await dialog.getByTestId('tls-thumbprint').isChecked()).toBe(true);
+      expect(await dialog.locator('input[name=thumbprint_sha256]').inputValue()).toBe(thumb);
+      await testIt();
+      expect(await result.getAttribute('data-ok'), 'the pinned thumbprint is trusted').toBe('true');
+      await page.keyboard.press('Escape');
+    }
+    await setLocale('en');
+    const sourcesAfter = await tdb.db.execute(sql`select id from sources`);
+    expect(sourcesAfter.rows.length, 'a test saves nothing').toBe(sourcesBefore.rows.length);
+    const audited = await tdb.db.execute<{ outcome: string }>(
+      sql`select outcome from audit_events where action = 'source.test_connection' order by ts`,
+    );
+    expect(audited.rows.map((r) => r.outcome)).toEqual([
+      ...['success', 'failure', 'failure', 'success'],
+      ...['success', 'failure', 'failure', 'success'],
+    ]);
+  }, 300_000);
+
   it('every page in both languages: screenshots, no untranslated key, no raw enum value in Chinese', async () => {
     const host = (
       await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'host' limit 1`)

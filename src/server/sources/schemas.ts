@@ -86,6 +86,42 @@ export const createSourceBody = z.object({
   enabled: z.boolean().optional(),
 });
 
+export const testConnectionBody = createSourceBody
+  .extend({
+    name: name().optional(),
+    sourceId: z.uuid().optional().openapi({
+      description: 'The source being edited, if it exists: the audit entry points at it.',
+    }),
+  })
+  .openapi({ description: 'A source create body (the name may be left out), as the form holds it.' });
+
+export const connectionTestSchema = z
+  .object({
+    ok: z.boolean(),
+    durationMs: z.number().int(),
+    server: z
+      .object({
+        version: z.string().optional(),
+        serverTime: z.string().optional(),
+        instanceUuid: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: 'What the vCenter reported (when the healthcheck succeeded).' }),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        retryable: z.boolean().optional(),
+        context: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Why it failed: the same codes as a failed run (e.g. VCENTER_AUTH_FAILED, VCENTER_TLS_ERROR with context.server_thumbprint_sha256 to pin).',
+      }),
+  })
+  .openapi('ConnectionTest');
+
 export const updateSourceBody = z.object({
   name: name().optional(),
   config: vcenterSourceConfigSchema.optional().openapi({ description: 'Replaces the whole config.' }),

@@ -1,7 +1,10 @@
 'use client';
 import { useState } from 'react';
+import { PlugZap } from 'lucide-react';
 import { api, ApiError } from '@/components/api';
-import { EditOrAddButton, Field, FormDialog, str } from '@/components/form-dialog';
+import { EditOrAddButton, Field, FormDialog, markFieldErrors, str } from '@/components/form-dialog';
+import { errorHelpKey, helpNext, helpWhat, thumbprintOf } from '@/components/run-error';
+import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select, Textarea } from '@/components/ui/input';
 import { useT } from '@/i18n/client';
 
@@ -23,6 +26,133 @@ function tlsModeOf(c: SourceItem['config'] | undefined): TlsMode {
   return 'verify';
 }
 
+/** The API body of what the form holds: the source create/update body, and the test-connection body. */
+function sourceBody(f: FormData, tls: TlsMode) {
+  const config: Record<string, unknown> = { endpoint: str(f, 'endpoint') };
+  if (tls === 'ca') config.ca_pem = String(f.get('ca_pem') ?? '');
+  if (tls === 'thumbprint') config.thumbprint_sha256 = str(f, 'thumbprint_sha256');
+  if (tls === 'insecure') config.insecure = true;
+  return {
+    name: str(f, 'name'),
+    config,
+    credentialId: str(f, 'credentialId') || null,
+    scheduleGroupId: str(f, 'scheduleGroupId') || null,
+    enabled: f.get('enabled') === 'on',
+  };
+}
+
+type ConnectionTest = {
+  ok: boolean;
+  durationMs: number;
+  server?: { version?: string; serverTime?: string };
+  error?: { code: string; message: string; context?: Record<string, unknown> };
+};
+
+/**
+ * Runs the plugin's healthcheck on what the form holds (POST /api/v1/sources/test-connection) and says
+ * how it went in words: the same explanations as a failed run, and for an unverified certificate the
+ * server's thumbprint with a button that pins it in the form.
+ */
+function TestConnection({
+  tls,
+  sourceId,
+  onPin,
+}: {
+  tls: TlsMode;
+  sourceId?: string;
+  onPin: (thumbprint: string) => void;
+}) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ConnectionTest | { fault: string } | null>(null);
+  const test = async (button: HTMLButtonElement) => {
+    const form = button.form;
+    if (!form) return;
+    setBusy(true);
+    setResult(null);
+    try {
+      const { name, config, credentialId } = sourceBody(new FormData(form), tls);
+      const body = { type: 'vcenter', config, credentialId, ...(name ? { name } : {}), sourceId };
+      setResult(await api<ConnectionTest>('/api/v1/sources/test-connection', { body }));
+    } catch (err) {
+      setResult({ fault: markFieldErrors(form, err) ?? (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const error = result && 'ok' in result && !result.ok ? result.error : undefined;
+  const k = error ? errorHelpKey(error.code) : null;
+  const thumb = error
+    ? thumbprintOf({ code: error.code, message: error.message, context: error.context })
+    : null;
+  return (
+    <div className="flex flex-col gap-2 rounded-md border border-dashed p-3">
+      <div className="flex items-center gap-3">
+        <Button
+          type="button"
+          variant="outline"
+          size="sm"
+          disabled={busy}
+          data-testid="test-connection"
+          onClick={(e) => void test(e.currentTarget)}
+        >
+          <PlugZap /> {busy ? t('sources.testing') : t('sources.testConnection')}
+        </Button>
+        <span className="text-xs text-muted-foreground">{t('sources.testHint')}</span>
+      </div>
+      {result && (
+        <div
+          role="status"
+          data-testid="test-connection-result"
+          data-ok={'ok' in result ? String(result.ok) : 'false'}
+          data-code={error?.code ?? ''}
+          className="flex flex-col gap-1 text-sm"
+        >
+          {'fault' in result ? (
+            <p className="text-destructive">{t('common.error', { message: result.fault })}</p>
+          ) : result.ok ? (
+            <p className="text-success">
+              {t('sources.testOk', {
+                version: result.server?.version ?? '?',
+                ms: result.durationMs,
+                time: result.server?.serverTime ?? '—',
+              })}
+            </p>
+          ) : (
+            <>
+              <p className="font-medium text-destructive">
+                {t('sources.testFailed')} · <code className="text-xs">{error?.code}</code>
+              </p>
+              {k && <p>{t(helpWhat(k))}</p>}
+              {k && <p className="text-muted-foreground">{t(helpNext(k))}</p>}
+              <p className="break-words text-xs text-muted-foreground">{error?.message}</p>
+              {thumb && (
+                <p className="flex flex-wrap items-center gap-2 text-xs">
+                  <code className="break-all" data-testid="test-thumbprint">
+                    {thumb}
+                  </code>
+                  <Button
+                    type="button"
+                    size="sm"
+                    variant="outline"
+                    data-testid="use-thumbprint"
+                    onClick={() => {
+                      onPin(thumb);
+                      setResult(null);
+                    }}
+                  >
+                    {t('sources.useThumbprint')}
+                  </Button>
+                </p>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function SourceDialog({
   source,
   credentials,
@@ -35,6 +165,8 @@ export function SourceDialog({
   const t = useT();
   const editing = Boolean(source);
   const [tls, setTls] = useState<TlsMode>(tlsModeOf(source?.config));
+  // A thumbprint pinned from a connection test replaces the field's value (the key re-mounts it).
+  const [pinned, setPinned] = useState<string | null>(null);
   const p = source ? `src-${source.id.slice(0, 8)}` : 'src-new';
   return (
     <FormDialog
@@ -42,17 +174,7 @@ export function SourceDialog({
       testId="source-dialog"
       trigger={<EditOrAddButton editing={editing} thing="source" addLabel={t('sources.add')} />}
       onSubmit={async (f) => {
-        const config: Record<string, unknown> = { endpoint: str(f, 'endpoint') };
-        if (tls === 'ca') config.ca_pem = String(f.get('ca_pem') ?? '');
-        if (tls === 'thumbprint') config.thumbprint_sha256 = str(f, 'thumbprint_sha256');
-        if (tls === 'insecure') config.insecure = true;
-        const body = {
-          name: str(f, 'name'),
-          config,
-          credentialId: str(f, 'credentialId') || null,
-          scheduleGroupId: str(f, 'scheduleGroupId') || null,
-          enabled: f.get('enabled') === 'on',
-        };
+        const body = sourceBody(f, tls);
         try {
           if (editing) await api(`/api/v1/sources/${source!.id}`, { method: 'PATCH', body });
           else await api('/api/v1/sources', { body: { ...body, type: 'vcenter' } });
@@ -134,11 +256,12 @@ export function SourceDialog({
         )}
         {tls === 'thumbprint' && (
           <Input
+            key={pinned ?? 'stored'}
             name="thumbprint_sha256"
             aria-label={t('sources.thumbprint')}
             required
             className="font-mono text-xs"
-            defaultValue={source?.config.thumbprint_sha256}
+            defaultValue={pinned ?? source?.config.thumbprint_sha256}
             placeholder="AB:CD:…"
           />
         )}
@@ -147,6 +270,14 @@ export function SourceDialog({
         <Checkbox name="enabled" defaultChecked={source?.enabled ?? true} />
         {t('common.enabled')}
       </label>
+      <TestConnection
+        tls={tls}
+        sourceId={source?.id}
+        onPin={(thumb) => {
+          setPinned(thumb);
+          setTls('thumbprint');
+        }}
+      />
     </FormDialog>
   );
 }

@@ -24,6 +24,7 @@ import * as scheduleGroups from './schedule-groups/route';
 import * as scheduleGroupsId from './schedule-groups/[id]/route';
 import * as sources from './sources/route';
 import * as sourcesId from './sources/[id]/route';
+import * as sourcesTestConnection from './sources/test-connection/route';
 import * as tokens from './tokens/route';
 import * as tokensId from './tokens/[id]/route';
 import * as usersId from './users/[id]/route';
@@ -78,6 +79,7 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/schedule-groups/[id]': scheduleGroupsId,
   'v1/sources': sources,
   'v1/sources/[id]': sourcesId,
+  'v1/sources/test-connection': sourcesTestConnection,
   'v1/tokens': tokens,
   'v1/tokens/[id]': tokensId,
   'v1/users/[id]': usersId,
