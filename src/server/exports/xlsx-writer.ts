@@ -1,16 +1,39 @@
-// Writes the workbook's sheets one after another with exceljs' streaming WorkbookWriter: each row is
-// committed (serialized, then dropped) as it is added, and a sheet is finished before the next begins, so
-// memory holds one batch of rows, not the workbook. Cells are typed (numbers, dates, booleans), the
-// header row is frozen and carries an autofilter, and every string is written as a string — exceljs only
-// writes a formula for a { formula } value, so a name like "=cmd|calc" stays text.
+// Writes the workbook's sheets one after another straight into a streaming zip (yazl): each batch of rows
+// becomes SpreadsheetML text (src/server/exports/xlsx-parts.ts) written into the sheet's zip entry, which
+// deflates it on libuv's thread pool while the next batch is read, so memory holds one batch, not the
+// workbook. exceljs' WorkbookWriter did the same job through one object and one style model per cell and
+// was ~15× the CSV export's time at 40,000 VMs (issue 14's target: 4×). Cells are typed (numbers, dates,
+// booleans), the header row is frozen and carries an autofilter, and every string is an inline string —
+// no cell ever carries a formula, so a name like "=cmd|calc" stays text.
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { PassThrough, type Writable } from 'node:stream';
+import yazl from 'yazl';
 import type { Locale } from '../../i18n';
-import { columnHeader, type SheetDef } from './workbook-sheets';
+import { columnHeader, type CellType, type SheetDef } from './workbook-sheets';
+import {
+  STYLE,
+  appProps,
+  booleanCell,
+  columnLetters,
+  contentTypes,
+  coreProps,
+  excelSerial,
+  numberCell,
+  rootRels,
+  sheetHead,
+  sheetTail,
+  stringCell,
+  styles,
+  workbook,
+  workbookRels,
+  type SheetPart,
+} from './xlsx-parts';
 
 const MIB = 1024 * 1024;
 const EXCEL_MAX_TEXT = 32_767;
+// Fast deflate: level 1 is about 3× faster than zlib's default for ~20% more bytes on these sheets.
+const ZIP_LEVEL = 1;
+
 // Characters XML 1.0 cannot hold: one in a cell would make the file unreadable.
 function xmlSafe(s: string): string {
   let out = '';
@@ -34,8 +57,10 @@ function toNumber(v: unknown): number | null {
   return null;
 }
 
+export type Cell = string | number | boolean | Date | null;
+
 /** The typed cell value for a column type. */
-export function cellValue(type: string, v: unknown): ExcelJS.CellValue {
+export function cellValue(type: CellType, v: unknown): Cell {
   if (v === null || v === undefined || v === '') return null;
   switch (type) {
     case 'number':
@@ -57,66 +82,96 @@ export function cellValue(type: string, v: unknown): ExcelJS.CellValue {
   }
 }
 
-const NUM_FMT: Record<string, string | undefined> = {
-  mib: '#,##0',
-  number: '#,##0.##',
-  date: 'yyyy-mm-dd hh:mm:ss',
-};
+/** One cell's XML, or '' for an empty cell (not written at all). MiB show as integers with separators. */
+export function cellXml(ref: string, type: CellType, c: Cell): string {
+  if (c === null) return '';
+  if (typeof c === 'number') return numberCell(ref, c, type === 'mib' ? STYLE.integer : 0);
+  if (typeof c === 'boolean') return booleanCell(ref, c);
+  if (c instanceof Date) return numberCell(ref, excelSerial(c), STYLE.date);
+  return stringCell(ref, c);
+}
+
+/** The rows of one batch as XML, numbered from `first` (the header is row 1). */
+function rowsXml<R>(
+  def: SheetDef<R>,
+  letters: readonly string[],
+  batch: readonly R[],
+  first: number,
+): string {
+  let xml = '';
+  for (let i = 0; i < batch.length; i++) {
+    const n = first + i;
+    xml += `<row r="${n}">`;
+    for (let j = 0; j < def.columns.length; j++) {
+      const col = def.columns[j]!;
+      xml += cellXml(letters[j]! + n, col.type, cellValue(col.type, col.value(batch[i]!)));
+    }
+    xml += '</row>';
+  }
+  return xml;
+}
 
 export class XlsxWriter {
-  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  private readonly zip = new yazl.ZipFile();
+  private readonly sheets: SheetPart[] = [];
+  private readonly created = new Date();
+  // One listener for the whole export, not one per wait.
+  private readonly closed: Promise<unknown>;
 
   constructor(
     private readonly out: Writable,
     private readonly locale: Locale = 'en',
   ) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-      stream: out,
-      useStyles: true,
-      // Inline strings: a shared-string table would keep every distinct string until the end.
-      useSharedStrings: false,
-    });
-    this.wb.creator = 'Asset Ledger';
-    this.wb.created = new Date();
+    this.closed = once(out, 'close').catch(() => {});
+    this.zip.on('error', (err: Error) => out.destroy(err));
+    this.zip.outputStream.pipe(out);
   }
 
   /** Writes one sheet from batches of rows (an async iterable of arrays, e.g. cursor fetches). */
   async sheet<R>(def: SheetDef<R>, batches: AsyncIterable<R[]> | Iterable<R[]>): Promise<number> {
-    const ws = this.wb.addWorksheet(def.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = def.columns.map((c) => ({
-      key: c.key,
-      width: c.width ?? 14,
-      style: NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] } : {},
-    }));
-    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: def.columns.length } };
-    const header = ws.addRow(def.columns.map((c) => columnHeader(c as never, this.locale)));
-    header.font = { bold: true };
-    header.commit();
+    const entry = new PassThrough({ highWaterMark: 1 << 20 });
+    this.zip.addReadStream(entry, `xl/worksheets/sheet${this.sheets.length + 1}.xml`, {
+      compressionLevel: ZIP_LEVEL,
+      mtime: this.created,
+    });
+    const letters = def.columns.map((_, j) => columnLetters(j));
+    const header = def.columns.map((c, j) =>
+      stringCell(`${letters[j]}1`, columnHeader(c as never, this.locale), STYLE.header),
+    );
+    await this.write(
+      entry,
+      `${sheetHead(def.columns.map((c) => c.width ?? 14))}<row r="1">${header.join('')}</row>`,
+    );
     let count = 0;
     for await (const batch of batches) {
-      for (const r of batch) {
-        ws.addRow(def.columns.map((c) => cellValue(c.type, c.value(r)))).commit();
-      }
+      if (batch.length) await this.write(entry, rowsXml(def, letters, batch, count + 2));
       count += batch.length;
-      await this.drained();
     }
-    ws.commit();
+    entry.end(sheetTail(def.columns.length, count));
+    this.sheets.push({ name: def.name, columns: def.columns.length, rows: count });
     return count;
   }
 
-  /** Finishes the workbook (styles, relations, the zip's directory); resolves when all is written. */
+  /** Finishes the workbook (the parts that list the sheets, the zip's directory); resolves when written. */
   async finish(): Promise<void> {
     const done = once(this.out, 'finish');
-    await this.wb.commit();
+    const add = (name: string, xml: string) =>
+      this.zip.addBuffer(Buffer.from(xml), name, { compressionLevel: ZIP_LEVEL, mtime: this.created });
+    add('[Content_Types].xml', contentTypes(this.sheets.length));
+    add('_rels/.rels', rootRels());
+    add('docProps/app.xml', appProps('Asset Ledger'));
+    add('docProps/core.xml', coreProps('Asset Ledger', this.created));
+    add('xl/workbook.xml', workbook(this.sheets));
+    add('xl/_rels/workbook.xml.rels', workbookRels(this.sheets.length));
+    add('xl/styles.xml', styles());
+    this.zip.end();
     if (!this.out.writableFinished) await done;
   }
 
-  // Back-pressure: let the zip stream deflate what was committed, and wait while the reader is behind.
-  private async drained(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    if (this.out.writableNeedDrain && !this.out.destroyed) {
-      await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
-    }
+  // Back-pressure: wait while the zip (and so the reader) is behind; stop if the reader went away.
+  private async write(entry: PassThrough, xml: string): Promise<void> {
+    if (this.out.destroyed) throw new Error('export cancelled: the output stream was closed');
+    if (!entry.write(xml)) await Promise.race([once(entry, 'drain'), this.closed]);
     // The reader went away (download cancelled): stop reading the database.
     if (this.out.destroyed) throw new Error('export cancelled: the output stream was closed');
   }
