@@ -13,19 +13,18 @@ async function main() {
   const db = createDb(url!, { max: 2, applicationName: 'bench-ledger-import' });
   const actor = systemActor('bench');
   try {
-    // Only the counts are kept: the web server drops a result once it has answered, so does this.
+    // As the web server does: the file's bytes in memory, each answer listing its first 1,000 rows.
     let t0 = performance.now();
-    const dry = await runImport(db, actor, parseImportFile(readFileSync(file!)), {
+    const dry = await runImport(db, actor, await parseImportFile(readFileSync(file!)), {
       mode: 'dry_run',
       strict: true,
       clearEmpty: false,
       fileName: null,
     });
     const changed = dry.summary.changed;
-    dry.rows.length = 0;
     const dryMs = performance.now() - t0;
     t0 = performance.now();
-    const { applied } = await runImport(db, actor, parseImportFile(readFileSync(file!)), {
+    const { applied } = await runImport(db, actor, await parseImportFile(readFileSync(file!)), {
       mode: 'apply',
       strict: true,
       clearEmpty: false,

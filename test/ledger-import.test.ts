@@ -1,12 +1,13 @@
 // CSV import of ledger values (issue 13 §5) against the real database: encodings, separators, quoted
 // newlines, the three ways of matching, ambiguous rows, strict mode, a dry run that writes nothing, the
 // result report, formula cells kept as text, and garbage refused with a clear 400.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as importRoute from '@/app/api/v1/imports/ledger/route';
+import { IMPORT_BATCH } from '@/server/imports/evaluate-import';
 import * as reportRoute from '@/app/api/v1/imports/ledger/[id]/report/route';
 import * as ledgerRoute from '@/app/api/v1/assets/[id]/ledger/route';
 import * as historyRoute from '@/app/api/v1/assets/[id]/history/route';
@@ -85,7 +86,7 @@ describe('CSV import', () => {
     expect(d.rows[1].changes).toContainEqual({ field: 'lifecycle', old: null, new: 'retired' });
     expect(await counts()).toEqual(before);
 
-    const applied = await (await upload(gb, 'mode=apply')).json();
+    const applied = await (await upload(gb, 'mode=apply&fileName=owners-gb.csv')).json();
     expect(applied).toMatchObject({ status: 'applied', applied: 2 });
     expect(await values(hosts[0]!.uuid)).toEqual({
       owner: '张伟',
@@ -178,6 +179,29 @@ describe('CSV import', () => {
     const r = await (await upload(csv)).json();
     expect(r.rows.map((x: { outcome: string }) => x.outcome)).toEqual(['matched', 'invalid']);
     expect(r.rows[1].reason).toContain('row 1');
+  });
+
+  it('checks across the whole file, not one batch: the same asset or unique value far apart, rows listed bounded', async () => {
+    // More rows than one evaluation batch (IMPORT_BATCH), so the two halves of each clash are in different batches.
+    expect(IMPORT_BATCH).toBeLessThan(1200);
+    const lines = ['uuid,asset_number,owner'];
+    for (let i = 1; i <= 1500; i++) {
+      if (i === 1) lines.push(`${hosts[2]!.uuid},FA-FAR,first`);
+      else if (i === 1200) lines.push(`${hosts[3]!.uuid},FA-FAR,second`);
+      else if (i === 1300) lines.push(`${hosts[2]!.uuid},,again`);
+      else lines.push(`${randomUUID()},,filler`);
+    }
+    const r = await (await upload(lines.join('\n'), 'outcome=invalid&limit=10')).json();
+    expect(r.summary).toMatchObject({ rows: 1500, matched: 1, unmatched: 1497, invalid: 2, changed: 1 });
+    expect(r.rows.map((x: { row: number; reason: string }) => [x.row, x.reason])).toEqual([
+      [1200, "asset_number: 'FA-FAR' is also in row 1 (unique field)"],
+      [1300, 'same asset as row 1'],
+    ]);
+    const all = await (await upload(lines.join('\n'), 'limit=5')).json();
+    expect(all.rows).toHaveLength(5);
+    expect(all.rowsListed).toBe(5);
+    const report = await (await upload(lines.join('\n'), 'format=csv')).text();
+    expect(report.split('\r\n').filter(Boolean)).toHaveLength(1501);
   });
 
   it('refuses a 20 MB file of garbage with a clear 400, quickly; and a text file with no key column', async () => {

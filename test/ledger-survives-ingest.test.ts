@@ -44,7 +44,7 @@ describe('asserted values and collect runs', () => {
       set: { lifecycle: 'in_use', cost_center: 'CC-1' },
     });
     const csv = `uuid,owner,notes\r\n${b!.uuid},Import Owner,"two\nlines"\r\n${c!.uuid},,=1+1\r\n`;
-    const imp = await runImport(t.db, actor, parseImportFile(Buffer.from(csv)), {
+    const imp = await runImport(t.db, actor, await parseImportFile(Buffer.from(csv)), {
       mode: 'apply',
       strict: true,
       clearEmpty: false,

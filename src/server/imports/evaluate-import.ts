@@ -1,16 +1,22 @@
 // The dry run of an import, also the first half of its apply: every row's outcome — matched, unmatched,
 // ambiguous (several assets fit: never applied by guess) or invalid — with the reason and the changes it
-// would make (old → new). Reads only. Rows are matched set-based: one query per way of matching.
+// would make (old → new). Writes no ledger table: the outcomes go to a temporary table of the transaction
+// (ledger_import_rows), a batch of rows at a time, so the memory an import holds does not grow with the
+// file. Rows are matched set-based, one query per way of matching and batch; the checks that span the file
+// (one asset twice, a unique value twice or already another asset's) run on the temporary table at the end.
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from '@/db/client';
+import type { Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { listLedgerFields, type AssetKind } from '@/server/ledger-fields/fields';
 import { parseTextValue } from '@/server/ledger-fields/values';
 import { mapColumns, type ColumnMap } from './columns';
-import type { ParsedFile } from './parse-import-file';
+import type { ImportFile } from './parse-import-file';
 
 export const OUTCOMES = ['matched', 'unmatched', 'ambiguous', 'invalid'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** Rows evaluated per round trip: bounds what an import holds in memory at once. */
+export const IMPORT_BATCH = 1000;
 
 export interface RowChange {
   field: string;
@@ -26,27 +32,32 @@ export interface RowResult {
   assetName: string | null;
   reason: string | null;
   changes: RowChange[];
-  /** The typed patch to apply ({key: value|null}); only for matched rows with changes. */
-  patch: Record<string, unknown> | null;
 }
 
 export interface Evaluation {
   columns: { matchBy: string[]; fields: { header: string; key: string }[]; ignored: string[] };
-  rows: RowResult[];
   summary: Record<Outcome | 'rows' | 'changed', number>;
+}
+
+/** A row being evaluated: its result, the typed patch to apply ({key: value|null}, matched rows with
+ *  changes) and the values it gives unique fields (checked across the file at the end). */
+interface Pending extends RowResult {
+  patch: Record<string, unknown> | null;
+  unique: Record<string, unknown> | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Candidate = { uuid: string; kind: AssetKind; name: string | null };
+type MatchRow = { n: number; uuid: string; kind: AssetKind; name: string | null };
 
-/** Candidate assets per row number, by the strongest key each row has. */
-async function matchRows(db: Db | Tx, parsed: ParsedFile, map: ColumnMap, rows: RowResult[]) {
+/** Candidate assets per row (index into `rows`), by the strongest key each row has. */
+async function matchRows(tx: Tx, cells: string[][], map: ColumnMap, rows: Pending[]) {
   const cell = (r: string[], i: number | undefined) => (i === undefined ? '' : (r[i] ?? '').trim());
   const byUuid: [number, string][] = [];
   const byExternal: [number, string, string][] = [];
   const byIdent: [number, string | null, string | null, string | null][] = [];
-  parsed.rows.forEach((r, i) => {
+  cells.forEach((r, i) => {
     const u = cell(r, map.match.uuid);
     if (u) {
       if (UUID.test(u)) byUuid.push([i, u]);
@@ -67,23 +78,22 @@ async function matchRows(db: Db | Tx, parsed: ParsedFile, map: ColumnMap, rows: 
     });
   });
   const found = new Map<number, Candidate[]>();
-  const add = (rs: { n: number; uuid: string; kind: AssetKind; name: string | null }[]) => {
+  const add = (rs: MatchRow[]) => {
     for (const x of rs) {
       const list = found.get(x.n) ?? [];
       if (!list.some((c) => c.uuid === x.uuid)) list.push({ uuid: x.uuid, kind: x.kind, name: x.name });
       found.set(x.n, list);
     }
   };
-  type R = { n: number; uuid: string; kind: AssetKind; name: string | null };
   if (byUuid.length) {
-    const r = await db.execute<R>(sql`
+    const r = await tx.execute<MatchRow>(sql`
       select r.n, a.uuid, a.kind, a.display_name as name
       from unnest(${sql.param(byUuid.map((x) => x[0]))}::int[], ${sql.param(byUuid.map((x) => x[1]))}::uuid[]) r(n, u)
       join assets a on a.uuid = r.u`);
     add(r.rows);
   }
   if (byExternal.length) {
-    const r = await db.execute<R>(sql`
+    const r = await tx.execute<MatchRow>(sql`
       select r.n, a.uuid, a.kind, a.display_name as name
       from unnest(${sql.param(byExternal.map((x) => x[0]))}::int[], ${sql.param(byExternal.map((x) => x[1]))}::text[],
                   ${sql.param(byExternal.map((x) => x[2]))}::text[]) r(n, src, ext)
@@ -98,7 +108,7 @@ async function matchRows(db: Db | Tx, parsed: ParsedFile, map: ColumnMap, rows: 
       sql.param(byIdent.map((x) => x[0])),
       ...[1, 2, 3].map((k) => sql.param(byIdent.map((x) => x[k]))),
     ];
-    const r = await db.execute<R>(sql`
+    const r = await tx.execute<MatchRow>(sql`
       with r(n, name, serial, host) as (select * from unnest(${cols[0]}::int[], ${cols[1]}::text[], ${cols[2]}::text[], ${cols[3]}::text[]))
       select r.n, a.uuid, a.kind, a.display_name as name from r join assets a on lower(a.serial_number) = r.serial
         where (r.host is null or lower(a.hostname) = r.host) and (r.name is null or lower(a.display_name) = r.name)
@@ -113,13 +123,134 @@ async function matchRows(db: Db | Tx, parsed: ParsedFile, map: ColumnMap, rows: 
   return found;
 }
 
+/** One batch: match, read the matched assets' values, parse and compare every cell, store the outcomes. */
+async function evaluateBatch(
+  tx: Tx,
+  cells: string[][],
+  firstRow: number,
+  map: ColumnMap,
+  clearEmpty: boolean,
+) {
+  const rows: Pending[] = cells.map((_, i) => ({
+    row: firstRow + i,
+    outcome: 'unmatched',
+    assetUuid: null,
+    assetName: null,
+    reason: null,
+    changes: [],
+    patch: null,
+    unique: null,
+  }));
+  const found = await matchRows(tx, cells, map, rows);
+  const kindOf = new Map<string, AssetKind>();
+  rows.forEach((r, i) => {
+    if (r.outcome === 'invalid') return;
+    const c = found.get(i) ?? [];
+    if (c.length === 0) {
+      r.reason = 'no asset matches';
+    } else if (c.length > 1) {
+      r.outcome = 'ambiguous';
+      r.reason = `${c.length} assets match: ${c
+        .slice(0, 5)
+        .map((x) => x.name ?? x.uuid)
+        .join(', ')}`;
+    } else {
+      r.outcome = 'matched';
+      r.assetUuid = c[0]!.uuid;
+      r.assetName = c[0]!.name;
+      kindOf.set(c[0]!.uuid, c[0]!.kind);
+    }
+  });
+
+  const current = new Map<string, Record<string, unknown>>();
+  if (kindOf.size) {
+    const r = await tx.execute<{ asset_uuid: string; values: Record<string, unknown> }>(sql`
+      select asset_uuid, values from asset_ledger where asset_uuid = any(${sql.param([...kindOf.keys()])}::uuid[])`);
+    for (const x of r.rows) current.set(x.asset_uuid, x.values);
+  }
+  rows.forEach((r, i) => {
+    if (r.outcome !== 'matched') return;
+    const kind = kindOf.get(r.assetUuid!)!;
+    const old = current.get(r.assetUuid!) ?? {};
+    const patch: Record<string, unknown> = {};
+    const unique: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const { index, header, field } of map.fields) {
+      const raw = cells[i]![index] ?? '';
+      if (raw.trim() === '' && !clearEmpty) continue;
+      const v = parseTextValue(field, raw);
+      if (!v.ok) {
+        problems.push(`${header}: ${v.reason}`);
+        continue;
+      }
+      if (v.value !== null && !field.kinds.includes(kind)) {
+        problems.push(`${header}: does not apply to ${kind} (only ${field.kinds.join(', ')})`);
+        continue;
+      }
+      if (field.unique && v.value !== null) unique[field.key] = v.value;
+      if ((old[field.key] ?? null) !== v.value) {
+        patch[field.key] = v.value;
+        r.changes.push({ field: field.key, old: old[field.key] ?? null, new: v.value });
+      }
+    }
+    if (Object.keys(unique).length) r.unique = unique;
+    if (problems.length) {
+      r.outcome = 'invalid';
+      r.reason = problems.join('; ');
+      r.changes = [];
+    } else if (r.changes.length) r.patch = patch;
+  });
+
+  const col = <T>(f: (r: Pending) => T) => sql.param(rows.map(f));
+  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  await tx.execute(sql`
+    insert into ledger_import_rows (row, outcome, asset_uuid, asset_name, reason, changes, patch, uniq)
+    select * from unnest(${col((r) => r.row)}::int[], ${col((r) => r.outcome)}::text[],
+      ${col((r) => r.assetUuid)}::uuid[], ${col((r) => r.assetName)}::text[], ${col((r) => r.reason)}::text[],
+      ${col((r) => JSON.stringify(r.changes))}::jsonb[], ${col((r) => json(r.patch))}::jsonb[],
+      ${col((r) => json(r.unique))}::jsonb[])`);
+}
+
+/** The checks that span the file, on the stored outcomes (row order decides who was first). */
+async function checkAcrossFile(tx: Tx, map: ColumnMap) {
+  // One asset in several rows: the first keeps it (whatever its own outcome), the others are invalid.
+  await tx.execute(sql`
+    update ledger_import_rows r set outcome = 'invalid', reason = 'same asset as row ' || f.first,
+           changes = '[]', patch = null, uniq = null
+    from (select asset_uuid, min(row) as first from ledger_import_rows where asset_uuid is not null
+          group by asset_uuid having count(*) > 1) f
+    where r.asset_uuid = f.asset_uuid and r.row > f.first`);
+  for (const { field, header } of map.fields.filter((f) => f.field.unique)) {
+    const key = sql.raw(`'${field.key}'`); // a validated key (LEDGER_KEY_PATTERN): the unique index's literal
+    // A unique value may appear once in the file (the first row that gives it keeps it)…
+    await tx.execute(sql`
+      update ledger_import_rows r
+      set reason = case when r.outcome = 'invalid' then r.reason || '; ' else '' end ||
+                   format('%s: ''%s'' is also in row %s (unique field)', ${header}::text, d.v, d.first),
+          outcome = 'invalid', changes = '[]', patch = null
+      from (select row, uniq ->> ${key} as v, min(row) over (partition by uniq ->> ${key}) as first
+            from ledger_import_rows where uniq ? ${key}) d
+      where r.row = d.row and d.row > d.first`);
+    // …and may not belong to an asset that this file does not set it on.
+    await tx.execute(sql`
+      update ledger_import_rows r
+      set outcome = 'invalid', changes = '[]', patch = null,
+          reason = format('%s: ''%s'' belongs to another asset (unique field)', ${header}::text, r.patch ->> ${key})
+      where r.outcome = 'matched' and r.patch ->> ${key} is not null
+        and exists (select 1 from asset_ledger l
+                    where l.values ? ${key} and l.values ->> ${key} = r.patch ->> ${key} and l.asset_uuid <> r.asset_uuid
+                      and not exists (select 1 from ledger_import_rows o where o.asset_uuid = l.asset_uuid and o.patch ? ${key}))`);
+  }
+}
+
+/** Evaluates every row of the file into ledger_import_rows (dropped when the transaction ends). */
 export async function evaluateImport(
-  db: Db | Tx,
-  parsed: ParsedFile,
+  tx: Tx,
+  file: ImportFile,
   opts: { clearEmpty?: boolean } = {},
 ): Promise<Evaluation> {
-  const fields = await listLedgerFields(db);
-  const map = mapColumns(parsed.header, fields);
+  const fields = await listLedgerFields(tx);
+  const map = mapColumns(file.header, fields);
   const matchBy = Object.keys(map.match);
   const hasKey =
     map.match.uuid !== undefined ||
@@ -131,150 +262,55 @@ export async function evaluateImport(
     throw new AppError(
       'IMPORT_FILE_INVALID',
       'No column identifies the asset: add one of uuid, source + external id, name, serial, hostname',
-      { status: 400, details: { header: parsed.header.slice(0, 50) } },
+      { status: 400, details: { header: file.header.slice(0, 50) } },
     );
   }
   if (!map.fields.length) {
     throw new AppError('IMPORT_FILE_INVALID', 'No column names a ledger field (by key or label)', {
       status: 400,
-      details: { header: parsed.header.slice(0, 50) },
+      details: { header: file.header.slice(0, 50) },
     });
   }
-  const rows: RowResult[] = parsed.rows.map((_, i) => ({
-    row: i + 1,
-    outcome: 'unmatched',
-    assetUuid: null,
-    assetName: null,
-    reason: null,
-    changes: [],
-    patch: null,
-  }));
-  const found = await matchRows(db, parsed, map, rows);
-
-  const matchedUuids: string[] = [];
-  const firstRowOf = new Map<string, number>();
-  for (const r of rows) {
-    if (r.outcome === 'invalid') continue;
-    const c = found.get(r.row - 1) ?? [];
-    if (c.length === 0) {
-      r.reason = 'no asset matches';
-      continue;
-    }
-    if (c.length > 1) {
-      r.outcome = 'ambiguous';
-      r.reason = `${c.length} assets match: ${c
-        .slice(0, 5)
-        .map((x) => x.name ?? x.uuid)
-        .join(', ')}`;
-      continue;
-    }
-    const a = c[0]!;
-    r.assetUuid = a.uuid;
-    r.assetName = a.name;
-    const dup = firstRowOf.get(a.uuid);
-    if (dup !== undefined) {
-      r.outcome = 'invalid';
-      r.reason = `same asset as row ${dup}`;
-      continue;
-    }
-    firstRowOf.set(a.uuid, r.row);
-    r.outcome = 'matched';
-    matchedUuids.push(a.uuid);
+  await tx.execute(sql`
+    create temporary table ledger_import_rows (
+      row int primary key, outcome text not null, asset_uuid uuid, asset_name text, reason text,
+      changes jsonb not null, patch jsonb, uniq jsonb) on commit drop`);
+  let next = 1;
+  for await (const cells of file.batches(IMPORT_BATCH)) {
+    await evaluateBatch(tx, cells, next, map, opts.clearEmpty ?? false);
+    next += cells.length;
   }
+  await tx.execute(sql`create index on ledger_import_rows (asset_uuid)`);
+  await tx.execute(sql`analyze ledger_import_rows`);
+  await checkAcrossFile(tx, map);
 
-  const current = new Map<string, Record<string, unknown>>();
-  if (matchedUuids.length) {
-    const r = await db.execute<{ asset_uuid: string; values: Record<string, unknown> }>(sql`
-      select asset_uuid, values from asset_ledger where asset_uuid = any(${sql.param(matchedUuids)}::uuid[])`);
-    for (const x of r.rows) current.set(x.asset_uuid, x.values);
-  }
-  const kindOf = new Map<string, AssetKind>();
-  for (const list of found.values()) for (const c of list) kindOf.set(c.uuid, c.kind);
-
-  // Unique fields: a value may appear once in the file and may not belong to an asset outside the file.
-  const uniqueSeen = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    if (r.outcome !== 'matched') continue;
-    const cells = parsed.rows[r.row - 1]!;
-    const old = current.get(r.assetUuid!) ?? {};
-    const patch: Record<string, unknown> = {};
-    const problems: string[] = [];
-    for (const { index, header, field } of map.fields) {
-      const raw = cells[index] ?? '';
-      if (raw.trim() === '' && !opts.clearEmpty) continue;
-      const v = parseTextValue(field, raw);
-      if (!v.ok) {
-        problems.push(`${header}: ${v.reason}`);
-        continue;
-      }
-      if (v.value !== null && !field.kinds.includes(kindOf.get(r.assetUuid!)!)) {
-        problems.push(
-          `${header}: does not apply to ${kindOf.get(r.assetUuid!)} (only ${field.kinds.join(', ')})`,
-        );
-        continue;
-      }
-      if (field.unique && v.value !== null) {
-        const seen = uniqueSeen.get(field.key) ?? new Map<string, number>();
-        uniqueSeen.set(field.key, seen);
-        const other = seen.get(String(v.value));
-        if (other !== undefined) {
-          problems.push(`${header}: '${v.value}' is also in row ${other} (unique field)`);
-          continue;
-        }
-        seen.set(String(v.value), r.row);
-      }
-      if ((old[field.key] ?? null) !== v.value) {
-        patch[field.key] = v.value;
-        r.changes.push({ field: field.key, old: old[field.key] ?? null, new: v.value });
-      }
-    }
-    if (problems.length) {
-      r.outcome = 'invalid';
-      r.reason = problems.join('; ');
-      r.changes = [];
-      continue;
-    }
-    if (r.changes.length) r.patch = patch;
-  }
-  await checkUniqueAgainstDatabase(db, rows, map);
-
-  const summary = { rows: rows.length, matched: 0, unmatched: 0, ambiguous: 0, invalid: 0, changed: 0 };
-  for (const r of rows) {
-    summary[r.outcome]++;
-    if (r.outcome === 'matched' && r.changes.length) summary.changed++;
-  }
+  const s = await tx.execute<Record<Outcome | 'rows' | 'changed', number>>(sql`
+    select count(*)::int as rows, (count(*) filter (where outcome = 'matched'))::int as matched,
+           (count(*) filter (where outcome = 'unmatched'))::int as unmatched,
+           (count(*) filter (where outcome = 'ambiguous'))::int as ambiguous,
+           (count(*) filter (where outcome = 'invalid'))::int as invalid,
+           (count(*) filter (where outcome = 'matched' and patch is not null))::int as changed
+    from ledger_import_rows`);
   return {
     columns: {
       matchBy,
       fields: map.fields.map((f) => ({ header: f.header, key: f.field.key })),
       ignored: map.ignored,
     },
-    rows,
-    summary,
+    summary: s.rows[0]!,
   };
 }
 
-/** A unique value an import sets that another asset (not itself set in this file) already holds. */
-async function checkUniqueAgainstDatabase(db: Db | Tx, rows: RowResult[], map: ColumnMap) {
-  for (const { field, header } of map.fields.filter((f) => f.field.unique)) {
-    const setting = rows.filter(
-      (r) => r.patch && r.patch[field.key] !== undefined && r.patch[field.key] !== null,
-    );
-    if (!setting.length) continue;
-    const inFile = rows.filter((r) => r.patch && field.key in r.patch).map((r) => r.assetUuid!);
-    const held = await db.execute<{ v: string; asset_uuid: string }>(sql`
-      select values ->> ${field.key} as v, asset_uuid from asset_ledger
-      where values ->> ${field.key} = any(${sql.param(setting.map((r) => String(r.patch![field.key])))}::text[])
-        and not (asset_uuid = any(${sql.param(inFile)}::uuid[]))`);
-    const holder = new Map(held.rows.map((x) => [x.v, x.asset_uuid]));
-    for (const r of setting) {
-      const h = holder.get(String(r.patch![field.key]));
-      if (h && h !== r.assetUuid) {
-        r.outcome = 'invalid';
-        r.reason = `${header}: '${r.patch![field.key]}' belongs to another asset (unique field)`;
-        r.changes = [];
-        r.patch = null;
-      }
-    }
-  }
+/** The evaluated patches, as the (asset_uuid, patch) source applyLedgerPatches takes. */
+export const importPatches = sql`
+  select asset_uuid, patch from ledger_import_rows where outcome = 'matched' and patch is not null`;
+
+/** Up to `limit` evaluated rows in file order, optionally of one outcome. */
+export async function listImportRows(tx: Tx, p: { outcome?: Outcome; limit: number }): Promise<RowResult[]> {
+  if (p.limit <= 0) return [];
+  const r = await tx.execute<RowResult & Record<string, unknown>>(sql`
+    select row, outcome, asset_uuid as "assetUuid", asset_name as "assetName", reason, changes
+    from ledger_import_rows where ${p.outcome ?? null}::text is null or outcome = ${p.outcome ?? null}
+    order by row limit ${p.limit}`);
+  return r.rows;
 }

@@ -1,23 +1,34 @@
-// A CSV import of ledger values (issue 13 §5). A dry run evaluates every row and writes nothing. An apply
-// evaluates again inside one transaction and writes all valid matched rows at once (set-based, with one
-// history event per changed asset carrying the import id), or — in strict mode, or when nothing is valid —
-// nothing at all. It stores the result report and audits the import.
+// A CSV import of ledger values (issue 13 §5). Both modes evaluate every row in one transaction into a
+// temporary table (evaluateImport). A dry run then answers and writes no ledger table. An apply writes all
+// valid matched rows at once, from that table (set-based, with one history event per changed asset
+// carrying the import id), or — in strict mode, or when nothing is valid — nothing at all; it stores the
+// result report and audits the import. The answer lists at most `list.limit` rows: the full per-row result
+// is the report, so memory does not grow with the file.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { applyLedgerPatches } from '@/server/ledger-fields/apply-ledger-patches';
 import { audit, type Actor } from '@/server/users/actor';
-import { evaluateImport, type Evaluation } from './evaluate-import';
-import { importReportCsv } from './import-report';
-import type { ParsedFile } from './parse-import-file';
-
-const APPLY_SLICE = 5000;
+import {
+  evaluateImport,
+  importPatches,
+  listImportRows,
+  type Evaluation,
+  type Outcome,
+  type RowResult,
+} from './evaluate-import';
+import { importReportCsv, reportSql } from './import-report';
+import type { ImportFile } from './parse-import-file';
 
 export interface ImportOptions {
   mode: 'dry_run' | 'apply';
   strict: boolean;
   clearEmpty: boolean;
   fileName: string | null;
+  /** Which rows the answer lists (default: the first 1,000). */
+  list?: { outcome?: Outcome; limit: number };
+  /** Also answer with the whole per-row report as CSV. */
+  report?: boolean;
 }
 
 export interface ImportResult extends Evaluation {
@@ -27,42 +38,40 @@ export interface ImportResult extends Evaluation {
   encoding: string;
   delimiter: string;
   applied: number;
+  rows: RowResult[];
+  rowsListed: number;
+  report?: string;
 }
 
 export async function runImport(
   db: Db,
   actor: Actor,
-  parsed: ParsedFile,
+  file: ImportFile,
   opts: ImportOptions,
 ): Promise<ImportResult> {
-  const base = { encoding: parsed.encoding, delimiter: parsed.delimiter, mode: opts.mode };
-  if (opts.mode === 'dry_run') {
-    const ev = await evaluateImport(db, parsed, { clearEmpty: opts.clearEmpty });
-    return { ...ev, ...base, importId: null, status: 'dry_run', applied: 0 };
-  }
+  const base = { encoding: file.encoding, delimiter: file.delimiter, mode: opts.mode };
   return db.transaction(async (tx) => {
-    const ev = await evaluateImport(tx, parsed, { clearEmpty: opts.clearEmpty });
+    const ev = await evaluateImport(tx, file, { clearEmpty: opts.clearEmpty });
+    const answer = async () => {
+      const rows = await listImportRows(tx, opts.list ?? { limit: 1000 });
+      const report = opts.report ? await importReportCsv(tx) : undefined;
+      return { rows, rowsListed: rows.length, ...(report === undefined ? {} : { report }) };
+    };
+    if (opts.mode === 'dry_run') {
+      return { ...ev, ...base, importId: null, status: 'dry_run' as const, applied: 0, ...(await answer()) };
+    }
     const rejected = opts.strict && ev.summary.invalid > 0;
     const importId = randomUUID();
-    const toApply = rejected ? [] : ev.rows.filter((r) => r.patch);
-    let applied = 0;
-    // In slices: one statement's parameters for 50,000 rows would cost the web process ~200 MB at once.
-    for (let i = 0; i < toApply.length; i += APPLY_SLICE) {
-      const slice = toApply.slice(i, i + APPLY_SLICE);
-      const changed = await applyLedgerPatches(
-        tx,
-        sql`select * from unnest(${sql.param(slice.map((r) => r.assetUuid))}::uuid[],
-                                 ${sql.param(slice.map((r) => JSON.stringify(r.patch)))}::jsonb[]) s(asset_uuid, patch)`,
-        { reason: 'import', importId, actor },
-      );
-      applied += changed.length;
-    }
+    const applied =
+      rejected || !ev.summary.changed
+        ? 0
+        : await applyLedgerPatches(tx, importPatches, { reason: 'import', importId, actor });
     const status = rejected ? 'rejected' : 'applied';
     const summary = { ...ev.summary, applied };
     await tx.execute(sql`
       insert into ledger_imports (id, created_by, created_by_label, file_name, encoding, delimiter, strict, summary, report)
-      values (${importId}, ${actor.userId}, ${actor.label}, ${opts.fileName}, ${parsed.encoding}, ${parsed.delimiter},
-              ${opts.strict}, ${JSON.stringify({ ...summary, rejected: rejected ? 1 : 0 })}::jsonb, ${importReportCsv(ev.rows)})`);
+      values (${importId}, ${actor.userId}, ${actor.label}, ${opts.fileName}, ${file.encoding}, ${file.delimiter},
+              ${opts.strict}, ${JSON.stringify({ ...summary, rejected: rejected ? 1 : 0 })}::jsonb, (${reportSql()}))`);
     await audit(
       tx,
       actor,
@@ -75,15 +84,17 @@ export async function runImport(
         ...summary,
       },
     );
-    return { ...ev, ...base, importId, status, applied };
+    return { ...ev, ...base, importId, status, applied, ...(await answer()) };
   });
 }
 
-export async function listImports(db: Db, p: { limit: number; offset: number }) {
+/** Applied (or rejected) imports, newest first; with `id`, that one first even when it is older. */
+export async function listImports(db: Db, p: { limit: number; offset: number; id?: string }) {
   const [items, total] = await Promise.all([
     db.execute(sql`
       select id, created_at as "createdAt", created_by_label as "createdBy", file_name as "fileName", encoding,
-             delimiter, strict, summary from ledger_imports order by created_at desc, id limit ${p.limit} offset ${p.offset}`),
+             delimiter, strict, summary from ledger_imports
+      order by ${p.id ? sql`id = ${p.id} desc,` : sql``} created_at desc, id limit ${p.limit} offset ${p.offset}`),
     db.execute<{ n: number }>(sql`select count(*)::int as n from ledger_imports`),
   ]);
   return { items: items.rows, total: total.rows[0]!.n, limit: p.limit, offset: p.offset };

@@ -62,7 +62,7 @@ export async function bulkSetLedgerValues(
           sql`select a.uuid as asset_uuid, ${JSON.stringify(patch)}::jsonb as patch from assets a where ${where}`,
           { reason: 'bulk', actor },
         )
-      : [];
+      : 0;
     await audit(
       tx,
       actor,
@@ -70,11 +70,11 @@ export async function bulkSetLedgerValues(
       { type: 'asset', id: null },
       {
         matched,
-        changed: changed.length,
+        changed,
         fields: Object.keys(patch).sort(),
         ...(input.ids ? { ids: input.ids.length } : { filter: input.filter }),
       },
     );
-    return { matched, changed: changed.length };
+    return { matched, changed };
   });
 }

@@ -76,7 +76,7 @@ export async function setLedgerValues(
           sql`select ${uuid}::uuid as asset_uuid, ${JSON.stringify(patch)}::jsonb as patch`,
           { reason: 'edit', actor },
         )
-      : [];
+      : 0;
     if (overrideChanges.length) {
       await tx.execute(sql`
         update assets set ${sql.join(
@@ -84,7 +84,7 @@ export async function setLedgerValues(
           sql`, `,
         )} where uuid = ${uuid}`);
       // One version per asserted change: an override-only edit bumps it too (the values edit already did).
-      if (!changed.length) {
+      if (!changed) {
         await tx.execute(sql`
           insert into asset_ledger (asset_uuid, version, updated_by) values (${uuid}, 1, ${actor.label})
           on conflict (asset_uuid) do update set version = asset_ledger.version + 1, updated_at = now(),

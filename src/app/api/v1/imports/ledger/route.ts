@@ -1,5 +1,4 @@
 import { listEnvelope, paginationQuery, route, otherMethods } from '@/server/http';
-import { importReportCsv } from '@/server/imports/import-report';
 import { parseImportFile } from '@/server/imports/parse-import-file';
 import { readUpload } from '@/server/imports/read-upload';
 import { listImports, runImport } from '@/server/imports/run-import';
@@ -27,27 +26,25 @@ export const POST = route(
   },
   async (ctx) => {
     const { buf, fileName } = await readUpload(ctx.request);
-    const parsed = parseImportFile(buf, { encoding: ctx.query.encoding, delimiter: ctx.query.delimiter });
-    const result = await runImport(ctx.db, actorFrom(ctx), parsed, {
+    const file = await parseImportFile(buf, { encoding: ctx.query.encoding, delimiter: ctx.query.delimiter });
+    const csv = ctx.query.format === 'csv';
+    const { report, ...result } = await runImport(ctx.db, actorFrom(ctx), file, {
       mode: ctx.query.mode === 'apply' ? 'apply' : 'dry_run',
       strict: ctx.query.strict,
       clearEmpty: ctx.query.clearEmpty,
       fileName: ctx.query.fileName ?? fileName,
+      list: { outcome: ctx.query.outcome, limit: csv ? 0 : ctx.query.limit },
+      report: csv,
     });
-    if (ctx.query.format === 'csv') {
-      return new Response(importReportCsv(result.rows), {
+    if (csv) {
+      return new Response(report, {
         headers: {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="import-${result.importId ?? 'dry-run'}.csv"`,
         },
       });
     }
-    const listed = result.rows.filter((r) => !ctx.query.outcome || r.outcome === ctx.query.outcome);
-    return {
-      ...result,
-      rows: listed.slice(0, ctx.query.limit).map(({ patch: _p, ...r }) => r),
-      rowsListed: Math.min(listed.length, ctx.query.limit),
-    };
+    return result;
   },
 );
 
