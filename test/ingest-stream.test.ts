@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createRunningRun, createSource, ingestResponse, rows } from './pipeline-helpers';
-import { ingestStream, recordTexts, type IngestItem } from '@/ingest/ingest';
+import { ingestRun, ingestStream, recordTexts, type IngestItem } from '@/ingest/ingest';
 import { hostsResponse } from '../bench/ingest-synthetic';
 
 let t: TestDatabase;
@@ -200,7 +200,7 @@ describe('ingestStream', () => {
     expect(n!.n).toBe(N);
   }, 300_000);
 
-  it('hashes a record in PostgreSQL exactly as records have always been hashed in Node', async () => {
+  it('stores each record with the hash records have always had', async () => {
     const src = await createSource(t.db);
     const asset = {
       external_kind: 'vm' as const,
@@ -224,5 +224,36 @@ describe('ingestStream', () => {
       { external_id: 'vm-no-raw', hash: recordTexts({ ...asset, raw_payload: undefined }).hash },
       { external_id: 'vm-odd', hash: recordTexts(asset).hash },
     ]);
+  });
+
+  it('stages an unchanged object without its texts, a changed one with them, and writes only the changed record', async () => {
+    const src = await createSource(t.db);
+    const hosts = hostsResponse(HOSTS);
+    await ingestResponse(t.db, src.id, 'collect_hosts', hosts);
+    const host0 = hosts.assets.find((a) => a.external_id === 'host-0')!;
+    const changed = { ...host0, normalized: { ...host0.normalized, tags: ['changed'] } };
+    const runId = await createRunningRun(t.db, src.id, 'collect_hosts');
+    const client = await t.db.$client.connect();
+    try {
+      await client.query('begin');
+      const r = await ingestRun(client, {
+        runId,
+        sourceId: src.id,
+        mode: 'collect_hosts',
+        collectedAt: new Date(),
+        assets: hosts.assets.map((a) => (a === host0 ? changed : a)),
+        relations: hosts.relations,
+        inventoryComplete: true,
+      });
+      const staged = await client.query<{ external_id: string; texts: boolean }>(
+        `select external_id, normalized is not null as texts from _in_asset order by idx`,
+      );
+      expect(staged.rows.filter((x) => x.texts).map((x) => x.external_id)).toEqual(['host-0']);
+      expect(staged.rows).toHaveLength(hosts.assets.length);
+      expect(r.stats).toMatchObject({ changed: 1, unchanged: hosts.assets.length - 1, records_written: 1 });
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
   });
 });

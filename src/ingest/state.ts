@@ -27,6 +27,8 @@ export interface IngestState {
   relationsStepRan: boolean;
   /** resolve-relations: placement edges added to or taken from a child that existed before this run */
   placementEdgesChanged: number;
+  /** record-identifiers: assets whose evidence this run may have changed (new, or canonical view rewritten) */
+  identityTouched: number;
 }
 
 export const initialState = (): IngestState => ({
@@ -36,4 +38,5 @@ export const initialState = (): IngestState => ({
   relationsChanged: 0,
   relationsStepRan: false,
   placementEdgesChanged: 0,
+  identityTouched: 0,
 });

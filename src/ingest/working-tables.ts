@@ -39,26 +39,20 @@ end $$;`;
 // The stream is staged by one COPY into `_in_item`, which PostgreSQL routes by `item` into `_in_asset` (0)
 // and `_in_rel` (1): assets and relations arrive interleaved, and one COPY for both keeps the round trips
 // independent of the stream's length. An asset row carries everything a record, a new asset and its search
-// columns need, computed in Node as it arrived; nothing of the run stays in Node's memory. The record hash
-// is computed by PostgreSQL as the row arrives (a generated column), on the other core, while Node
-// serializes the next items: hashing was most of Node's work on an unchanged estate. The normalized object
-// stays text until a record or asset is written from it, so an unchanged object is never parsed. Raw
+// columns need, computed in Node as it arrived (with the record hash, which tells an unchanged object: that
+// one is staged without its texts, see ../known-records.ts); nothing of the run stays in Node's memory. The
+// normalized object stays text until a record or asset is written from it, so it is parsed only then. Raw
 // payloads are compressed once, here (lz4 where the server has it): the compressed value is stored as it
 // is when a record is written from it.
 export const TEMP_TABLES = `
 do $$
 begin
   if to_regclass('pg_temp._in_item') is null then
-    -- A record's hash, as records have always been hashed (see recordTexts in ./rows.ts). Immutable in
-    -- fact: convert_to is only stable because of its encoding argument, which is fixed here.
-    create function pg_temp.record_hash(normalized text, raw text) returns text language sql immutable
-      parallel safe return encode(sha256(convert_to('[' || normalized || ',' || coalesce(raw, 'null') || ']', 'UTF8')), 'hex');
     create temp table _in_item (item int not null, idx int not null,
       kind asset_kind, external_id text, identity_key text, normalized text, raw text,
       name text, hostname text, serial_number text, ip_addresses text[], mac_addresses text[], power_state text,
-      cluster_name text,
-      type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text,
-      hash text generated always as (case when item = 0 then pg_temp.record_hash(normalized, raw) end) stored)
+      cluster_name text, hash text,
+      type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text)
       partition by list (item) on commit delete rows;
     create temp table _in_asset partition of _in_item for values in (0) on commit delete rows;
     create temp table _in_rel partition of _in_item for values in (1) on commit delete rows;

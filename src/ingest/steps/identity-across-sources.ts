@@ -1,7 +1,7 @@
 // After the run's own steps (DESIGN §8b, src/server/identity): the evidence of the assets this run created
 // or changed is refreshed, new objects that are an asset moved here from another source are folded into it,
 // and the duplicate candidates of everything touched are scored. Reads _map and _canon; sets
-// counters.moved_across_sources and counters.duplicate_candidates.
+// state.identityTouched, counters.moved_across_sources and counters.duplicate_candidates.
 import type { IngestContext } from '../context';
 import { markRunTouched, refreshIdentifiers } from '@/server/identity/evidence';
 import { followCrossSourceMoves } from '@/server/identity/follow-cross-source-moves';
@@ -10,14 +10,17 @@ import { IDENTITY_TEMP_TABLES } from '@/server/identity/sql';
 
 export async function recordIdentifiers(ctx: IngestContext): Promise<void> {
   await ctx.sql.query(IDENTITY_TEMP_TABLES);
-  await markRunTouched(ctx.sql);
-  await refreshIdentifiers(ctx.sql);
+  ctx.state.identityTouched = await markRunTouched(ctx.sql);
+  if (ctx.state.identityTouched) await refreshIdentifiers(ctx.sql);
 }
 
+// Only an object this run saw for the first time can be an asset that moved here.
 export async function followMoves(ctx: IngestContext): Promise<void> {
-  ctx.counters.moved_across_sources = await followCrossSourceMoves(ctx.sql, ctx);
+  if (ctx.counters.new) ctx.counters.moved_across_sources = await followCrossSourceMoves(ctx.sql, ctx);
 }
 
+// No asset's evidence changed (an unchanged run): no candidate can have appeared or lost its evidence.
 export async function scoreCandidates(ctx: IngestContext): Promise<void> {
-  ctx.counters.duplicate_candidates = (await scoreDuplicateCandidates(ctx.sql)).open;
+  if (ctx.state.identityTouched)
+    ctx.counters.duplicate_candidates = (await scoreDuplicateCandidates(ctx.sql)).open;
 }

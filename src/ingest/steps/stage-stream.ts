@@ -1,7 +1,9 @@
 // Stage the stream: pulls the run's items as they arrive and COPYs them into the working tables (one COPY
-// into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts, identity key
-// and search columns (PostgreSQL computes the record hash as the row arrives, see ../working-tables.ts). Node holds one item and about two 1 MB COPY buffers at a time; the COPY
-// stream's back-pressure is what paces the pulls. Then `end()` says whether the inventory was complete.
+// into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
+// identity key and search columns. An object whose hash is its link's current record's (../known-records.ts)
+// is staged as key, identity key and hash only: nothing reads the texts of an unchanged object. Node holds
+// one item and about two 1 MB COPY buffers at a time; the COPY stream's back-pressure is what paces the
+// pulls. Then `end()` says whether the inventory was complete.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
 // counters.duplicates, state.stagedRelations.
@@ -9,6 +11,8 @@ import type { IngestContext } from '../context';
 import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
 import { identityKey, searchColumns } from '../canonical';
+import { loadKnownRecords } from '../known-records';
+import { recordTexts } from '../rows';
 import { PLANNER_SETUP, TEMP_TABLES } from '../working-tables';
 
 const ITEM_COLUMNS: readonly CopyColumn[] = [
@@ -26,6 +30,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
   ['mac_addresses', 'text[]'],
   ['power_state', 'text'],
   ['cluster_name', 'text'],
+  ['hash', 'text'],
   ['type', 'text'],
   ['from_kind', 'text'],
   ['from_id', 'text'],
@@ -34,13 +39,16 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
 ];
 const ASSET = 0;
 const RELATION = 1;
-const NO_ASSET = Array<null>(7).fill(null); // name … cluster_name
+const NO_ASSET = Array<null>(8).fill(null); // name … hash
+const UNCHANGED = Array<null>(7).fill(null); // name … cluster_name
+const NO_RELATION = Array<null>(5).fill(null); // type … to_id
 
 type Row = Record<string, unknown>;
 
 export async function stageStream(ctx: IngestContext): Promise<void> {
   const { sql, kinds, relTypes, state, warnings } = ctx;
   await sql.query(PLANNER_SETUP + TEMP_TABLES);
+  const known = await loadKnownRecords(sql, ctx.sourceId, kinds);
   let assets = 0;
   let relations = 0;
   let foreignKinds = 0;
@@ -52,15 +60,30 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
         return null;
       }
       const n = a.normalized as Row;
+      const { normalizedJson, rawJson, hash } = recordTexts(a);
+      const idKey = identityKey(a.external_kind, n);
+      if (known.has(a.external_kind, a.external_id, hash))
+        return [
+          ASSET,
+          assets++,
+          a.external_kind,
+          a.external_id,
+          idKey,
+          null,
+          null,
+          ...UNCHANGED,
+          hash,
+          ...NO_RELATION,
+        ];
       const c = searchColumns(a.external_kind, n);
       return [
         ASSET,
         assets++,
         a.external_kind,
         a.external_id,
-        identityKey(a.external_kind, n),
-        JSON.stringify(a.normalized),
-        a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload),
+        idKey,
+        normalizedJson,
+        rawJson,
         c.name,
         c.hostname,
         c.serial_number,
@@ -68,11 +91,8 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
         c.mac_addresses,
         c.power_state,
         c.cluster_name,
-        null,
-        null,
-        null,
-        null,
-        null,
+        hash,
+        ...NO_RELATION,
       ];
     } else {
       const r = item.relation;
