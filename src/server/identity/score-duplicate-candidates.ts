@@ -9,15 +9,25 @@ import type { Q } from './sql';
 
 /** The pairs among `_id_touched` and all assets, with score and evidence (shared with the bench's floor). */
 export const CANDIDATE_PAIRS_SQL = `
-  with hit as (
-    select t.asset_uuid as a, o.asset_uuid as b, t.rule, t.value,
-           count(*) over (partition by t.asset_uuid, t.rule, t.value) as holders
-    from _id_touched x
-    join asset_identifiers t on t.asset_uuid = x.uuid
-    join asset_identifiers o on o.rule = t.rule and o.value = t.value and o.asset_uuid <> t.asset_uuid
+  with mine as materialized (
+    select t.asset_uuid as a, t.rule, t.value
+    from _id_touched x join asset_identifiers t on t.asset_uuid = x.uuid
+  ), shared as (
+    -- holders are counted per value before any pair is formed: pairing first made a value that 10,000
+    -- assets share (the simulator gives every guest the same one) 10,000² rows, for nothing
+    select v.rule, v.value
+    from (select distinct rule, value from mine) v
+    cross join lateral (select count(*) as n from (
+      select 1 from asset_identifiers o where o.rule = v.rule and o.value = v.value limit ${MAX_HOLDERS + 1}) h) c
+    where c.n between 2 and ${MAX_HOLDERS}
+  ), hit as (
+    select m.a, o.asset_uuid as b, m.rule, m.value
+    from mine m
+    join shared s on s.rule = m.rule and s.value = m.value
+    join asset_identifiers o on o.rule = m.rule and o.value = m.value and o.asset_uuid <> m.a
   ), per_rule as (
     select least(a, b) as x, greatest(a, b) as y, rule, array_agg(distinct value order by value) as vals
-    from hit where holders < ${MAX_HOLDERS} group by 1, 2, 3
+    from hit group by 1, 2, 3
   )
   select p.x, p.y, ax.kind, max(s.score)::int as score,
          jsonb_agg(jsonb_build_object('rule', p.rule, 'score', s.score, 'values', to_jsonb(p.vals))
