@@ -17,6 +17,8 @@ export interface SyntheticEstate {
   generation?: number;
   /** Raw payloads of a few properties (≈250 bytes) instead of the plugin's full property set. */
   compactRaw?: boolean;
+  /** Index of the first VM (default 0): estates with different offsets share the VMs their ranges share. */
+  firstVm?: number;
 }
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
@@ -372,7 +374,8 @@ export function hostsResponse(e: SyntheticEstate): CollectorResponse {
 export function vmsResponse(e: SyntheticEstate): CollectorResponse {
   const assets: CollectorAsset[] = [];
   const relations: CollectorRelation[] = [];
-  for (let i = 0; i < e.vms; i++) {
+  const first = e.firstVm ?? 0;
+  for (let i = first; i < first + e.vms; i++) {
     if (e.goneVms?.has(i)) continue;
     const h = hostOfVm(e, i);
     const changed = e.changedVms?.has(i) ? `-g${e.generation ?? 1}` : '';

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in one go — collect (simulator, 10k VMs), ingest, API, end to end (worker +
-// plugin at 10k/40k/100k VMs) — each printing its
+// plugin at 10k/40k/100k VMs), duplicate candidates, ledger writes, search, export — each printing its
 // table beside the floor it measures in the same run. Without DATABASE_URL an embedded PostgreSQL is used.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ const SUITES = [
   { name: 'api', args: ['--import', 'tsx', 'bench/api.ts'] },
   // End to end: worker + plugin at 10k / 40k / 100k VMs (BENCH_E2E_SIZES)
   { name: 'e2e', args: ['--import', 'tsx', 'bench/e2e.ts'] },
+  // Duplicate candidates after a 10,000-VM run against 50,000 assets in three sources (issue 16)
+  { name: 'identity', args: ['--import', 'tsx', 'bench/identity.ts'] },
   // Ledger writes: bulk edit and CSV import on 50,000 assets (issue 13)
   { name: 'ledger', args: ['--import', 'tsx', 'bench/ledger.ts'] },
   { name: 'search', args: ['--import', 'tsx', 'bench/search.ts'] },

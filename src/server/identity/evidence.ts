@@ -41,17 +41,27 @@ const VALUES_OF_ASSET = `
   union all select 'host.management_ip', ${norm(`a.canonical #>> '{normalized,network,management_ip}'`)} where a.kind = 'host'`;
 
 /**
- * Rewrites the identifiers of the assets in `_id_touched` from their canonical views (merged tombstones
- * hold none: they are no longer anybody). Two statements whatever the number of assets.
+ * Brings the identifiers of the assets in `_id_touched` in line with their canonical views (merged
+ * tombstones hold none: they are no longer anybody), writing only what differs: a changed view mostly
+ * keeps its UUIDs, MACs and addresses, and rewriting every row of 10,000 touched assets cost more than
+ * computing them. One statement whatever the number of assets.
  */
 export async function refreshIdentifiers(q: Q): Promise<void> {
-  await q.query(`delete from asset_identifiers i using _id_touched t where i.asset_uuid = t.uuid`);
   await q.query(
-    `insert into asset_identifiers (asset_uuid, rule, value)
-     select distinct a.uuid, v.rule, v.value
-     from _id_touched t join assets a on a.uuid = t.uuid
-     cross join lateral (${VALUES_OF_ASSET}) v
-     where a.status <> 'merged' and not ${junkSql('v.value')}`,
+    `with cur as materialized (
+       select distinct a.uuid, v.rule, v.value
+       from _id_touched t join assets a on a.uuid = t.uuid
+       cross join lateral (${VALUES_OF_ASSET}) v
+       where a.status <> 'merged' and not ${junkSql('v.value')}
+     ), gone as (
+       delete from asset_identifiers i using _id_touched t
+       where i.asset_uuid = t.uuid
+         and not exists (select 1 from cur c where c.uuid = i.asset_uuid and c.rule = i.rule and c.value = i.value)
+     )
+     insert into asset_identifiers (asset_uuid, rule, value)
+     select c.uuid, c.rule, c.value from cur c
+     where not exists (select 1 from asset_identifiers i
+                       where i.asset_uuid = c.uuid and i.rule = c.rule and i.value = c.value)`,
   );
 }
 
