@@ -201,6 +201,10 @@ export function startPlugin(
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > STDERR_LIMIT) stderr = stderr.subarray(stderr.length - STDERR_LIMIT);
     });
+    // Claimed as read now, not at the first pull: on the child's exit Node resumes a stdout nobody listens
+    // to and drops what it holds, and a fast plugin exits before the worker (connecting, beginning its
+    // transaction) pulls. A 'readable' listener keeps it paused; the reader below takes the bytes.
+    child.stdout!.on('readable', () => {});
     const lifeline = child.stdio[LIFELINE_FD] as NodeJS.ReadableStream & { destroy(): void };
     lifeline.on('error', () => {});
     lifeline.resume();

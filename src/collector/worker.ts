@@ -263,7 +263,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       contract: stream.end?.version,
       ...stream.end?.stats,
     });
-    const client = await db.$client.connect();
+    const client = await db.$client.connect().catch((err: unknown) => {
+      plugin.kill(); // nobody will read its output
+      throw err;
+    });
     const t0 = Date.now();
     let ingest: IngestResult | null = null;
     try {
