@@ -89,6 +89,30 @@ describe('contractViolations', () => {
   });
 });
 
+describe('camelCase everywhere', () => {
+  const bag = z.object({
+    stats: z.record(z.string(), z.unknown()),
+    normalized: z.record(z.string(), z.unknown()),
+  });
+  const declaredBag = { 200: { description: 'ok', schema: bag } };
+
+  it('a snake_case key inside a free-form bag the schema cannot spell out names its path', async () => {
+    const v = await contractViolations(
+      op,
+      declaredBag,
+      json({ stats: { ok: 1, deep: [{ relations_unresolved: 2 }] }, normalized: {} }),
+    );
+    expect(v).toEqual([
+      `${op} → 200: body.stats.deep.0.relations_unresolved: not camelCase (API fields are camelCase, DESIGN §9)`,
+    ]);
+  });
+
+  it('leaves data documents alone (a normalized-v1 document keeps the collector contract’s spelling)', async () => {
+    const body = { stats: { ok: 1 }, normalized: { hardware: { cpu_count: 2 } } };
+    expect(await contractViolations(op, declaredBag, json(body))).toEqual([]);
+  });
+});
+
 describe('route() in tests', () => {
   // A route whose handler drifted from its declaration, as a route with a hand-fixed timestamp would.
   const drifted = route(

@@ -1,7 +1,9 @@
 // The run routes through their handlers: trigger (new / suppressed), 50 concurrent POSTs → one active run,
 // group run-now, list filters and pagination, get one, roles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { snakeCaseKeys } from '@/server/http/contract';
 import * as runsRoute from '@/app/api/v1/runs/route';
 import * as runRoute from '@/app/api/v1/runs/[id]/route';
 import * as sourceRuns from '@/app/api/v1/sources/[id]/runs/route';
@@ -142,5 +144,39 @@ describe('run routes', () => {
       params: { id: '00000000-0000-4000-8000-000000000000' },
     });
     expect(none.status).toBe(404);
+  });
+
+  it('GET /runs/{id}: the JSON the worker stores in snake_case comes back camelCase (stats, attempts, detect, warnings, errors)', async () => {
+    const list = await (
+      await call(h(runsRoute.GET), { token: actors.tokens.user, url: '/api/v1/runs?limit=1' })
+    ).json();
+    const id = list.items[0].id as string;
+    // As the worker writes them: plugin and ingest stats, a FIELD_INVALID group, a plugin error's context.
+    await getDb().execute(sql`update runs set
+      stats = '{"assets": 3, "inventory_complete": true, "relations_unresolved": 1, "plugin_ms": 12, "round_trips": 9}',
+      detect = '{"target_version": "8.0.2", "build": "123", "instance_uuid": "u-1", "api_type": "VirtualCenter", "capabilities": ["soap"]}',
+      attempts = '[{"attempt": 1, "startedAt": "2026-12-01T07:04:37.569Z", "errorCode": "X"}]',
+      warnings = '[{"code": "FIELD_INVALID", "field": "hardware.cpu_count", "count": 1, "examples": [{"external_kind": "vm", "external_id": "vm-1", "path": "hardware.cpu_count", "value": "-1"}]}]',
+      errors = '[{"code": "SOURCE_DUPLICATE", "message": "m", "context": {"duplicate_of_source_id": "s"}}]'
+      where id = ${id}`);
+    const res = await call(h(runRoute.GET), { token: actors.tokens.user, params: { id } });
+    expect(res.status).toBe(200);
+    const run = await res.json();
+    expect(snakeCaseKeys(run)).toEqual([]);
+    expect(run.stats).toMatchObject({ inventoryComplete: true, relationsUnresolved: 1, pluginMs: 12 });
+    expect(run.detect).toEqual({
+      targetVersion: '8.0.2',
+      build: '123',
+      instanceUuid: 'u-1',
+      apiType: 'VirtualCenter',
+      capabilities: ['soap'],
+    });
+    expect(run.warnings[0].examples[0]).toMatchObject({ externalKind: 'vm', externalId: 'vm-1' });
+    expect(run.errors[0].context).toEqual({ duplicateOfSourceId: 's' });
+    // The list answers the same shape.
+    const again = await (
+      await call(h(runsRoute.GET), { token: actors.tokens.user, url: '/api/v1/runs?limit=1' })
+    ).json();
+    expect(snakeCaseKeys(again)).toEqual([]);
   });
 });

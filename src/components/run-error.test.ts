@@ -21,14 +21,14 @@ describe('run error explanations', () => {
 
   it("prefers the plugin's own error over the worker's wrapper code", () => {
     const run = {
-      error_code: 'PLUGIN_ERRORS',
-      error_message: 'the plugin reported errors',
+      errorCode: 'PLUGIN_ERRORS',
+      errorMessage: 'the plugin reported errors',
       errors: [{ code: 'VCENTER_AUTH_FAILED', category: 'auth', message: 'InvalidLogin', retryable: false }],
     };
     expect(primaryErrorCode(run)).toBe('VCENTER_AUTH_FAILED');
     expect(runErrorItems(run).map((e) => e.code)).toEqual(['VCENTER_AUTH_FAILED']);
-    expect(primaryErrorCode({ error_code: 'PLUGIN_TIMEOUT', errors: [] })).toBe('PLUGIN_TIMEOUT');
-    expect(runErrorItems({ error_code: 'PLUGIN_TIMEOUT', error_message: 'killed', errors: [] })).toEqual([
+    expect(primaryErrorCode({ errorCode: 'PLUGIN_TIMEOUT', errors: [] })).toBe('PLUGIN_TIMEOUT');
+    expect(runErrorItems({ errorCode: 'PLUGIN_TIMEOUT', errorMessage: 'killed', errors: [] })).toEqual([
       { code: 'PLUGIN_TIMEOUT', message: 'killed' },
     ]);
   });
@@ -36,7 +36,7 @@ describe('run error explanations', () => {
   it('finds the thumbprint the plugin reported with a TLS error', () => {
     const tp = Array.from({ length: 32 }, () => 'AB').join(':');
     expect(
-      thumbprintOf({ code: 'VCENTER_TLS_ERROR', message: 'x', context: { server_thumbprint_sha256: tp } }),
+      thumbprintOf({ code: 'VCENTER_TLS_ERROR', message: 'x', context: { serverThumbprintSha256: tp } }),
     ).toBe(tp);
     expect(thumbprintOf({ code: 'VCENTER_TLS_ERROR', message: `thumbprint is ${tp}; to trust it` })).toBe(tp);
     expect(thumbprintOf({ code: 'VCENTER_AUTH_FAILED', message: 'no' })).toBeNull();

@@ -50,8 +50,8 @@ export type RunErrorItem = {
 /** The run's errors as a list: the plugin's errors[] when present, else the run's own code and message. */
 export function runErrorItems(run: {
   errors: unknown[];
-  error_code: string | null;
-  error_message: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
 }): RunErrorItem[] {
   const items: RunErrorItem[] = [];
   for (const e of run.errors ?? []) {
@@ -66,11 +66,11 @@ export function runErrorItems(run: {
           o.context && typeof o.context === 'object' ? (o.context as Record<string, unknown>) : undefined,
       });
     } else if (typeof e === 'string') {
-      items.push({ code: run.error_code ?? 'ERROR', message: e });
+      items.push({ code: run.errorCode ?? 'ERROR', message: e });
     }
   }
-  if (!items.length && (run.error_code || run.error_message)) {
-    items.push({ code: run.error_code ?? 'ERROR', message: run.error_message ?? '' });
+  if (!items.length && (run.errorCode || run.errorMessage)) {
+    items.push({ code: run.errorCode ?? 'ERROR', message: run.errorMessage ?? '' });
   }
   return items;
 }
@@ -78,7 +78,7 @@ export function runErrorItems(run: {
 /** A certificate thumbprint the plugin reported with a TLS error, when it did. */
 export function thumbprintOf(item: RunErrorItem): string | null {
   const c = item.context ?? {};
-  for (const k of ['server_thumbprint_sha256', 'thumbprint_sha256', 'thumbprint', 'sha256', 'fingerprint']) {
+  for (const k of ['serverThumbprintSha256', 'thumbprintSha256', 'thumbprint', 'sha256', 'fingerprint']) {
     if (typeof c[k] === 'string') return c[k] as string;
   }
   const m = /([0-9A-F]{2}(?::[0-9A-F]{2}){31})/i.exec(item.message);
@@ -91,20 +91,20 @@ export function thumbprintOf(item: RunErrorItem): string | null {
  */
 export function primaryErrorCode(run: {
   errors?: unknown[] | null;
-  error_code?: string | null;
+  errorCode?: string | null;
 }): string | null {
   for (const e of run.errors ?? []) {
     if (e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string') {
       return (e as { code: string }).code;
     }
   }
-  return run.error_code ?? null;
+  return run.errorCode ?? null;
 }
 
 /** The source a SOURCE_DUPLICATE run duplicates, as the worker names it in the error's context. */
 export function duplicateOf(item: RunErrorItem): { id: string; name: string } | null {
   const c = item.context ?? {};
-  return typeof c.duplicate_of_source_id === 'string' && typeof c.duplicate_of_source_name === 'string'
-    ? { id: c.duplicate_of_source_id, name: c.duplicate_of_source_name }
+  return typeof c.duplicateOfSourceId === 'string' && typeof c.duplicateOfSourceName === 'string'
+    ? { id: c.duplicateOfSourceId, name: c.duplicateOfSourceName }
     : null;
 }

@@ -10,7 +10,7 @@ export interface FieldInvalidGroup {
   code: 'FIELD_INVALID';
   field: string;
   count: number;
-  examples: { external_kind: string; external_id: string; path: string; value: string }[];
+  examples: { externalKind: string; externalId: string; path: string; value: string }[];
 }
 
 export const isFieldInvalid = (w: unknown): w is FieldInvalidGroup =>
@@ -71,8 +71,8 @@ export function RunFieldWarnings({
                     {g.examples.slice(0, 5).map((e, i) => (
                       <li key={i}>
                         {t('fieldWarnings.example', {
-                          kind: translateOr(t, `kind.${e.external_kind}`, e.external_kind),
-                          id: e.external_id,
+                          kind: translateOr(t, `kind.${e.externalKind}`, e.externalKind),
+                          id: e.externalId,
                           value: e.value,
                         })}
                       </li>

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '@/i18n/en';
 import { zhCN } from '@/i18n/zh-CN';
 import { createTestDatabase, type TestDatabase } from '../db';
+import { createSource as insertSource } from '../pipeline-helpers';
 import { describeWithVcsim, relocateVm, startVcsim, type Vcsim } from '../vcsim';
 import {
   chromiumAvailable,
@@ -337,6 +338,8 @@ suite('web UI in Chromium', () => {
 
   it('run detail lists values left out (FIELD_INVALID) grouped by field, in words, in both languages', async () => {
     const src = await tdb.db.execute<{ id: string }>(sql`select id from sources order by created_at limit 1`);
+    // The journey's source, or one of its own when this test runs alone.
+    const sourceId = src.rows[0]?.id ?? (await insertSource(tdb.db)).id;
     const warnings = [
       {
         code: 'FIELD_INVALID',
@@ -368,9 +371,10 @@ suite('web UI in Chromium', () => {
       { code: 'VCENTER_RELOGIN', message: 'vCenter session expired during the run; logged in again' },
     ];
     const r = await tdb.db.execute<{ id: string }>(sql`
-      insert into runs (source_id, mode, status, trigger, started_at, finished_at, warnings, stats)
-      values (${src.rows[0]!.id}, 'collect_hosts', 'succeeded', 'manual', now(), now(),
-              ${JSON.stringify(warnings)}::jsonb, '{"assets": 520}'::jsonb) returning id`);
+      insert into runs (source_id, mode, status, trigger, started_at, finished_at, warnings, stats, detect)
+      values (${sourceId}, 'collect_hosts', 'succeeded', 'manual', now(), now(),
+              ${JSON.stringify(warnings)}::jsonb, '{"assets": 520}'::jsonb,
+              '{"target_version": "8.0.2", "instance_uuid": "u-1", "api_type": "VirtualCenter"}'::jsonb) returning id`);
     await go(page, `/runs/${r.rows[0]!.id}`);
     const section = page.getByTestId('run-field-warnings');
     expect(await section.innerText()).toContain(en.fieldWarnings.title.replace('{fields}', '2'));
@@ -381,6 +385,13 @@ suite('web UI in Chromium', () => {
     // The other warnings stay in the general list, without the grouped ones.
     expect(await page.getByTestId('run-warnings').innerText()).toContain('VCENTER_RELOGIN');
     expect(await page.getByTestId('run-warnings').innerText()).not.toContain('FIELD_INVALID');
+    expect(await section.innerText()).toContain('host-21');
+    // What detect found, labelled in words (the worker stores the plugin's snake_case keys).
+    const detect = await page.getByTestId('run-detect').innerText();
+    expect(detect).toContain(en.run.detectField.targetVersion);
+    expect(detect).toContain(en.run.detectField.instanceUuid);
+    expect(detect).toContain('8.0.2');
+    expect(detect).not.toMatch(/target_?version|instance_?uuid/i);
     await shot(page, 'run-detail-field-warnings');
     const ctx = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     const zh = await ctx.newPage();
@@ -391,6 +402,7 @@ suite('web UI in Chromium', () => {
       expect(text).toContain(zhCN.fieldWarnings.title.replace('{fields}', '2'));
       expect(text).toContain('内存');
       expect(text).not.toContain('⟦');
+      expect(await zh.getByTestId('run-detect').innerText()).toContain(zhCN.run.detectField.apiType);
       await expectNoHorizontalOverflow(zh);
       await shot(zh, 'zh-run-detail-field-warnings');
     } finally {

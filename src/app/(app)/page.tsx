@@ -176,7 +176,7 @@ export default async function DashboardPage({
                 </TableHeader>
                 <TableBody>
                   {failing.map((f) => {
-                    const code = primaryErrorCode(f);
+                    const code = primaryErrorCode({ errors: f.errors, errorCode: f.error_code });
                     const k = errorHelpKey(code);
                     return (
                       <TableRow key={f.source_id}>

@@ -60,7 +60,7 @@ export async function contractViolations(
     return [`${at}: the body is not JSON (${text.slice(0, 80)})`];
   }
   const r = schema.safeParse(body);
-  if (r.success) return errorCodeViolations(at, status, body);
+  if (r.success) return [...errorCodeViolations(at, status, body), ...snakeCaseViolations(at, body)];
   return r.error.issues.slice(0, 10).map((i) => {
     const field = ['body', ...i.path.map(String)].join('.');
     const value = valueAt(body, i.path);
@@ -98,4 +98,30 @@ function errorCodeViolations(at: string, status: number, body: unknown): string[
   }
   if (documented !== status) return [`${at}: error code ${code} is documented with status ${documented}`];
   return [];
+}
+
+// Fields are camelCase everywhere (DESIGN §9), also inside the free-form bags a schema cannot spell out
+// (run stats, attempts, detect, warnings). Keys under these are data, not field names: normalized-v1
+// documents (a record's `normalized`, an asset's merged `canonical` view) and raw payloads, which keep the
+// collector contract's spelling (DESIGN §6); a source's plugin config; values keyed by ledger field key.
+const DATA_KEYS = new Set(['normalized', 'canonical', 'rawPayload', 'raw', 'config', 'values', 'ledger']);
+// Maps keyed by a value (a run mode: `latestRuns.collect_vms`); what they hold is checked.
+const VALUE_KEYED = new Set(['latestRuns']);
+
+/** Paths of keys that are not camelCase (contain `_`), outside the data documents above. */
+export function snakeCaseKeys(body: unknown, path = 'body', keysAreValues = false): string[] {
+  if (body === null || typeof body !== 'object') return [];
+  if (Array.isArray(body)) return body.flatMap((v, i) => snakeCaseKeys(v, `${path}.${i}`));
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (k.includes('_') && !keysAreValues) out.push(`${path}.${k}`);
+    if (!DATA_KEYS.has(k)) out.push(...snakeCaseKeys(v, `${path}.${k}`, VALUE_KEYED.has(k)));
+  }
+  return out;
+}
+
+function snakeCaseViolations(at: string, body: unknown): string[] {
+  return snakeCaseKeys(body)
+    .slice(0, 10)
+    .map((p) => `${at}: ${p}: not camelCase (API fields are camelCase, DESIGN §9)`);
 }

@@ -1,5 +1,5 @@
-// What a run did, from its stats, whatever spelling the worker used (flat, or nested under
-// `ingest`/`assets`): shown in the runs list and on the run page.
+// What a run did, from its stats as the API shows them (camelCase, RunDto; flat, or nested under
+// `ingest`/`assets` in older runs): shown in the runs list and on the run page.
 export type RunCounts = {
   new: number | null;
   changed: number | null;
@@ -19,23 +19,23 @@ export function runCounts(stats: Record<string, unknown> | null | undefined): Ru
     return null;
   };
   return {
-    new: pick('new', 'created', 'assets_new', 'assetsNew', 'assetsCreated', 'assets_created'),
-    changed: pick('changed', 'updated', 'assets_changed', 'assetsChanged'),
-    unchanged: pick('unchanged', 'assets_unchanged', 'assetsUnchanged'),
-    missing: pick('missing', 'went_missing', 'assets_missing', 'assetsMissing', 'wentMissing'),
-    assets: pick('assets', 'assetsSeen', 'assets_seen', 'objects'),
-    relations: pick('relations', 'relationsSeen', 'relations_seen'),
+    new: pick('new', 'created', 'assetsNew', 'assetsCreated'),
+    changed: pick('changed', 'updated', 'assetsChanged'),
+    unchanged: pick('unchanged', 'assetsUnchanged'),
+    missing: pick('missing', 'assetsMissing', 'wentMissing'),
+    assets: pick('assets', 'assetsSeen', 'objects'),
+    relations: pick('relations', 'relationsSeen'),
   };
 }
 
 /**
  * Whether the run will be tried again, told truthfully: a failed run is final (the worker only fails a
- * run when it will not retry it), a queued one waiting after a failure retries at `not_before`.
+ * run when it will not retry it), a queued one waiting after a failure retries at `notBefore`.
  */
 export function retryState(run: {
   status: string;
   attempt: number;
-  max_attempts: number;
+  maxAttempts: number;
   progress: Record<string, unknown> | null;
 }): 'final' | 'retrying' | 'none' {
   if (run.status === 'failed') return 'final';

@@ -11,10 +11,10 @@ export type RunOrigin = {
 
 export async function getRunOrigins(
   db: Db,
-  runs: { id: string; requested_by: string | null; schedule_group_id: string | null }[],
+  runs: { id: string; requestedBy: string | null; scheduleGroupId: string | null }[],
 ): Promise<Record<string, RunOrigin>> {
-  const userIds = [...new Set(runs.map((r) => r.requested_by).filter((x): x is string => Boolean(x)))];
-  const groupIds = [...new Set(runs.map((r) => r.schedule_group_id).filter((x): x is string => Boolean(x)))];
+  const userIds = [...new Set(runs.map((r) => r.requestedBy).filter((x): x is string => Boolean(x)))];
+  const groupIds = [...new Set(runs.map((r) => r.scheduleGroupId).filter((x): x is string => Boolean(x)))];
   const list = (ids: string[]) =>
     sql.join(
       ids.map((u) => sql`${u}::uuid`),
@@ -38,9 +38,9 @@ export async function getRunOrigins(
     runs.map((r) => [
       r.id,
       {
-        requestedByName: r.requested_by ? (userName.get(r.requested_by) ?? null) : null,
-        groupId: r.schedule_group_id,
-        groupName: r.schedule_group_id ? (groupName.get(r.schedule_group_id) ?? null) : null,
+        requestedByName: r.requestedBy ? (userName.get(r.requestedBy) ?? null) : null,
+        groupId: r.scheduleGroupId,
+        groupName: r.scheduleGroupId ? (groupName.get(r.scheduleGroupId) ?? null) : null,
       },
     ]),
   );

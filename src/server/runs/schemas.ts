@@ -1,6 +1,8 @@
 // API shapes for runs (zod → OpenAPI). The API speaks camelCase like the other resources; the services
-// return database-named rows (RunRow) that the UI also uses, mapped here.
+// return database-named rows (RunRow), mapped here — including the keys inside the JSON the worker stores
+// in the collector contract's snake_case (stats, attempts, detect, warnings, errors). The pages use RunDto.
 import { RUN_MODES } from '@/collector/contract';
+import { camelKeys } from '@/lib/camel-case';
 import { z } from '@/server/http/openapi';
 import { paginationQuery } from '@/server/http/pagination';
 import { ts } from '@/server/users/schemas';
@@ -56,17 +58,24 @@ export const runSchema = z
       .nullable()
       .openapi({ description: 'When an admin asked to cancel this running run (POST /runs/{id}/cancel)' }),
     stats: z.record(z.string(), z.unknown()).nullable().openapi({
-      description: 'assets, new, changed, unchanged, missing, relations, relations_unresolved, …',
+      description:
+        'assets, new, changed, unchanged, missing, cameBack, relations, relationsUnresolved, inventoryComplete, pluginMs, ingestMs, roundTrips, …',
     }),
-    warnings: z.array(z.unknown()),
+    warnings: z.array(z.unknown()).openapi({
+      description:
+        'code, message, count; FIELD_INVALID groups: field, count, examples [{externalKind, externalId, path, value}]',
+    }),
     errors: z
       .array(z.unknown())
-      .openapi({ description: "The plugin's errors (code, category, message, retryable)" }),
+      .openapi({ description: "The plugin's errors (code, category, message, retryable, context)" }),
     errorCode: z.string().nullable().openapi({
       description: 'e.g. PLUGIN_TIMEOUT, PLUGIN_ERRORS, INVENTORY_INCOMPLETE, INGEST_FAILED (docs/runs.md)',
     }),
     errorMessage: z.string().nullable(),
-    detect: z.record(z.string(), z.unknown()).nullable(),
+    detect: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        'What detect found: targetVersion, build, instanceUuid, apiType, apiVersion, capabilities, driver',
+    }),
   })
   .openapi('Run');
 export type RunDto = z.infer<typeof runSchema>;
@@ -83,21 +92,21 @@ export function toRunDto(r: RunRow): RunDto {
     scheduleGroupId: r.schedule_group_id,
     attempt: r.attempt,
     maxAttempts: r.max_attempts,
-    attempts: r.attempts as Record<string, unknown>[],
+    attempts: camelKeys(r.attempts),
     notBefore: r.not_before,
     workerId: r.worker_id,
     heartbeatAt: r.heartbeat_at,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    progress: r.progress as RunDto['progress'],
+    progress: camelKeys(r.progress),
     cancelRequestedAt: r.cancel_requested_at ?? null,
-    stats: r.stats,
-    warnings: r.warnings,
-    errors: r.errors,
+    stats: camelKeys(r.stats),
+    warnings: camelKeys(r.warnings),
+    errors: camelKeys(r.errors),
     errorCode: r.error_code,
     errorMessage: r.error_message,
-    detect: r.detect,
+    detect: camelKeys(r.detect),
   };
 }
 

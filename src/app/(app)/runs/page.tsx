@@ -17,6 +17,7 @@ import { requirePageSession } from '@/server/auth/page';
 import { listRuns, RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '@/server/runs';
 import type { RunMode } from '@/collector/contract';
 import { runCounts } from '@/server/runs/run-counts';
+import { toRunDto } from '@/server/runs/schemas';
 import { countActiveRuns, getRunOrigins, listSourceNames, type RunOrigin } from '@/server/runs/run-origins';
 
 export const dynamic = 'force-dynamic';
@@ -89,7 +90,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       createdTo: day ? `${day}T23:59:59.999Z` : undefined,
       limit: PAGE,
       offset: requested,
-    }),
+    }).then((p) => ({ ...p, items: p.items.map(toRunDto) })),
     listSourceNames(db),
     countActiveRuns(db),
   ]);
@@ -167,9 +168,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           )}
           {page.items.map((r) => (
             <TableRow key={r.id} data-testid="run-row" data-mode={r.mode} data-status={r.status}>
-              <TableCell className="max-w-64 truncate py-1 font-medium" title={r.source_name ?? r.source_id}>
+              <TableCell className="max-w-64 truncate py-1 font-medium" title={r.sourceName ?? r.sourceId}>
                 <Link href={`/runs/${r.id}`} className="text-primary hover:underline" data-testid="run-link">
-                  {r.source_name ?? r.source_id}
+                  {r.sourceName ?? r.sourceId}
                 </Link>
               </TableCell>
               <TableCell className="whitespace-nowrap py-1">
@@ -181,9 +182,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               <TableCell className="max-w-48 truncate py-1" data-testid="run-origin">
                 {originText(t, r.trigger, origins[r.id])}
               </TableCell>
-              <TableCell className="whitespace-nowrap py-1">{fmtDateTime(r.created_at, locale)}</TableCell>
+              <TableCell className="whitespace-nowrap py-1">{fmtDateTime(r.createdAt, locale)}</TableCell>
               <TableCell className="whitespace-nowrap py-1">
-                {r.started_at ? fmtDuration(r.started_at, r.finished_at) : '—'}
+                {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt) : '—'}
               </TableCell>
               <TableCell className="max-w-80 py-1">
                 {r.status === 'running' ? (

@@ -23,7 +23,8 @@ import { translateOr } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
-import { getRun, type RunRow } from '@/server/runs';
+import { getRun } from '@/server/runs';
+import { toRunDto, type RunDto } from '@/server/runs/schemas';
 import { retryState, runCounts } from '@/server/runs/run-counts';
 import { getRunOrigins } from '@/server/runs/run-origins';
 import { Breadcrumbs } from '@/components/breadcrumbs';
@@ -54,9 +55,9 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   const session = await requirePageSession({ next: `/runs/${id}` });
   const { t, locale } = await getTranslator();
-  let run: RunRow;
+  let run: RunDto;
   try {
-    run = await getRun(getDb(), id);
+    run = toRunDto(await getRun(getDb(), id));
   } catch (e) {
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
@@ -74,11 +75,11 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
   // Admins get a one-click "trust this certificate" when the plugin reported the server's thumbprint.
   const sourceConfig =
     session.user.role === 'admin' && errors.some((e) => thumbprintOf(e))
-      ? await getSource(getDb(), run.source_id)
+      ? await getSource(getDb(), run.sourceId)
           .then((s) => s.config)
           .catch(() => null)
       : null;
-  const sourceName = run.source_name ?? run.source_id;
+  const sourceName = run.sourceName ?? run.sourceId;
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumbs
@@ -86,17 +87,17 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
           { label: t('runs.title'), href: '/runs' },
           {
             label: sourceName,
-            href: isAdmin ? `/sources/${run.source_id}` : `/runs?sourceId=${run.source_id}`,
+            href: isAdmin ? `/sources/${run.sourceId}` : `/runs?sourceId=${run.sourceId}`,
           },
           {
-            label: `${translateOr(t, `mode.${run.mode}`, run.mode)} · ${fmtDateTime(run.created_at, locale)}`,
+            label: `${translateOr(t, `mode.${run.mode}`, run.mode)} · ${fmtDateTime(run.createdAt, locale)}`,
           },
         ]}
       />
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2">
-            <span>{t('run.title', { source: run.source_name ?? run.source_id })}</span>
+            <span>{t('run.title', { source: run.sourceName ?? run.sourceId })}</span>
             <span className="text-base font-normal text-muted-foreground">
               {translateOr(t, `mode.${run.mode}`, run.mode)}
             </span>
@@ -118,14 +119,14 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
           run.status === 'failed' &&
           (mainKey === 'tls' || mainKey === 'network' || mainKey === 'credential') && (
             <Link
-              href={`/sources/${run.source_id}`}
+              href={`/sources/${run.sourceId}`}
               className={buttonVariants({ variant: 'outline', size: 'sm' })}
               data-testid="edit-source"
             >
               {t('run.editSource')}
             </Link>
           )}
-        {isAdmin && !active && <RunAgainButton sourceId={run.source_id} mode={run.mode} />}
+        {isAdmin && !active && <RunAgainButton sourceId={run.sourceId} mode={run.mode} />}
         {isAdmin && active && <CancelRunButton runId={run.id} />}
       </PageHeader>
 
@@ -168,7 +169,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                           {tp}
                         </code>{' '}
                         {sourceConfig && (
-                          <PinThumbprint sourceId={run.source_id} config={sourceConfig} thumbprint={tp} />
+                          <PinThumbprint sourceId={run.sourceId} config={sourceConfig} thumbprint={tp} />
                         )}
                       </p>
                     )}
@@ -202,20 +203,20 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
             <dl className="grid grid-cols-2 gap-3 text-sm">
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.created')}</dt>
-                <dd>{fmtDateTime(run.created_at, locale)}</dd>
+                <dd>{fmtDateTime(run.createdAt, locale)}</dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.started')}</dt>
-                <dd>{fmtDateTime(run.started_at, locale)}</dd>
+                <dd>{fmtDateTime(run.startedAt, locale)}</dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.finished')}</dt>
-                <dd>{fmtDateTime(run.finished_at, locale)}</dd>
+                <dd>{fmtDateTime(run.finishedAt, locale)}</dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.duration')}</dt>
                 <dd data-testid="run-duration">
-                  {run.started_at ? fmtDuration(run.started_at, run.finished_at) : '—'}
+                  {run.startedAt ? fmtDuration(run.startedAt, run.finishedAt) : '—'}
                 </dd>
               </div>
               <div>
@@ -238,11 +239,11 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                     : retry === 'retrying'
                       ? t('run.attemptRetrying', {
                           n: run.attempt,
-                          max: run.max_attempts,
-                          at: fmtDateTime(run.not_before, locale),
+                          max: run.maxAttempts,
+                          at: fmtDateTime(run.notBefore, locale),
                         })
-                      : run.max_attempts > 1 && run.status !== 'succeeded'
-                        ? t('runs.attempt', { n: run.attempt, max: run.max_attempts })
+                      : run.maxAttempts > 1 && run.status !== 'succeeded'
+                        ? t('runs.attempt', { n: run.attempt, max: run.maxAttempts })
                         : t('run.attemptN', { n: run.attempt })}
                 </dd>
               </div>
@@ -252,7 +253,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                   <dd>
                     <RunProgress progress={run.progress} t={t} />
                     <span className="text-xs text-muted-foreground">
-                      {t('run.heartbeat')}: {fmtDateTime(run.heartbeat_at, locale)}
+                      {t('run.heartbeat')}: {fmtDateTime(run.heartbeatAt, locale)}
                     </span>
                   </dd>
                 </div>
@@ -319,10 +320,12 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
             <CardTitle>{t('run.detect')}</CardTitle>
           </CardHeader>
           <CardContent>
-            <dl className="grid grid-cols-2 gap-3 text-sm lg:grid-cols-4">
+            <dl className="grid grid-cols-2 gap-3 text-sm lg:grid-cols-4" data-testid="run-detect">
               {Object.entries(run.detect).map(([k, v]) => (
-                <div key={k}>
-                  <dt className="text-xs text-muted-foreground">{k}</dt>
+                <div key={k} data-key={k}>
+                  <dt className="text-xs text-muted-foreground">
+                    {translateOr(t, `run.detectField.${k}`, k)}
+                  </dt>
                   <dd>{fmtValue(v)}</dd>
                 </div>
               ))}
@@ -362,7 +365,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
           </CardContent>
         </Card>
       )}
-      <Link href={`/runs?sourceId=${run.source_id}`} className="text-sm text-primary hover:underline">
+      <Link href={`/runs?sourceId=${run.sourceId}`} className="text-sm text-primary hover:underline">
         ← {t('runs.title')}
       </Link>
     </div>

@@ -27,6 +27,7 @@ import { requirePageSession } from '@/server/auth/page';
 import { listCredentials } from '@/server/credentials/service';
 import { listRuns } from '@/server/runs';
 import { runCounts } from '@/server/runs/run-counts';
+import { toRunDto } from '@/server/runs/schemas';
 import { listGroups } from '@/server/schedule-groups/service';
 import { countSourceAssets, listLastSuccesses } from '@/server/sources/get-source-overview';
 import { getSource, type SourceView } from '@/server/sources/service';
@@ -60,7 +61,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
   const [successes, assets, recent, creds, groups] = await Promise.all([
     listLastSuccesses(db, { sourceId: id, allModes: true }),
     countSourceAssets(db, id),
-    listRuns(db, { sourceId: id, limit: 10 }),
+    listRuns(db, { sourceId: id, limit: 10 }).then((p) => p.items.map(toRunDto)),
     listCredentials(db, { limit: 500, offset: 0 }),
     listGroups(db, { limit: 500, offset: 0 }),
   ]);
@@ -255,8 +256,8 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
             </TableRow>
           </TableHeader>
           <TableBody>
-            {recent.items.length === 0 && <TableEmptyRow colSpan={5}>{t('runs.noRuns')}</TableEmptyRow>}
-            {recent.items.map((r) => {
+            {recent.length === 0 && <TableEmptyRow colSpan={5}>{t('runs.noRuns')}</TableEmptyRow>}
+            {recent.map((r) => {
               const c = runCounts(r.stats);
               return (
                 <TableRow key={r.id}>
@@ -268,9 +269,9 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                   <TableCell className="py-1">
                     <RunStatusBadge status={r.status} t={t} />
                   </TableCell>
-                  <TableCell className="py-1">{fmtDateTime(r.created_at, locale)}</TableCell>
+                  <TableCell className="py-1">{fmtDateTime(r.createdAt, locale)}</TableCell>
                   <TableCell className="py-1">
-                    {r.started_at ? fmtDuration(r.started_at, r.finished_at) : '—'}
+                    {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt) : '—'}
                   </TableCell>
                   <TableCell className="py-1">
                     {r.status === 'succeeded' && c.new !== null
@@ -279,7 +280,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                           t('runs.count.changed', { n: c.changed ?? 0 }),
                           t('runs.count.missing', { n: c.missing ?? 0 }),
                         ].join(' · ')
-                      : (r.error_code ?? '')}
+                      : (r.errorCode ?? '')}
                   </TableCell>
                 </TableRow>
               );
