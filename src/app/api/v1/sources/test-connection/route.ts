@@ -1,4 +1,4 @@
-import { route } from '@/server/http';
+import { route, otherMethods } from '@/server/http';
 import { connectionTestSchema, testConnectionBody } from '@/server/sources/schemas';
 import { testSourceConnection } from '@/server/sources/test-connection';
 import { actorFrom } from '@/server/users/actor';
@@ -17,3 +17,5 @@ export const POST = route(
   },
   async (ctx) => testSourceConnection(ctx.db, actorFrom(ctx), ctx.body),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });
