@@ -73,7 +73,7 @@ describeWithVcsim('test connection (simulator)', () => {
     const res = await test({ config: { endpoint: sim.endpoint }, credentialId: good });
     const body = await res.json();
     expect(body, JSON.stringify(body)).toMatchObject({ ok: false, error: { code: 'VCENTER_TLS_ERROR' } });
-    const thumb = body.error.context?.server_thumbprint_sha256 as string;
+    const thumb = body.error.context?.serverThumbprintSha256 as string;
     expect(thumb).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/i);
     const pinned = await test({
       config: { endpoint: sim.endpoint, thumbprint_sha256: thumb },

@@ -11,6 +11,7 @@ import {
 } from '@/collector/runner';
 import { FieldWarnings } from '@/collector/field-invalid';
 import type { Db } from '@/db/client';
+import { camelKeys } from '@/lib/camel-case';
 import { AppError } from '@/lib/errors';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
 import { audit, type Actor } from '@/server/users/actor';
@@ -135,7 +136,13 @@ async function healthcheck(
       ok: false,
       durationMs: 0,
       error: first
-        ? { code: first.code, message: first.message, retryable: first.retryable, context: first.context }
+        ? {
+            code: first.code,
+            message: first.message,
+            retryable: first.retryable,
+            // The plugin's context keys are snake_case (the collector contract); the API's are camelCase.
+            context: first.context && camelKeys<Record<string, unknown>>(first.context),
+          }
         : { code: f.code, message: f.message, retryable: f.retryable },
     };
   }
