@@ -618,7 +618,7 @@ export const en = {
   // Ledger: asserted facts (issue 13)
   ledger: {
     card: 'Ledger',
-    columns: 'Ledger columns',
+    columns: 'Ledger fields',
     cardHint: 'Facts people record. Collect runs never change them.',
     edit: 'Edit',
     editField: 'Edit {field}',

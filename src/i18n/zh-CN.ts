@@ -615,7 +615,7 @@ export const zhCN: Messages = {
   // 台账：人工登记的信息（issue 13）
   ledger: {
     card: '台账',
-    columns: '台账列',
+    columns: '台账字段',
     cardHint: '由人工登记的信息。采集任务永远不会修改它们。',
     edit: '编辑',
     editField: '编辑{field}',

@@ -79,6 +79,10 @@ suite('ledger UI in Chromium', () => {
   it('an editor edits a value and an override inline, sees the observed value and the history entry', async () => {
     const page = await as('ed', pw.editor);
     expect(await page.locator('[data-testid=admin-nav]').count()).toBe(0);
+    for (const adminPage of ['/users', '/sources', '/credentials']) {
+      await page.goto(`${app.url}${adminPage}`);
+      await page.waitForURL((u) => u.pathname === '/');
+    }
     await page.goto(`${app.url}/assets/${uuids[0]}`);
     const card = page.locator('[data-testid=ledger-card]');
     await card.waitFor();
@@ -130,22 +134,32 @@ suite('ledger UI in Chromium', () => {
     for (const u of uuids) expect((await values(u)).lifecycle).toBe('retired');
     expect((await values(uuids[2]!)).department).toBeUndefined();
 
-    // Ledger fields as list columns, with a ledger filter and sort in the URL.
+    // Ledger fields as list columns: chosen in the one column chooser (saved for this user), sortable,
+    // beside a ledger filter and sort in the URL.
     await page.goto(
       `${app.url}/assets?cluster=ledger-cluster&ledger.lifecycle=retired&sort=ledger.department`,
     );
-    await page.locator('[data-testid=ledger-columns] summary').click();
-    // The picker navigates (the columns live in the URL): click, then wait for the new page.
-    await page.locator('[data-testid=ledger-column-department]').click();
-    await eventually(() => page.locator('[data-testid=cell-ledger-department]').count()).toBe(5);
-    expect(new URL(page.url()).searchParams.get('lcols')).toBe('department');
-    await page.goto(
-      `${app.url}/assets?cluster=ledger-cluster&ledger.lifecycle=retired&sort=ledger.department&lcols=department,lifecycle`,
+    await page.locator('[data-testid=column-chooser]').click();
+    const panel = page.locator('[data-testid=column-chooser-panel]');
+    await eventually(() => panel.locator('[data-testid=column-group-ledger]').textContent()).toContain(
+      'Department',
     );
-    await eventually(() => page.locator('[data-testid=cell-ledger-lifecycle]').allTextContents()).toEqual(
+    await panel.locator('[data-column-choice="ledger.department"]').check();
+    await eventually(() => page.locator('td[data-column="ledger.department"]').count()).toBe(5);
+    await panel.locator('[data-column-choice="ledger.lifecycle"]').check();
+    await eventually(() => page.locator('td[data-column="ledger.lifecycle"]').allTextContents()).toEqual(
       Array(5).fill('Retired'),
     );
-    expect(await page.locator('[data-testid=cell-ledger-department]').first().textContent()).toBe('财务部');
+    await page.keyboard.press('Escape');
+    // Saved on the server: a new page load has them, and their headers sort.
+    await page.goto(`${app.url}/assets?cluster=ledger-cluster&sort=ledger.department`);
+    await eventually(() => page.locator('td[data-column="ledger.department"]').count()).toBe(5);
+    expect(await page.locator('td[data-column="ledger.department"]').first().textContent()).toBe('财务部');
+    await page.locator('th[data-column="ledger.department"] [data-sort="ledger.department"]').click();
+    await eventually(() => new URL(page.url()).searchParams.get('sort')).toBe('-ledger.department');
+    await eventually(() => page.locator('td[data-column="ledger.department"]').last().textContent()).toBe(
+      '财务部',
+    );
     await shot(page, 'ledger-list-columns');
   });
 
@@ -170,6 +184,7 @@ suite('ledger UI in Chromium', () => {
     expect(await page.locator('[data-testid=import-report]').count()).toBe(1);
     await shot(page, 'ledger-import');
     expect(await values(uuids[3]!)).toMatchObject({ owner: '李娜', cost_center: 'CC-7' });
+
   });
 
   it('a user sees values only: no edit controls, no bulk edit, no import page', async () => {

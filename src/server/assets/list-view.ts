@@ -36,8 +36,6 @@ export type AssetQuery = {
   sort?: string;
   offset?: string;
   limit?: string;
-  /** Ledger fields shown as columns, comma-separated keys. */
-  lcols?: string;
   /** `ledger.<key>` filters. */
   [ledgerKey: `ledger.${string}`]: string | string[] | undefined;
 };

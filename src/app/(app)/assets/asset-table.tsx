@@ -19,7 +19,6 @@ import { translateOr } from '@/i18n';
 import { useLocale, useT } from '@/i18n/client';
 import { SelectPage, SelectRow } from '@/components/ledger/selection';
 import { fieldByKey, formatField, type FieldDef } from '@/server/fields/dictionary';
-import { showValue, type LedgerFieldView } from '@/components/ledger/types';
 
 export type AssetRow = {
   uuid: string;
@@ -27,10 +26,8 @@ export type AssetRow = {
   status: string;
   /** false: VMware Tools not running, so the guest fields are blank for that reason. */
   toolsRunning: boolean | null;
-  /** Values of the chosen columns, by field key. */
+  /** Values of the chosen columns, by field key (`ledger.<key>` for ledger fields). */
   values: Record<string, unknown>;
-  /** Ledger values {key: value}, for the chosen ledger columns. */
-  ledger?: Record<string, unknown>;
 };
 
 // Guest facts a VM only reports while VMware Tools run.
@@ -77,18 +74,20 @@ export function AssetTable({
   rows,
   columns,
   selectable = false,
-  ledgerColumns = [],
+  ledgerDefs = [],
 }: {
   rows: AssetRow[];
   columns: string[];
   /** Row selection for the ledger's bulk edit (src/components/ledger): drawn only inside its provider. */
   selectable?: boolean;
-  /** Chosen ledger fields (src/components/ledger/ledger-columns.tsx), sorted by `ledger.<key>` in PostgreSQL. */
-  ledgerColumns?: LedgerFieldView[];
+  /** Dictionary entries of the chosen ledger fields (made from their definitions on the server). */
+  ledgerDefs?: FieldDef[];
 }) {
   const t = useT();
   const locale = useLocale();
-  const defs = columns.map((k) => fieldByKey(k)).filter((d): d is FieldDef => Boolean(d));
+  const defs = columns
+    .map((k) => fieldByKey(k) ?? ledgerDefs.find((d) => d.key === k))
+    .filter((d): d is FieldDef => Boolean(d));
   const cell = (def: FieldDef, r: AssetRow) => {
     const v = r.values[def.key];
     const empty = v === null || v === undefined || (Array.isArray(v) && v.length === 0);
@@ -124,7 +123,8 @@ export function AssetTable({
     const text = formatField(def, v, locale);
     return <span title={text}>{text}</span>;
   };
-  const numeric = (d: FieldDef) => d.type === 'count' || d.type === 'bytes' || d.type === 'mhz';
+  const numeric = (d: FieldDef) =>
+    d.type === 'count' || d.type === 'bytes' || d.type === 'mhz' || d.type === 'number';
   return (
     <Table data-testid="asset-table" className="text-xs">
       <TableHeader>
@@ -143,18 +143,11 @@ export function AssetTable({
               {d.sortable ? <SortHeader column={d.key} label={d.label[locale]} /> : d.label[locale]}
             </TableHead>
           ))}
-          {ledgerColumns.map((f) => (
-            <TableHead key={`ledger.${f.key}`} className="h-7 px-2" data-column={`ledger.${f.key}`}>
-              <SortHeader column={`ledger.${f.key}`} label={locale === 'zh-CN' ? f.label.zhCN : f.label.en} />
-            </TableHead>
-          ))}
         </TableRow>
       </TableHeader>
       <TableBody>
         {rows.length === 0 ? (
-          <TableEmptyRow colSpan={defs.length + ledgerColumns.length + (selectable ? 1 : 0)}>
-            {t('assets.noResults')}
-          </TableEmptyRow>
+          <TableEmptyRow colSpan={defs.length + (selectable ? 1 : 0)}>{t('assets.noResults')}</TableEmptyRow>
         ) : (
           rows.map((r) => (
             <TableRow key={r.uuid} data-testid="asset-row" data-kind={r.kind} data-status={r.status}>
@@ -173,15 +166,6 @@ export function AssetTable({
                   }
                 >
                   {cell(d, r)}
-                </TableCell>
-              ))}
-              {ledgerColumns.map((f) => (
-                <TableCell
-                  key={`ledger.${f.key}`}
-                  className="max-w-56 truncate whitespace-nowrap px-2 py-0 leading-[22px]"
-                  data-testid={`cell-ledger-${f.key}`}
-                >
-                  {showValue(t, f, r.ledger?.[f.key])}
                 </TableCell>
               ))}
             </TableRow>

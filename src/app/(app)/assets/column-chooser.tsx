@@ -1,6 +1,7 @@
 'use client';
-// Chooses the asset list's columns; the choice is saved on the server for this user
-// (PUT /api/v1/auth/me/preferences), so it survives a reload and follows them to another browser.
+// Chooses the asset list's columns — observed fields and ledger fields alike; the choice is saved on the
+// server for this user (PUT /api/v1/auth/me/preferences), so it survives a reload and follows them to
+// another browser.
 import { useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { Columns3 } from 'lucide-react';
@@ -15,8 +16,9 @@ export function ColumnChooser({
   selected,
   defaults,
 }: {
-  /** Field keys and their labels (already in the reader's language), in dictionary order. */
-  choices: { key: string; label: string }[];
+  /** Field keys and their labels (already in the reader's language), in dictionary order; ledger
+   *  fields (`ledger.<key>`) after the observed ones. */
+  choices: { key: string; label: string; ledger?: boolean }[];
   selected: string[];
   /** What "default columns" restores. */
   defaults: string[];
@@ -62,21 +64,34 @@ export function ColumnChooser({
           data-testid="column-chooser-panel"
         >
           <p className="mb-2 text-xs text-muted-foreground">{t('assets.columnsHint')}</p>
-          <ul className="grid max-h-96 grid-cols-2 gap-x-3 gap-y-1 overflow-y-auto">
-            {choices.map((c) => (
-              <li key={c.key}>
-                <label className="flex items-center gap-2 text-xs">
-                  <Checkbox
-                    checked={cols.includes(c.key)}
-                    disabled={c.key === 'name' || pending}
-                    onChange={(e) => toggle(c.key, e.target.checked)}
-                    data-column-choice={c.key}
-                  />
-                  <span className="truncate">{c.label}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <div className="max-h-96 overflow-y-auto">
+            {[false, true].map((ledger) => {
+              const group = choices.filter((c) => Boolean(c.ledger) === ledger);
+              if (!group.length) return null;
+              return (
+                <div key={String(ledger)} data-testid={ledger ? 'column-group-ledger' : undefined}>
+                  {ledger && (
+                    <p className="mb-1 mt-2 border-t pt-2 text-xs font-medium">{t('ledger.columns')}</p>
+                  )}
+                  <ul className="grid grid-cols-2 gap-x-3 gap-y-1">
+                    {group.map((c) => (
+                      <li key={c.key}>
+                        <label className="flex items-center gap-2 text-xs" title={c.label}>
+                          <Checkbox
+                            checked={cols.includes(c.key)}
+                            disabled={c.key === 'name' || pending}
+                            onChange={(e) => toggle(c.key, e.target.checked)}
+                            data-column-choice={c.key}
+                          />
+                          <span className="truncate">{c.label}</span>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              );
+            })}
+          </div>
           <div className="mt-3 flex items-center justify-between">
             <Button variant="ghost" size="sm" onClick={() => save(null)} disabled={pending}>
               {t('assets.columnsDefault')}

@@ -25,10 +25,8 @@ import { roleAllows } from '@/server/auth/session';
 import { LedgerBulk } from './ledger-bulk';
 // The exports take the same query parameters as this page.
 import { ExportMenu } from './export-menu';
-import { LedgerColumnsPicker } from '@/components/ledger/ledger-columns';
-import type { LedgerFieldView } from '@/components/ledger/types';
+import { ledgerFieldDefs } from '@/server/ledger-fields/field-defs';
 import { listLedgerFields } from '@/server/ledger-fields/fields';
-import { ledgerFieldOut } from '@/server/ledger-fields/schemas';
 
 export const dynamic = 'force-dynamic';
 
@@ -49,14 +47,13 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
   const requested = Math.max(0, Number(sp.offset) || 0);
   // No sort given: by name, or a search's rank (exact > prefix > substring) when there is a search.
   const sort = sp.sort && /^-?([a-zA-Z]+|ledger\.[a-z][a-z0-9_]*)$/.test(sp.sort) ? sp.sort : undefined;
-  const ledgerFields = (await listLedgerFields(db)).map(
-    (f) => JSON.parse(JSON.stringify(ledgerFieldOut(f))) as LedgerFieldView,
-  );
+  const ledgerFields = await listLedgerFields(db);
+  // Ledger fields are list columns like observed ones: offered by the one column chooser, saved per user.
+  const ledgerDefs = ledgerFieldDefs(ledgerFields.filter((f) => !f.archivedAt));
+  const defOf = (key: string) => fieldByKey(key) ?? ledgerDefs.find((d) => d.key === key);
   const filters = filtersFrom(sp);
   // A hand-typed unknown ledger key is ignored here (the API answers 400 for it).
   filters.ledger = filters.ledger?.filter((l) => ledgerFields.some((f) => f.key === l.key));
-  const lcols = String(sp.lcols ?? '').split(',');
-  const ledgerColumns = ledgerFields.filter((f) => lcols.includes(f.key));
   const [result, choices, prefs] = await Promise.all([
     listAssets(db, filters, { sort, limit, offset: requested }).catch(() =>
       listAssets(db, filters, { sort: 'name', limit, offset: requested }),
@@ -80,7 +77,6 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
     ),
     limit: limit === PAGE_SIZE ? undefined : String(limit),
-    lcols: ledgerColumns.length ? ledgerColumns.map((f) => f.key).join(',') : undefined,
   };
   // An offset past the end (an old link, a shrunken list) shows the last page instead of "100000–1085 of 1085".
   const offset = clampOffset(requested, limit, result.total);
@@ -89,7 +85,7 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     redirect(qs ? `/assets?${qs}` : '/assets');
   }
 
-  const columns = (prefs.assetColumns ?? DEFAULT_ASSET_COLUMNS).filter((k) => fieldByKey(k)?.listable);
+  const columns = (prefs.assetColumns ?? DEFAULT_ASSET_COLUMNS).filter((k) => defOf(k)?.listable);
   if (!columns.includes('name')) columns.unshift('name');
   const facts = await listFacts(
     db,
@@ -104,7 +100,12 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     };
     const values: Record<string, unknown> = {};
     for (const key of columns) {
-      const v = rowValue(fieldByKey(key)!, own, f?.normalized ?? {});
+      const def = defOf(key)!;
+      if (def.origin === 'ledger') {
+        values[key] = a.ledger[key.slice('ledger.'.length)] ?? null;
+        continue;
+      }
+      const v = rowValue(def, own, f?.normalized ?? {});
       values[key] = v instanceof Date ? v.toISOString() : v;
     }
     const tools = f?.normalized ? rowValue(fieldByKey('toolsRunning')!, {}, f.normalized) : null;
@@ -114,10 +115,11 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       status: a.status,
       toolsRunning: typeof tools === 'boolean' ? tools : null,
       values,
-      ledger: a.ledger,
     };
   });
 
+  // Only the shown ones go to the client (labels, enum options: plain data).
+  const shownLedgerDefs = ledgerDefs.filter((d) => columns.includes(d.key));
   const label = (key: string) => fieldByKey(key)!.label[locale];
   const filterDefs: FilterDef[] = [
     {
@@ -175,11 +177,14 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
       >
         <ColumnChooser
           defaults={DEFAULT_ASSET_COLUMNS}
-          choices={listableFields().map((f) => ({ key: f.key, label: f.label[locale] }))}
+          choices={[...listableFields(), ...ledgerDefs].map((f) => ({
+            key: f.key,
+            label: f.label[locale],
+            ledger: f.origin === 'ledger',
+          }))}
           selected={columns}
         />
         <ExportMenu query={exportQuery} total={result.total} />
-        <LedgerColumnsPicker fields={ledgerFields} selected={ledgerColumns.map((f) => f.key)} />
       </PageHeader>
       <ListFilters
         basePath="/assets"
@@ -188,18 +193,16 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         filters={filterDefs}
         values={query}
         keep={Object.fromEntries(
-          Object.entries(query).filter(
-            ([k]) => k === 'sort' || k === 'limit' || k === 'lcols' || k.startsWith('ledger.'),
-          ),
+          Object.entries(query).filter(([k]) => k === 'sort' || k === 'limit' || k.startsWith('ledger.')),
         )}
       />
       <FilterChips basePath="/assets" query={query} chips={chips} t={t} />
       {canEdit ? (
         <LedgerBulk total={result.total} filters={filters}>
-          <AssetTable rows={rows} columns={columns} selectable ledgerColumns={ledgerColumns} />
+          <AssetTable rows={rows} columns={columns} selectable ledgerDefs={shownLedgerDefs} />
         </LedgerBulk>
       ) : (
-        <AssetTable rows={rows} columns={columns} ledgerColumns={ledgerColumns} />
+        <AssetTable rows={rows} columns={columns} ledgerDefs={shownLedgerDefs} />
       )}
       <Pager
         basePath="/assets"
