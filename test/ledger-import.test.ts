@@ -104,7 +104,14 @@ describe('CSV import', () => {
       })
     ).json();
     const ev = hist.items.find((e: { type: string }) => e.type === 'ledger_changed');
-    expect(ev.details).toMatchObject({ reason: 'import', importId: applied.importId });
+    // Typed and camelCase: how (the import and its file), who (the user and the API token they used).
+    expect(ev.details).toMatchObject({
+      reason: 'import',
+      importId: applied.importId,
+      importFileName: 'owners-gb.csv',
+      by: { label: 'matrix-editor', apiTokenName: 'editor test token' },
+    });
+    expect(ev.details.changes).toContainEqual({ field: 'owner', old: null, new: '张伟' });
 
     const report = await call(reportRoute.GET, {
       url: `/api/v1/imports/ledger/${applied.importId}/report`,

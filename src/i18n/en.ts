@@ -673,6 +673,10 @@ export const en = {
     applied: 'Applied: {n} assets changed.',
     rejected: 'Nothing applied: {n} invalid rows (strict mode).',
     shownRows: 'Showing {shown} of {total} rows',
+    recentImports: 'Recent imports',
+    importedAt: 'When',
+    importedBy: 'By',
+    result: 'Result',
     fieldsTitle: 'Ledger fields',
     fieldsHint: 'The facts people record on assets. Built-in fields can be relabelled or archived.',
     key: 'Key',
@@ -707,7 +711,14 @@ export const en = {
         disposed: 'Disposed',
       },
     },
-    history: { edit: 'edited by {user}', bulk: 'bulk edit by {user}', import: 'import by {user}' },
+    history: {
+      edit: 'edited by {user}',
+      bulk: 'bulk edit by {user}',
+      import: 'import by {user}',
+      viaToken: 'via API token {token}',
+      importFile: 'the import',
+      unknownUser: 'unknown',
+    },
   },
   // The asset list's export menu (issue 14): CSV and the RVTools-style workbook, large ones in the background.
   assetExport: {

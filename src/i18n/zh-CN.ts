@@ -670,6 +670,10 @@ export const zhCN: Messages = {
     applied: '已应用：{n} 个资产已修改。',
     rejected: '未应用任何修改：有 {n} 行无效（严格模式）。',
     shownRows: '显示 {total} 行中的 {shown} 行',
+    recentImports: '最近的导入',
+    importedAt: '时间',
+    importedBy: '操作人',
+    result: '结果',
     fieldsTitle: '台账字段',
     fieldsHint: '人工登记在资产上的信息。内置字段可以改名或归档。',
     key: '字段键',
@@ -704,7 +708,14 @@ export const zhCN: Messages = {
         disposed: '已处置',
       },
     },
-    history: { edit: '由 {user} 编辑', bulk: '由 {user} 批量编辑', import: '由 {user} 导入' },
+    history: {
+      edit: '由 {user} 编辑',
+      bulk: '由 {user} 批量编辑',
+      import: '由 {user} 导入',
+      viaToken: '通过 API 令牌 {token}',
+      importFile: '该导入',
+      unknownUser: '未知',
+    },
   },
   // The asset list's export menu (issue 14): CSV and the RVTools-style workbook, large ones in the background.
   assetExport: {

@@ -105,6 +105,12 @@ suite('ledger UI in Chromium', () => {
     const history = page.getByRole('tab', { name: /history/i });
     if (await history.count()) await history.first().click();
     await eventually(() => page.locator('[data-event=ledger_changed]').count()).toBeGreaterThanOrEqual(2);
+    // Read like a ledger: the field's label, old → new, who and how — never the raw key.
+    const owner = page.locator('[data-testid=ledger-history-entry] li[data-field=owner]');
+    expect(await owner.textContent()).toBe('Owner—张伟 <ops&dev>');
+    const os = page.locator('[data-testid=ledger-history-entry] li[data-field="override.os"]');
+    expect(await os.textContent()).toBe('Operating system—Windows Server 2022');
+    expect(await page.locator('[data-testid=ledger-history-how]').first().textContent()).toBe('edited by ed');
     await shot(page, 'ledger-history');
   });
 
@@ -185,6 +191,32 @@ suite('ledger UI in Chromium', () => {
     await shot(page, 'ledger-import');
     expect(await values(uuids[3]!)).toMatchObject({ owner: '李娜', cost_center: 'CC-7' });
 
+    // The history entry says it came from this import, by whom, and links to it.
+    await page.goto(`${app.url}/assets/${uuids[3]}?tab=history`);
+    const entry = page.locator('[data-testid=ledger-history-entry][data-reason=import]');
+    await entry.waitFor();
+    expect(await entry.locator('[data-testid=ledger-history-how]').textContent()).toBe(
+      'import by ed · owners.csv',
+    );
+    expect(await entry.locator('li[data-field=cost_center]').textContent()).toBe('Cost center—CC-7');
+    await entry.locator('[data-testid=ledger-history-import]').click();
+    await page.waitForURL((u) => u.pathname === '/imports' && u.searchParams.has('id'));
+    const current = page.locator('[data-testid=recent-import][data-current=true]');
+    expect(await current.textContent()).toContain('owners.csv');
+    await shot(page, 'ledger-imports-recent');
+
+    // The same entries in 简体中文: labels, translated enum values, who and how.
+    const zh = await as('reader', pw.user, 'zh-CN');
+    await zh.goto(`${app.url}/assets/${uuids[3]}?tab=history`);
+    const zhEntries = zh.locator('[data-testid=ledger-history-entry]');
+    await zhEntries.first().waitFor();
+    const zhText = (await zhEntries.allTextContents()).join('\n');
+    expect(zhText).toContain('由 ed 导入 · owners.csv');
+    expect(zhText).toContain('负责人—李娜');
+    expect(zhText).toContain('生命周期—已退役');
+    // A user sees the file name, without a link to the editors' import page.
+    expect(await zh.locator('[data-testid=ledger-history-import]').count()).toBe(0);
+    await shot(zh, 'ledger-history-zh');
   });
 
   it('a user sees values only: no edit controls, no bulk edit, no import page', async () => {

@@ -2,6 +2,7 @@
 import { paginationQuery } from '@/server/http/pagination';
 import { z } from '@/server/http/openapi';
 import { ts } from '@/server/users/schemas';
+import { ledgerChangedDetailsOut } from '@/server/history/ledger-history';
 import { ledgerFiltersFrom } from '@/server/ledger-fields/list-filters';
 import { ASSET_KINDS, ASSET_SORT_VALUES, ASSET_STATUSES, POWER_STATES, type AssetFilters } from './service';
 
@@ -159,7 +160,10 @@ export const assetEventSchema = z
     type: z.string(),
     runId: z.uuid().nullable(),
     sourceId: z.uuid().nullable(),
-    details: z.record(z.string(), z.unknown()).nullable(),
+    details: z
+      .union([ledgerChangedDetailsOut, z.record(z.string(), z.unknown())])
+      .nullable()
+      .openapi({ description: 'Per type; for ledger_changed a LedgerChangedDetails.' }),
   })
   .openapi('AssetEvent');
 

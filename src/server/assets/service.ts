@@ -19,6 +19,7 @@ import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
 import { canonicalAcrossSources, listMergedFrom } from '@/server/identity/asset-identity';
 import { searchPredicate, searchRank, searchTerms } from './search';
 import { effectiveOs, effectivePrimaryIp } from '@/server/ledger-fields/overrides';
+import { ledgerEventDetails, ledgerEventJoins } from '@/server/history/ledger-history';
 import {
   assertLedgerKeys,
   ledgerSortExpression,
@@ -256,7 +257,8 @@ export async function listAssetHistory(db: Db, uuid: string, p: { limit: number;
   await assertAsset(db, uuid);
   const [items, total] = await Promise.all([
     db.execute(sql`
-      select e.id, e.ts, e.type, e.run_id as "runId", e.source_id as "sourceId", e.details from asset_events e
+      select e.id, e.ts, e.type, e.run_id as "runId", e.source_id as "sourceId", ${ledgerEventDetails} as details
+      from asset_events e ${ledgerEventJoins}
       where e.asset_uuid = ${uuid} order by e.id desc limit ${p.limit} offset ${p.offset}`),
     db.execute<{ n: number }>(sql`select count(*)::int as n from asset_events where asset_uuid = ${uuid}`),
   ]);

@@ -577,7 +577,23 @@ export const OBSERVED_FIELDS: readonly FieldDef[] = [
   }),
 ];
 
-const BY_KEY = new Map(OBSERVED_FIELDS.map((f) => [f.key, f]));
+/** The asserted overrides of observed facts (DESIGN §8a), as ledger history names them (`override.os`). */
+export const OVERRIDE_FIELDS: readonly FieldDef[] = [
+  { key: 'override.name', label: L('Display name', '显示名称') },
+  { key: 'override.primaryIp', label: L('Primary IP', '主 IP') },
+  { key: 'override.os', label: L('Operating system', '操作系统') },
+].map((f) => ({
+  ...f,
+  path: f.key,
+  kinds: ALL,
+  type: 'text' as const,
+  sortable: false,
+  filterable: false,
+  exportable: false,
+  origin: 'ledger' as const,
+}));
+
+const BY_KEY = new Map([...OBSERVED_FIELDS, ...OVERRIDE_FIELDS].map((f) => [f.key, f]));
 const BY_PATH = new Map(OBSERVED_FIELDS.filter((f) => !f.derive).map((f) => [f.path, f]));
 
 export function fieldByKey(key: string): FieldDef | undefined {

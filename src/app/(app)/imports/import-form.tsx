@@ -9,7 +9,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
 import { Checkbox, Input, Label, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { useT } from '@/i18n/client';
+import { useLocale, useT } from '@/i18n/client';
+import { formatField, type FieldDef } from '@/server/fields/dictionary';
 
 type Outcome = 'matched' | 'unmatched' | 'ambiguous' | 'invalid';
 type Result = {
@@ -39,8 +40,10 @@ const BADGE: Record<Outcome, 'success' | 'secondary' | 'warning' | 'destructive'
 const PREVIEW_ROWS = 2000;
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : String(v));
 
-export function ImportForm() {
+export function ImportForm({ fields }: { fields: FieldDef[] }) {
   const t = useT();
+  const locale = useLocale();
+  const defOf = (key: string) => fields.find((f) => f.key === `ledger.${key}`);
   const [file, setFile] = useState<File | null>(null);
   const [encoding, setEncoding] = useState('auto');
   const [delimiter, setDelimiter] = useState('auto');
@@ -243,11 +246,16 @@ export function ImportForm() {
                       <span className="text-muted-foreground">{t('ledger.noChanges')}</span>
                     ) : (
                       <ul>
-                        {r.changes.map((c) => (
-                          <li key={c.field}>
-                            <code>{c.field}</code>: {show(c.old)} → {show(c.new)}
-                          </li>
-                        ))}
+                        {r.changes.map((c) => {
+                          const def = defOf(c.field);
+                          const fmt = (v: unknown) => (def ? formatField(def, v, locale) : show(v));
+                          return (
+                            <li key={c.field} data-field={c.field}>
+                              <span className="font-medium">{def ? def.label[locale] : c.field}</span>:{' '}
+                              {fmt(c.old)} → {fmt(c.new)}
+                            </li>
+                          );
+                        })}
                       </ul>
                     )}
                   </TableCell>

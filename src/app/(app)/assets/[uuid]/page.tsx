@@ -15,6 +15,7 @@ import { translateOr, type Locale, type Translate } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
+import { roleAllows } from '@/server/auth/session';
 import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
 import { flattenCanonical, normalizedOf } from '@/server/assets/canonical-view';
 import {
@@ -36,6 +37,7 @@ import {
 import { NeighbourTable, type NeighbourColumn, type NeighbourTableRow } from './neighbour-table';
 import { RawViewer } from './raw-viewer';
 import { LedgerSection } from './ledger-section';
+import { LedgerHistoryEntry } from './ledger-history';
 
 export const dynamic = 'force-dynamic';
 
@@ -555,7 +557,11 @@ export default async function AssetDetailPage({
             <ol className="flex flex-col gap-3 border-l-2 pl-4" data-testid="history">
               {events.map((e) => {
                 const d = e.details ?? {};
-                const changes = Array.isArray(d.changes) ? (d.changes as Record<string, unknown>[]) : [];
+                // A ledger entry shows its own changes (labels, who and how: LedgerHistoryEntry).
+                const changes =
+                  e.type !== 'ledger_changed' && Array.isArray(d.changes)
+                    ? (d.changes as Record<string, unknown>[])
+                    : [];
                 return (
                   <li key={e.id} className="relative" data-event={e.type}>
                     <span
@@ -571,6 +577,12 @@ export default async function AssetDetailPage({
                         </Link>
                       )}
                     </div>
+                    {e.type === 'ledger_changed' && (
+                      <LedgerHistoryEntry
+                        details={e.details}
+                        canOpenImports={roleAllows(session.user.role, 'editor')}
+                      />
+                    )}
                     {e.type === 'relation_changed' && (
                       <p className="text-sm" data-testid="moved">
                         {translateOr(
