@@ -237,6 +237,53 @@ describe('overrides', () => {
     expect(again.items.find((x: { uuid: string }) => x.uuid === id).name).toBe('bulk-vm-5');
   });
 
+  it('bulk edit sets overrides too: the observed value stays, history names them, a bad IP is 400', async () => {
+    const ids = [extra[1]!.uuid, extra[2]!.uuid];
+    const res = await call(bulkRoute.POST, {
+      token: editor(),
+      body: {
+        ids,
+        set: { cost_center: 'CC-OV' },
+        overrides: { os: 'Asserted Linux', primaryIp: ' 10.0.0.9 ' },
+      },
+    });
+    expect(res.status).toBe(200);
+    // Values and overrides on the same asset: it counts once.
+    expect(await res.json()).toEqual({ matched: 2, changed: 2 });
+    const v = await getLedger(ids[0]!);
+    expect(v.overrides).toMatchObject({ os: 'Asserted Linux', primaryIp: '10.0.0.9' });
+    expect(v.observed.os).not.toBe('Asserted Linux');
+    expect(v.values.cost_center).toBe('CC-OV');
+    const hist = await (
+      await call(historyRoute.GET, {
+        url: `/api/v1/assets/${ids[0]}/history`,
+        params: { id: ids[0]! },
+        token: editor(),
+      })
+    ).json();
+    const ev = hist.items.find(
+      (e: { type: string; details: { changes: { field: string }[] } }) =>
+        e.type === 'ledger_changed' && e.details.changes.some((c) => c.field === 'override.os'),
+    );
+    expect(ev.details).toMatchObject({ reason: 'bulk', by: { label: 'matrix-editor' } });
+    expect(ev.details.changes).toEqual([
+      { field: 'override.os', old: null, new: 'Asserted Linux' },
+      { field: 'override.primaryIp', old: null, new: '10.0.0.9' },
+    ]);
+    // Overrides alone, the same again: nothing changes.
+    const again = await call(bulkRoute.POST, {
+      token: editor(),
+      body: { ids, overrides: { os: 'Asserted Linux' } },
+    });
+    expect(await again.json()).toEqual({ matched: 2, changed: 0 });
+    const bad = await call(bulkRoute.POST, {
+      token: editor(),
+      body: { ids, overrides: { primaryIp: 'nope' } },
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('overrides.primaryIp');
+  });
+
   it('a bad primary IP is 400 naming the override', async () => {
     const v = await getLedger(w.vmUuid);
     const res = await patch(w.vmUuid, { version: v.version, overrides: { primaryIp: '10.0.0.300' } });

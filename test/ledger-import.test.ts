@@ -181,6 +181,34 @@ describe('CSV import', () => {
     expect(report).not.toMatch(/(^|,)"?=/m);
   });
 
+  it('sets overrides from explicit override columns; a plain OS column is not one', async () => {
+    const csv =
+      'uuid,override.os,Primary IP override,os\n' +
+      `${hosts[1]!.uuid},ESXi asserted,10.1.2.3,ignored\n` +
+      `${hosts[0]!.uuid},,999.1.1.1,\n`;
+    const strict = await (await upload(csv, 'mode=apply&strict=true')).json();
+    expect(strict.columns.overrides).toEqual([
+      { header: 'override.os', key: 'os' },
+      { header: 'Primary IP override', key: 'primaryIp' },
+    ]);
+    expect(strict.columns.ignored).toEqual(['os']);
+    expect(strict.rows[1]).toMatchObject({ outcome: 'invalid' });
+    expect(strict.rows[1].reason).toContain('Primary IP override');
+    expect(strict.status).toBe('rejected');
+    const ok = await (await upload(csv.split('\n').slice(0, 2).join('\n'), 'mode=apply')).json();
+    expect(ok).toMatchObject({ status: 'applied', applied: 1 });
+    expect(ok.rows[0].changes).toEqual([
+      { field: 'override.os', old: null, new: 'ESXi asserted' },
+      { field: 'override.primaryIp', old: null, new: '10.1.2.3' },
+    ]);
+    const ledger = await call(ledgerRoute.GET, {
+      url: `/api/v1/assets/${hosts[1]!.uuid}/ledger`,
+      params: { id: hosts[1]!.uuid },
+      token: w.actors.tokens.user,
+    });
+    expect((await ledger.json()).overrides).toMatchObject({ os: 'ESXi asserted', primaryIp: '10.1.2.3' });
+  });
+
   it('a unique value twice in one file is invalid for the second row', async () => {
     const csv = `uuid,asset_number\n${hosts[2]!.uuid},FA-9\n${hosts[3]!.uuid},FA-9\n`;
     const r = await (await upload(csv)).json();

@@ -43,7 +43,8 @@ describe('asserted values and collect runs', () => {
       ids: vms.map((v) => v.uuid),
       set: { lifecycle: 'in_use', cost_center: 'CC-1' },
     });
-    const csv = `uuid,owner,notes\r\n${b!.uuid},Import Owner,"two\nlines"\r\n${c!.uuid},,=1+1\r\n`;
+    await bulkSetLedgerValues(t.db, actor, { ids: [vms[3]!.uuid], set: {}, overrides: { os: 'Bulk OS' } });
+    const csv = `uuid,owner,notes,override.name\r\n${b!.uuid},Import Owner,"two\nlines",Imported name\r\n${c!.uuid},,=1+1,\r\n`;
     const imp = await runImport(t.db, actor, await parseImportFile(Buffer.from(csv)), {
       mode: 'apply',
       strict: true,

@@ -9,6 +9,8 @@ import type { Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { listLedgerFields, type AssetKind } from '@/server/ledger-fields/fields';
 import { parseTextValue } from '@/server/ledger-fields/values';
+import { parseOverrideValue } from '@/server/ledger-fields/apply-override-patches';
+import { OVERRIDE_COLUMNS, OVERRIDE_KEYS, type OverrideKey } from '@/server/ledger-fields/overrides';
 import { mapColumns, type ColumnMap } from './columns';
 import type { ImportFile } from './parse-import-file';
 
@@ -35,7 +37,12 @@ export interface RowResult {
 }
 
 export interface Evaluation {
-  columns: { matchBy: string[]; fields: { header: string; key: string }[]; ignored: string[] };
+  columns: {
+    matchBy: string[];
+    fields: { header: string; key: string }[];
+    overrides: { header: string; key: string }[];
+    ignored: string[];
+  };
   summary: Record<Outcome | 'rows' | 'changed', number>;
 }
 
@@ -43,6 +50,7 @@ export interface Evaluation {
  *  changes) and the values it gives unique fields (checked across the file at the end). */
 interface Pending extends RowResult {
   patch: Record<string, unknown> | null;
+  overrides: Record<string, unknown> | null;
   unique: Record<string, unknown> | null;
 }
 
@@ -139,6 +147,7 @@ async function evaluateBatch(
     reason: null,
     changes: [],
     patch: null,
+    overrides: null,
     unique: null,
   }));
   const found = await matchRows(tx, cells, map, rows);
@@ -163,10 +172,23 @@ async function evaluateBatch(
   });
 
   const current = new Map<string, Record<string, unknown>>();
+  const currentOverrides = new Map<string, Record<string, string | null>>();
   if (kindOf.size) {
-    const r = await tx.execute<{ asset_uuid: string; values: Record<string, unknown> }>(sql`
-      select asset_uuid, values from asset_ledger where asset_uuid = any(${sql.param([...kindOf.keys()])}::uuid[])`);
-    for (const x of r.rows) current.set(x.asset_uuid, x.values);
+    const r = await tx.execute<{
+      uuid: string;
+      values: Record<string, unknown> | null;
+      overrides: Record<string, string | null>;
+    }>(sql`
+      select a.uuid, l.values, jsonb_build_object(${sql.join(
+        OVERRIDE_KEYS.map((k) => sql`${k}::text, a.${sql.raw(OVERRIDE_COLUMNS[k])}`),
+        sql`, `,
+      )}) as overrides
+      from assets a left join asset_ledger l on l.asset_uuid = a.uuid
+      where a.uuid = any(${sql.param([...kindOf.keys()])}::uuid[])`);
+    for (const x of r.rows) {
+      if (x.values) current.set(x.uuid, x.values);
+      currentOverrides.set(x.uuid, x.overrides);
+    }
   }
   rows.forEach((r, i) => {
     if (r.outcome !== 'matched') return;
@@ -193,21 +215,40 @@ async function evaluateBatch(
         r.changes.push({ field: field.key, old: old[field.key] ?? null, new: v.value });
       }
     }
+    const oldOverrides = currentOverrides.get(r.assetUuid!) ?? {};
+    const overrides: Partial<Record<OverrideKey, string | null>> = {};
+    for (const { index, header, key } of map.overrides) {
+      const raw = cells[i]![index] ?? '';
+      if (raw.trim() === '' && !clearEmpty) continue;
+      const v = parseOverrideValue(key, raw);
+      if (!v.ok) {
+        problems.push(`${header}: ${v.reason}`);
+        continue;
+      }
+      if ((oldOverrides[key] ?? null) !== v.value) {
+        overrides[key] = v.value;
+        r.changes.push({ field: `override.${key}`, old: oldOverrides[key] ?? null, new: v.value });
+      }
+    }
     if (Object.keys(unique).length) r.unique = unique;
     if (problems.length) {
       r.outcome = 'invalid';
       r.reason = problems.join('; ');
       r.changes = [];
-    } else if (r.changes.length) r.patch = patch;
+    } else {
+      if (Object.keys(patch).length) r.patch = patch;
+      if (Object.keys(overrides).length) r.overrides = overrides;
+    }
   });
 
   const col = <T>(f: (r: Pending) => T) => sql.param(rows.map(f));
   const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
   await tx.execute(sql`
-    insert into ledger_import_rows (row, outcome, asset_uuid, asset_name, reason, changes, patch, uniq)
+    insert into ledger_import_rows (row, outcome, asset_uuid, asset_name, reason, changes, patch, overrides, uniq)
     select * from unnest(${col((r) => r.row)}::int[], ${col((r) => r.outcome)}::text[],
       ${col((r) => r.assetUuid)}::uuid[], ${col((r) => r.assetName)}::text[], ${col((r) => r.reason)}::text[],
       ${col((r) => JSON.stringify(r.changes))}::jsonb[], ${col((r) => json(r.patch))}::jsonb[],
+      ${col((r) => json(r.overrides))}::jsonb[],
       ${col((r) => json(r.unique))}::jsonb[])`);
 }
 
@@ -216,7 +257,7 @@ async function checkAcrossFile(tx: Tx, map: ColumnMap) {
   // One asset in several rows: the first keeps it (whatever its own outcome), the others are invalid.
   await tx.execute(sql`
     update ledger_import_rows r set outcome = 'invalid', reason = 'same asset as row ' || f.first,
-           changes = '[]', patch = null, uniq = null
+           changes = '[]', patch = null, overrides = null, uniq = null
     from (select asset_uuid, min(row) as first from ledger_import_rows where asset_uuid is not null
           group by asset_uuid having count(*) > 1) f
     where r.asset_uuid = f.asset_uuid and r.row > f.first`);
@@ -227,14 +268,14 @@ async function checkAcrossFile(tx: Tx, map: ColumnMap) {
       update ledger_import_rows r
       set reason = case when r.outcome = 'invalid' then r.reason || '; ' else '' end ||
                    format('%s: ''%s'' is also in row %s (unique field)', ${header}::text, d.v, d.first),
-          outcome = 'invalid', changes = '[]', patch = null
+          outcome = 'invalid', changes = '[]', patch = null, overrides = null
       from (select row, uniq ->> ${key} as v, min(row) over (partition by uniq ->> ${key}) as first
             from ledger_import_rows where uniq ? ${key}) d
       where r.row = d.row and d.row > d.first`);
     // …and may not belong to an asset that this file does not set it on.
     await tx.execute(sql`
       update ledger_import_rows r
-      set outcome = 'invalid', changes = '[]', patch = null,
+      set outcome = 'invalid', changes = '[]', patch = null, overrides = null,
           reason = format('%s: ''%s'' belongs to another asset (unique field)', ${header}::text, r.patch ->> ${key})
       where r.outcome = 'matched' and r.patch ->> ${key} is not null
         and exists (select 1 from asset_ledger l
@@ -265,16 +306,20 @@ export async function evaluateImport(
       { status: 400, details: { header: file.header.slice(0, 50) } },
     );
   }
-  if (!map.fields.length) {
-    throw new AppError('IMPORT_FILE_INVALID', 'No column names a ledger field (by key or label)', {
-      status: 400,
-      details: { header: file.header.slice(0, 50) },
-    });
+  if (!map.fields.length && !map.overrides.length) {
+    throw new AppError(
+      'IMPORT_FILE_INVALID',
+      'No column names a ledger field (by key or label) or an override',
+      {
+        status: 400,
+        details: { header: file.header.slice(0, 50) },
+      },
+    );
   }
   await tx.execute(sql`
     create temporary table ledger_import_rows (
       row int primary key, outcome text not null, asset_uuid uuid, asset_name text, reason text,
-      changes jsonb not null, patch jsonb, uniq jsonb) on commit drop`);
+      changes jsonb not null, patch jsonb, overrides jsonb, uniq jsonb) on commit drop`);
   let next = 1;
   for await (const cells of file.batches(IMPORT_BATCH)) {
     await evaluateBatch(tx, cells, next, map, opts.clearEmpty ?? false);
@@ -289,12 +334,13 @@ export async function evaluateImport(
            (count(*) filter (where outcome = 'unmatched'))::int as unmatched,
            (count(*) filter (where outcome = 'ambiguous'))::int as ambiguous,
            (count(*) filter (where outcome = 'invalid'))::int as invalid,
-           (count(*) filter (where outcome = 'matched' and patch is not null))::int as changed
+           (count(*) filter (where outcome = 'matched' and (patch is not null or overrides is not null)))::int as changed
     from ledger_import_rows`);
   return {
     columns: {
       matchBy,
       fields: map.fields.map((f) => ({ header: f.header, key: f.field.key })),
+      overrides: map.overrides.map((o) => ({ header: o.header, key: o.key })),
       ignored: map.ignored,
     },
     summary: s.rows[0]!,
@@ -304,6 +350,10 @@ export async function evaluateImport(
 /** The evaluated patches, as the (asset_uuid, patch) source applyLedgerPatches takes. */
 export const importPatches = sql`
   select asset_uuid, patch from ledger_import_rows where outcome = 'matched' and patch is not null`;
+
+/** The evaluated overrides, as the (asset_uuid, overrides) source applyOverridePatches takes. */
+export const importOverrides = sql`
+  select asset_uuid, overrides from ledger_import_rows where outcome = 'matched' and overrides is not null`;
 
 /** Up to `limit` evaluated rows in file order, optionally of one outcome. */
 export async function listImportRows(tx: Tx, p: { outcome?: Outcome; limit: number }): Promise<RowResult[]> {

@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { applyLedgerPatches } from '@/server/ledger-fields/apply-ledger-patches';
+import { applyOverridePatches } from '@/server/ledger-fields/apply-override-patches';
 import { audit, type Actor } from '@/server/users/actor';
 import {
   evaluateImport,
+  importOverrides,
   importPatches,
   listImportRows,
   type Evaluation,
@@ -62,10 +64,19 @@ export async function runImport(
     }
     const rejected = opts.strict && ev.summary.invalid > 0;
     const importId = randomUUID();
-    const applied =
-      rejected || !ev.summary.changed
-        ? 0
-        : await applyLedgerPatches(tx, importPatches, { reason: 'import', importId, actor });
+    let applied = 0;
+    if (!rejected && ev.summary.changed) {
+      const ctx = { reason: 'import' as const, importId, actor };
+      applied = await applyLedgerPatches(tx, importPatches, ctx);
+      if (ev.columns.overrides.length) {
+        await applyOverridePatches(tx, importOverrides, ctx);
+        // An asset counts once: both writers stamp what they changed with this transaction's now().
+        const n = await tx.execute<{ n: number }>(sql`
+          select count(*)::int as n from ledger_import_rows r join asset_ledger l on l.asset_uuid = r.asset_uuid
+          where r.outcome = 'matched' and l.updated_at = now() and l.version > 0`);
+        applied = n.rows[0]!.n;
+      }
+    }
     const status = rejected ? 'rejected' : 'applied';
     const summary = { ...ev.summary, applied };
     await tx.execute(sql`

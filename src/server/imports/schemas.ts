@@ -48,6 +48,9 @@ export const importResultSchema = z
     columns: z.object({
       matchBy: z.array(z.string()),
       fields: z.array(z.object({ header: z.string(), key: z.string() })),
+      overrides: z
+        .array(z.object({ header: z.string(), key: z.enum(['name', 'primaryIp', 'os']) }))
+        .openapi({ description: 'Override columns (override.name, override.primaryIp, override.os).' }),
       ignored: z.array(z.string()),
     }),
     summary: z.object({

@@ -115,21 +115,23 @@ export const assetLedgerSchema = z
 
 const jsonValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 
+const overridesBody = z
+  .object({
+    name: z.string().max(200).nullable().optional(),
+    primaryIp: z.string().max(60).nullable().optional(),
+    os: z.string().max(200).nullable().optional(),
+  })
+  .strict()
+  .optional()
+  .openapi({ description: 'Set (a string) or clear (null) an override of an observed fact.' });
+
 export const patchAssetLedgerBody = z.object({
   version: z.number().int().min(0),
   values: z
     .record(z.string().max(40), jsonValue)
     .optional()
     .openapi({ description: '{key: value|null}; null clears.' }),
-  overrides: z
-    .object({
-      name: z.string().max(200).nullable().optional(),
-      primaryIp: z.string().max(60).nullable().optional(),
-      os: z.string().max(200).nullable().optional(),
-    })
-    .strict()
-    .optional()
-    .openapi({ description: 'Set (a string) or clear (null) an override of an observed fact.' }),
+  overrides: overridesBody,
 });
 
 const filterBody = assetFilterQuery
@@ -145,7 +147,11 @@ const filterBody = assetFilterQuery
 export const bulkLedgerBody = z.object({
   ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS).optional(),
   filter: filterBody.optional().openapi({ description: 'The asset list’s filter: every asset matching it.' }),
-  set: z.record(z.string().max(40), jsonValue).openapi({ description: '{key: value|null}; null clears.' }),
+  set: z
+    .record(z.string().max(40), jsonValue)
+    .default({})
+    .openapi({ description: '{key: value|null}; null clears.' }),
+  overrides: overridesBody,
 });
 export type BulkLedgerBody = z.infer<typeof bulkLedgerBody>;
 

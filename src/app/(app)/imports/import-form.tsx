@@ -10,7 +10,7 @@ import { Button, buttonVariants } from '@/components/ui/button';
 import { Checkbox, Input, Label, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useLocale, useT } from '@/i18n/client';
-import { formatField, type FieldDef } from '@/server/fields/dictionary';
+import { fieldByKey, formatField, type FieldDef } from '@/server/fields/dictionary';
 
 type Outcome = 'matched' | 'unmatched' | 'ambiguous' | 'invalid';
 type Result = {
@@ -43,7 +43,8 @@ const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' 
 export function ImportForm({ fields }: { fields: FieldDef[] }) {
   const t = useT();
   const locale = useLocale();
-  const defOf = (key: string) => fields.find((f) => f.key === `ledger.${key}`);
+  const defOf = (key: string) =>
+    key.startsWith('override.') ? fieldByKey(key) : fields.find((f) => f.key === `ledger.${key}`);
   const [file, setFile] = useState<File | null>(null);
   const [encoding, setEncoding] = useState('auto');
   const [delimiter, setDelimiter] = useState('auto');

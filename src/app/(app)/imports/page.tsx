@@ -79,7 +79,7 @@ export default async function ImportPage({ searchParams }: { searchParams: Promi
                         </span>
                       )}
                     </TableCell>
-                    <TableCell className="px-2 py-1">
+                    <TableCell className="whitespace-nowrap px-2 py-1">
                       <a
                         href={`/api/v1/imports/ledger/${i.id}/report`}
                         className="text-primary hover:underline"
