@@ -60,6 +60,8 @@ export type RunFailureCode =
   | 'INVENTORY_INCOMPLETE'
   | 'PLUGIN_ERRORS'
   | 'INGEST_FAILED'
+  // the database turned read-only (a failover to a standby): rolled back, retried once writable
+  | 'DATABASE_READ_ONLY'
   | 'OUTPUT_TOO_LARGE'
   | 'WORKER_LOST'
   | 'WORKER_STOPPED'

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { isDatabaseReadOnly, isDatabaseUnavailable } from '@/db/errors';
 import { getConfig } from '@/lib/config';
 import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
@@ -57,6 +58,16 @@ const MAX_BACKOFF_SECONDS = 15 * 60;
 const cancelPollMs = 1000;
 /** Progress reaches the run row at most this often. */
 const PROGRESS_WRITE_MS = 1000;
+
+/** How long a worker keeps trying to record a run's outcome while the database refuses writes. */
+const OUTCOME_WRITE_PATIENCE_MS = 10 * 60 * 1000;
+
+/** A run that failed because the database went read-only; the same run succeeds once it is writable. */
+const readOnlyFailure = (detail: string): Omit<PluginFailure, 'ok'> => ({
+  code: 'DATABASE_READ_ONLY',
+  message: `the database is read-only (SQLSTATE 25006: a standby after a failover, or default_transaction_read_only); the ingest was rolled back, nothing was ingested; retried once it is writable (${detail})`,
+  retryable: true,
+});
 
 /** Retryable database errors: serialization, deadlock, connection loss. */
 const isTransientDbError = (err: unknown): boolean => {
@@ -167,7 +178,32 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     sql`jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
                   (attempts -> -1) || jsonb_build_object('finishedAt', now()) || ${JSON.stringify(patch)}::jsonb)`;
 
-  async function fail(run: RunRow, f: Omit<PluginFailure, 'ok'>): Promise<void> {
+  /**
+   * Records a failure. While the database is unreachable or read-only (a failover) the write is tried again
+   * — the run must not stay `running` until it goes stale — and an ingest that failed because the
+   * connection died in the failover is recorded as what it was: DATABASE_READ_ONLY.
+   */
+  async function fail(run: RunRow, first: Omit<PluginFailure, 'ok'>): Promise<void> {
+    let f = first;
+    const deadline = Date.now() + OUTCOME_WRITE_PATIENCE_MS;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await writeFailure(run, f);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || stopping || Date.now() > deadline) throw err;
+        if (isDatabaseReadOnly(err) && f.code === 'INGEST_FAILED') f = readOnlyFailure(f.message);
+        log.warn('run.outcome_write_retry', {
+          run_id: run.id,
+          failure: f.code,
+          read_only: isDatabaseReadOnly(err),
+          ...errorFields(err),
+        });
+        await sleep(wait);
+      }
+    }
+  }
+
+  async function writeFailure(run: RunRow, f: Omit<PluginFailure, 'ok'>): Promise<void> {
     const retry = f.retryable && run.attempt < run.max_attempts;
     const backoff = Math.min(retryBase * 2 ** (run.attempt - 1), MAX_BACKOFF_SECONDS);
     const r = await db.execute(sql`
@@ -346,6 +382,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         return await fail(run, { ...f, warnings: f.warnings ?? stream.allWarnings() });
       }
       rlog.error('run.ingest_failed', errorFields(err));
+      if (isDatabaseReadOnly(err)) return await fail(run, readOnlyFailure((err as Error).message));
       return await fail(run, {
         code: 'INGEST_FAILED',
         message: `ingest failed and was rolled back: ${(err as Error).message}`,

@@ -28,6 +28,18 @@ const MESSAGES = [
   /^connect (ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)/,
 ];
 
+/**
+ * The database refused a write because it is read-only (SQLSTATE 25006): a standby after a failover, or a
+ * database set `default_transaction_read_only`. Also "unavailable" above; this names the cause.
+ */
+export function isDatabaseReadOnly(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (typeof e !== 'object') return false;
+    if ((e as { code?: unknown }).code === '25006') return true;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     if (typeof e !== 'object') return false;

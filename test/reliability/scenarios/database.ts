@@ -1,6 +1,5 @@
 // PostgreSQL restarted during ingest and during a scheduler tick (on a throwaway embedded cluster of the
 // suite's own, never the shared server), and the ledger tables turning read-only during ingest.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,60 +159,88 @@ async function restartDuringTick(serverUrl: string, restart: () => Promise<numbe
   }
 }
 
+/** Ends the sessions of `database` (all but this one, or those of one application): a failover's cut. */
+async function terminateSessions(admin: pg.Client, database: string, application?: string): Promise<number> {
+  const r = await admin.query(
+    `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+     where datname = $1 and pid <> pg_backend_pid() and ($2::text is null or application_name = $2)`,
+    [database, application ?? null],
+  );
+  return r.rows[0].n as number;
+}
+
+// What a failover to a standby looks like from the app: the sessions it had are cut, and the server it
+// reconnects to refuses every write with SQLSTATE 25006 until it is promoted. Here: the database's
+// default_transaction_read_only (new sessions are read-only) and pg_terminate_backend of the worker's
+// sessions while its ingest transaction is half written; "promoted" = the setting reset and the sessions
+// opened meanwhile cut again.
 export async function databaseReadOnly(ctx: Context): Promise<Row> {
-  const fault = 'ledger tables read-only during ingest';
+  const fault = 'database read-only during ingest (failover to a standby)';
   const expected =
-    'failed INGEST_FAILED (permission denied), 0 partial rows, ledger unchanged; writable again → succeeds';
+    'the attempt fails DATABASE_READ_ONLY; 0 partial rows, ledger unchanged; writable again → the same worker retries it: succeeded';
   const s = await scratchDatabase(ctx.serverUrl, 'readonly');
-  const role = `al_rel_ro_${randomBytes(3).toString('hex')}`;
-  const password = randomBytes(9).toString('hex');
-  await s.db.execute(sql.raw(`create role ${role} login password '${password}'`));
-  let w: Proc | undefined;
+  // A lease longer than the outage, as in production (120 s): the worker records the outcome itself.
+  const w = new Proc('worker', 'src/bin/worker.ts', appEnv(s.url, { RUN_STALE_SECONDS: '60' }));
+  const admin = new pg.Client({ connectionString: ctx.serverUrl }); // another database: never read-only
+  await admin.connect();
+  const locker = await lockHolder(s.url);
+  let readOnly = false;
   try {
-    await s.db.execute(
-      sql.raw(
-        `grant usage on schema public to ${role}; grant all on all tables in schema public to ${role}; ` +
-          `grant all on all sequences in schema public to ${role}`,
-      ),
-    );
-    const u = new URL(s.url);
-    u.username = role;
-    u.password = password;
-    w = new Proc('worker', 'src/bin/worker.ts', appEnv(u.toString()));
     const src = await simSource(s, ctx.sim);
     const [hosts] = await waitFinal(s.db, [await trigger(s, src.id, 'collect_hosts')]);
     const before = await ledgerDigest(s.db);
-    // History is written after assets, links and records: ingest gets that far, then is refused.
-    await s.db.execute(sql.raw(`revoke insert, update, delete on asset_events from ${role}`));
+    // History is written after assets, links and records: the ingest waits there, half written.
+    await locker.query('begin');
+    await locker.query('lock table asset_events in share mode');
     const runId = await trigger(s, src.id, 'collect_vms');
-    const [st] = await waitFinal(s.db, [runId]);
+    await waitFor(
+      'the ingest transaction to write and then wait',
+      async () => (await writingBackends(s.db, s.name)).find((x) => x.waiting && x.xid),
+      90_000,
+    );
+    await admin.query(`alter database "${s.name}" set default_transaction_read_only = on`);
+    readOnly = true;
+    const cut = await terminateSessions(admin, s.name, 'asset-ledger');
+    await locker.query('rollback');
+    await waitFor(
+      'the worker to meet the read-only database',
+      () => w.events('run.outcome_write_retry').length > 0,
+      60_000,
+    );
+    const refused = w.events('run.outcome_write_retry').at(-1)!;
     const partial = await rowsOfRun(s.db, runId);
+    const during = await ledgerDigest(s.db);
+    await admin.query(`alter database "${s.name}" reset default_transaction_read_only`);
+    readOnly = false;
+    await terminateSessions(admin, s.name);
+    const [st] = await waitFinal(s.db, [runId], 120_000);
+    const codes = st!.attempts.map((a) => a.errorCode ?? 'ok');
     const after = await ledgerDigest(s.db);
-    await s.db.execute(sql.raw(`grant insert, update, delete on asset_events to ${role}`));
-    const [again] = await waitFinal(s.db, [await trigger(s, src.id, 'collect_vms')]);
     const problems = [
       hosts!.status !== 'succeeded' ? `collect_hosts ${hosts!.status} ${hosts!.error_code}` : null,
-      st!.status !== 'failed' || st!.error_code !== 'INGEST_FAILED'
-        ? `run ${st!.status} ${st!.error_code}`
-        : null,
-      /permission denied/.test(st!.error_message ?? '') ? null : `message: ${st!.error_message}`,
+      cut ? null : 'no worker session was cut',
+      refused.read_only === true ? null : `the worker met ${String(refused.error)}, not 25006`,
+      codes[0] === 'DATABASE_READ_ONLY' ? null : `attempt 1 ended ${codes[0]}`,
       partial ? `${partial} partial rows` : null,
-      after.digest !== before.digest ? 'ledger changed' : null,
-      again!.status !== 'succeeded' ? `after the grant: ${again!.status} ${again!.error_code}` : null,
+      during.digest !== before.digest ? 'ledger changed while read-only' : null,
+      st!.status !== 'succeeded' ? `then ${st!.status} ${st!.error_code}` : null,
+      after.rows > before.rows ? null : 'the retried run ingested nothing',
+      w.alive ? null : 'the worker process died',
     ].filter(Boolean);
     return {
       fault,
       expected,
-      observed: `${st!.status} ${st!.error_code} ("${(st!.error_message ?? '').slice(0, 60)}…"); ${partial} partial rows; ledger ${after.digest === before.digest ? 'unchanged' : 'CHANGED'}; next run ${again!.status}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
-      dataLost: partial + Math.abs(after.rows - before.rows),
+      observed: `${cut} worker session(s) cut; writes refused (${refused.read_only === true ? '25006 read-only' : String(refused.error)}); ${partial} partial rows; ledger ${during.digest === before.digest ? 'unchanged' : 'CHANGED'}; run ${st!.status} at attempt ${st!.attempt} (${codes.join(' → ')}); worker ${w.alive ? 'alive' : 'DEAD'}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
+      dataLost:
+        partial + (during.digest === before.digest ? 0 : Math.max(1, Math.abs(during.rows - before.rows))),
       pass: problems.length === 0,
     };
   } finally {
-    await w?.kill();
+    if (readOnly)
+      await admin.query(`alter database "${s.name}" reset default_transaction_read_only`).catch(() => {});
+    await locker.end().catch(() => {});
+    await admin.end().catch(() => {});
+    await w.kill();
     await s.drop();
-    const admin = new pg.Client({ connectionString: ctx.serverUrl });
-    await admin.connect();
-    await admin.query(`drop role if exists ${role}`).catch(() => {});
-    await admin.end();
   }
 }
