@@ -1,5 +1,5 @@
 // One export through the real route handler (Bearer auth), the response read to the end and discarded;
-// prints {ms, rssMb, bytes} as the last line. Run by bench/export.ts, one process per export.
+// prints {ms, cpuMs, rssMb, bytes} as the last line (cpuMs: this process's CPU, zlib's threads included). Run by bench/export.ts, one process per export.
 import { randomBytes } from 'node:crypto';
 
 async function main(): Promise<void> {
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     sql`insert into api_tokens (user_id, name, prefix, token_hash) values (${user.rows[0]!.id}, 'bench', ${tok.prefix}, ${tok.tokenHash})`,
   );
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const res = await route.GET(
     new Request(`http://localhost/api/v1/exports/assets${format === 'xlsx' ? '.xlsx' : ''}`, {
       headers: { authorization: `Bearer ${tok.token}` },
@@ -38,9 +39,11 @@ async function main(): Promise<void> {
     bytes += value.byteLength;
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   await closeDb(db);
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ms, rssMb, bytes }));
+  console.log(JSON.stringify({ ms, cpuMs, rssMb, bytes }));
 }
 
 main().catch((err) => {

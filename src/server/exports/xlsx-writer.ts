@@ -91,30 +91,64 @@ export function cellXml(ref: string, type: CellType, c: Cell): string {
   return stringCell(ref, c);
 }
 
+/**
+ * UTF-8 bytes from many small strings, written row by row into one reused buffer: about twice as fast as
+ * building a batch as one string and encoding it (V8 flattens the long concatenation first), and strings
+ * holding CJK no longer turn the whole batch into a two-byte string.
+ */
+export class ByteBatch {
+  private readonly buf = Buffer.allocUnsafe(1 << 22);
+  private used = 0;
+  private readonly done: Buffer[] = [];
+
+  add(s: string): void {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: make sure the whole string fits before writing.
+    const worst = s.length * 3;
+    if (this.used + worst > this.buf.length) this.cut();
+    if (worst > this.buf.length) this.done.push(Buffer.from(s));
+    else this.used += this.buf.write(s, this.used);
+  }
+
+  /** The bytes added since the last take, as one buffer of their own. */
+  take(): Buffer {
+    this.cut();
+    const out = this.done.length === 1 ? this.done[0]! : Buffer.concat(this.done);
+    this.done.length = 0;
+    return out;
+  }
+
+  private cut(): void {
+    if (!this.used) return;
+    this.done.push(Buffer.from(this.buf.subarray(0, this.used)));
+    this.used = 0;
+  }
+}
+
 /** The rows of one batch as XML, numbered from `first` (the header is row 1). */
 function rowsXml<R>(
   def: SheetDef<R>,
   letters: readonly string[],
   batch: readonly R[],
   first: number,
-): string {
-  let xml = '';
+  out: ByteBatch,
+): Buffer {
   for (let i = 0; i < batch.length; i++) {
     const n = first + i;
-    xml += `<row r="${n}">`;
+    let xml = `<row r="${n}">`;
     for (let j = 0; j < def.columns.length; j++) {
       const col = def.columns[j]!;
       xml += cellXml(letters[j]! + n, col.type, cellValue(col.type, col.value(batch[i]!)));
     }
-    xml += '</row>';
+    out.add(xml + '</row>');
   }
-  return xml;
+  return out.take();
 }
 
 export class XlsxWriter {
   private readonly zip = new yazl.ZipFile();
   private readonly sheets: SheetPart[] = [];
   private readonly created = new Date();
+  private readonly bytes = new ByteBatch();
   // One listener for the whole export, not one per wait.
   private readonly closed: Promise<unknown>;
 
@@ -144,7 +178,7 @@ export class XlsxWriter {
     );
     let count = 0;
     for await (const batch of batches) {
-      if (batch.length) await this.write(entry, rowsXml(def, letters, batch, count + 2));
+      if (batch.length) await this.write(entry, rowsXml(def, letters, batch, count + 2, this.bytes));
       count += batch.length;
     }
     entry.end(sheetTail(def.columns.length, count));
@@ -169,7 +203,7 @@ export class XlsxWriter {
   }
 
   // Back-pressure: wait while the zip (and so the reader) is behind; stop if the reader went away.
-  private async write(entry: PassThrough, xml: string): Promise<void> {
+  private async write(entry: PassThrough, xml: string | Buffer): Promise<void> {
     if (this.out.destroyed) throw new Error('export cancelled: the output stream was closed');
     if (!entry.write(xml)) await Promise.race([once(entry, 'drain'), this.closed]);
     // The reader went away (download cancelled): stop reading the database.
