@@ -11,7 +11,7 @@ import { getDb } from '@/db/client';
 import * as xlsxRoute from '@/app/api/v1/exports/assets.xlsx/route';
 import * as csvRoute from '@/app/api/v1/exports/assets/route';
 import { WORKBOOK_SHEETS, columnHeader } from '@/server/exports/workbook-sheets';
-import { cellValue } from '@/server/exports/xlsx-writer';
+import { ByteBatch, cellValue } from '@/server/exports/xlsx-writer';
 import { listLedgerFields } from '@/server/ledger-fields/fields';
 import { call, setupApiTest } from './api';
 import {
@@ -385,6 +385,17 @@ describe('cell values', () => {
     expect(cellValue('list', ['a', 'b'])).toBe('a, b');
     expect(cellValue('text', 'bell\u0007-nul\u0000-ok 🚀')).toBe('bell-nul-ok 🚀');
     expect(cellValue('date', '2026-12-01T07:04:37.569Z')).toEqual(new Date('2026-12-01T07:04:37.569Z'));
+  });
+
+  it('rows encoded into the reused buffer are the UTF-8 of their strings, across its refills', () => {
+    const b = new ByteBatch();
+    const parts = Array.from({ length: 300_000 }, (_, i) => `<row>数据中心-${i}-🚀-&amp;</row>`);
+    // Longer than the buffer itself, in characters and (CJK: 3 bytes each) in bytes only.
+    parts.push('x'.repeat(5 << 20), '东'.repeat(1_500_000));
+    for (const p of parts.slice(0, 150_000)) b.add(p);
+    expect(b.take().equals(Buffer.from(parts.slice(0, 150_000).join('')))).toBe(true);
+    for (const p of parts.slice(150_000)) b.add(p);
+    expect(b.take().equals(Buffer.from(parts.slice(150_000).join('')))).toBe(true);
   });
 });
 
