@@ -11,6 +11,8 @@ export type FilterDef = {
   name: string;
   label: string;
   options: { value: string; label: string }[];
+  /** Width class when the default cuts the label off (e.g. a list of user names). */
+  width?: string;
 };
 
 export function ListFilters({
@@ -19,6 +21,7 @@ export function ListFilters({
   filters,
   values,
   keep,
+  dates = [],
 }: {
   basePath: string;
   /** Placeholder of the free-text search (`q`); none: no search box. */
@@ -27,6 +30,8 @@ export function ListFilters({
   values: Record<string, string | undefined>;
   /** Query parameters the form does not show but keeps (sort, page size). */
   keep: Record<string, string | undefined>;
+  /** Date inputs (YYYY-MM-DD), applied on change like the selects. */
+  dates?: { name: string; label: string }[];
 }) {
   const t = useT();
   const router = useRouter();
@@ -48,17 +53,22 @@ export function ListFilters({
         apply(e.currentTarget);
       }}
       onChange={(e) => {
-        if (e.target instanceof HTMLSelectElement) apply(e.currentTarget);
+        if (
+          e.target instanceof HTMLSelectElement ||
+          (e.target instanceof HTMLInputElement && e.target.type === 'date')
+        )
+          apply(e.currentTarget);
       }}
     >
       {search !== undefined && (
-        <div className="flex min-w-40 flex-1 gap-1">
+        <div className="flex min-w-52 flex-1 gap-1">
           <Input
             name="q"
             type="search"
             defaultValue={values.q ?? ''}
             placeholder={search}
             aria-label={search}
+            title={search}
             data-testid="asset-search"
             className="h-8 text-xs"
           />
@@ -80,18 +90,30 @@ export function ListFilters({
           id={`f-${f.name}`}
           aria-label={f.label}
           defaultValue={values[f.name] ?? ''}
-          className="h-8 w-auto max-w-32 text-xs"
+          className={`h-8 w-auto text-xs ${f.width ?? 'max-w-32'}`}
           data-testid={`filter-${f.name}`}
         >
-          <option value="">
-            {f.label}: {t('common.all')}
-          </option>
+          {/* The label alone when nothing is chosen: "Source: All" was cut off at its width (zh-CN
+              above all); the chips say what is chosen. */}
+          <option value="">{f.label}</option>
           {f.options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>
           ))}
         </Select>
+      ))}
+      {dates.map((d) => (
+        <label key={d.name} className="flex items-center gap-1 text-xs text-muted-foreground">
+          {d.label}
+          <Input
+            type="date"
+            name={d.name}
+            defaultValue={values[d.name] ?? ''}
+            className="h-8 w-36 text-xs"
+            data-testid={`filter-${d.name}`}
+          />
+        </label>
       ))}
       {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
     </form>

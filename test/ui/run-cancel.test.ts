@@ -91,6 +91,7 @@ suite('a slow run in the browser', () => {
     await expect
       .poll(() => page.locator('h1 [data-status]').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('cancelled');
+    expect(await page.getByTestId('run-attempts').innerText(), 'no retries promised').toBe('Attempt 1');
     await page.screenshot({ path: screenshotPath('run-cancelled') });
     await armVcsimFault(sim, { kind: '' });
 

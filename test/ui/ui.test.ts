@@ -283,7 +283,20 @@ suite('web UI in Chromium', () => {
     await eventually(() => page.getByTestId('failure-what').innerText()).toBe(en.errorHelp.auth.what);
     expect(await page.getByTestId('failure-next').innerText()).toContain(en.errorHelp.auth.next);
     expect(await page.getByTestId('error-code').allInnerTexts()).toContain('VCENTER_AUTH_FAILED');
+    // An auth failure offers the way to fix it and to try again.
+    expect(await page.getByTestId('edit-credential').getAttribute('href')).toBe('/credentials');
+    expect(await page.getByTestId('run-again').count()).toBe(1);
     await shot(page, 'run-detail-failed');
+
+    // The dashboard marks the source that never collected successfully as stale, and its chart bars open
+    // that day's runs.
+    await go(page, '/');
+    const fresh = page.locator(`[data-testid=freshness-row]`, { hasText: name });
+    expect(await fresh.getAttribute('data-stale')).toBe('true');
+    const today = new Date().toISOString().slice(0, 10);
+    await page.locator(`a[data-day="${today}"]`).click();
+    await page.waitForURL((u) => u.pathname === '/runs' && u.searchParams.get('day') === today);
+    expect(await page.locator('[data-testid=run-row][data-status=failed]').count()).toBeGreaterThan(0);
   }, 600_000);
 
   it('a user account reads assets and runs but gets no admin pages or actions', async () => {

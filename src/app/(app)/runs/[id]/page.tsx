@@ -242,7 +242,8 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
                           max: run.maxAttempts,
                           at: fmtDateTime(run.notBefore, locale),
                         })
-                      : run.maxAttempts > 1 && run.status !== 'succeeded'
+                      : // A cancelled run is not retried: "of 3" would promise attempts that never come.
+                        run.maxAttempts > 1 && run.status !== 'succeeded' && run.status !== 'cancelled'
                         ? t('runs.attempt', { n: run.attempt, max: run.maxAttempts })
                         : t('run.attemptN', { n: run.attempt })}
                 </dd>
