@@ -404,6 +404,10 @@ export const OPERATIONS: Record<string, { role: AccessRule; sample: SampleFn }> 
       body: { type: 'vcenter', config: { endpoint: 'https://vc.example.test', insecure: true } },
     }),
   },
+  'GET /api/v1/exports/audit-events.csv': {
+    role: 'admin',
+    sample: () => ({ query: 'action=source.&lang=zh-CN' }),
+  },
   'GET /api/v1/sources/{id}': { role: 'admin', sample: (w) => ({ params: { id: w.sourceId } }) },
   'PATCH /api/v1/sources/{id}': {
     role: 'admin',

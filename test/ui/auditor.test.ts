@@ -314,6 +314,79 @@ suite('auditor UI at 200 VMs', () => {
     ]);
   }, 300_000);
 
+  it('the audit log: names with links, before/after values, filters by user, action, outcome and date, CSV of the filtered log, in both languages', async () => {
+    const patch = async (name: string) => {
+      const res = await page.request.patch(`${app.url}/api/v1/sources/${sourceId}`, {
+        data: { name },
+        headers: { origin: app.url },
+      });
+      expect(res.status(), await res.text()).toBe(200);
+    };
+    await patch('Lab vCenter 2');
+    await patch('Lab vCenter');
+    const adminId = (
+      await tdb.db.execute<{ id: string }>(sql`select id from users where username = ${app.adminUser}`)
+    ).rows[0]!.id;
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const table = page.getByTestId('audit-table');
+    const rows = table.locator('tbody tr');
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await setLocale(locale);
+      await go(page, '/audit');
+      // Filters apply on change, one after the other, and stay in the URL.
+      await page.getByTestId('filter-action').selectOption('source.');
+      await page.waitForURL(/action=source\./);
+      await page.getByTestId('filter-user').selectOption(adminId);
+      await page.waitForURL(/user=/);
+      await page.getByTestId('filter-from').fill(today);
+      await page.waitForURL(/from=/);
+      const first = rows.first();
+      expect(await first.getAttribute('data-action')).toBe('source.update');
+      expect(await first.getByTestId('audit-old').innerText()).toBe('Lab vCenter 2');
+      expect(await first.getByTestId('audit-new').innerText()).toBe('Lab vCenter');
+      const target = first.getByTestId('audit-target').locator('a');
+      expect(await target.innerText()).toBe('Lab vCenter');
+      expect(await target.getAttribute('href')).toBe(`/sources/${sourceId}`);
+      const details = await table.getByTestId('audit-details').allInnerTexts();
+      expect(details.join('\n'), 'no raw detail keys').not.toMatch(
+        /\b(tlsMode|credentialId|errorCode|changed|changes|run_id|endpoint):/,
+      );
+      if (locale === 'zh-CN') {
+        expect(await first.getByTestId('audit-details').innerText()).toContain('名称:');
+        expect(await table.innerText()).not.toMatch(/\b(test connection|Source|changed)\b/);
+      }
+      await shot(page, `audit-log.${locale}`);
+      // The export is the filtered log, in the reader's language.
+      const shown = await rows.count();
+      const href = await page.getByTestId('audit-export').getAttribute('href');
+      const csv = await page.request.get(`${app.url}${href}`);
+      expect(csv.status()).toBe(200);
+      const lines = (await csv.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(lines[0]).toBe(
+        locale === 'en'
+          ? 'Time,Who,Action,Action code,Outcome,Target type,Target,Target ID,IP,Request ID,Details'
+          : '时间,操作者,操作,操作代码,结果,对象类型,对象,对象 ID,IP,请求 ID,详情',
+      );
+      expect(lines.length - 1, 'as many events as the page shows').toBe(shown);
+      expect(lines[1]).toContain(
+        locale === 'en' ? 'Name: Lab vCenter 2 → Lab vCenter' : '名称: Lab vCenter 2 → Lab vCenter',
+      );
+      // Outcome and a date range that holds nothing.
+      await page.getByTestId('filter-outcome').selectOption('failure');
+      await page.waitForURL(/outcome=failure/);
+      for (const o of await table.locator('tbody tr').all())
+        expect(await o.getAttribute('data-action')).toBe('source.test_connection');
+      await page.getByTestId('filter-to').fill(yesterday);
+      await page.waitForURL(/to=/);
+      expect(await table.locator('tbody tr[data-action]').count()).toBe(0);
+    }
+    await setLocale('en');
+  }, 300_000);
+
   it('every page in both languages: screenshots, no untranslated key, no raw enum value in Chinese', async () => {
     const host = (
       await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'host' limit 1`)

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { typeSpec, parsePayload } from '@/server/sources/types';
+import { changesOf } from '@/server/audit/changes';
 import { audit, rethrowUnique, type Actor } from '@/server/users/actor';
 import { currentKey, decryptSecret, encryptSecret } from './crypto';
 import { createCredential } from './store';
@@ -86,11 +87,12 @@ export async function updateCredential(
 ): Promise<CredentialView> {
   await db.transaction(async (tx) => {
     const r = await tx.execute<{
+      name: string;
       type: string;
       public_data: Record<string, unknown>;
       key_id: string;
       ciphertext: Buffer;
-    }>(sql`select type, public_data, key_id, ciphertext from credentials where id = ${id} for update`);
+    }>(sql`select name, type, public_data, key_id, ciphertext from credentials where id = ${id} for update`);
     const row = r.rows[0];
     if (!row) throw new AppError('NOT_FOUND', 'credential not found');
     const sets = [sql`updated_at = now()`];
@@ -138,7 +140,9 @@ export async function updateCredential(
     } catch (err) {
       rethrowUnique(err, 'body.name', `a credential named '${input.name}'`);
     }
-    await audit(tx, actor, 'credential.update', { type: 'credential', id }, { changed });
+    // The name's old and new values; of the payload only which fields changed (see above).
+    const changes = changesOf({ name: row.name }, { name: input.name });
+    await audit(tx, actor, 'credential.update', { type: 'credential', id }, { changed, changes });
   });
   return getCredential(db, id);
 }

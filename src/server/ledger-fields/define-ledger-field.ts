@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
+import { changesOf } from '@/server/audit/changes';
 import { audit, pgCode, type Actor } from '@/server/users/actor';
 import {
   getLedgerField,
@@ -194,6 +195,24 @@ export async function updateLedgerField(
       { type: 'ledger_field', id: key },
       {
         changed: Object.keys(patch).sort(),
+        changes: changesOf(
+          {
+            label: `${before.label.en} / ${before.label['zh-CN']}`,
+            type: before.type,
+            options: before.options,
+            kinds: before.kinds,
+            unique: before.unique,
+            archived: before.archivedAt !== null,
+          },
+          {
+            label: `${patch.label?.en ?? before.label.en} / ${patch.label?.zhCN ?? before.label['zh-CN']}`,
+            type: next.type,
+            options: next.options,
+            kinds: next.kinds,
+            unique: next.unique,
+            archived: patch.archived,
+          },
+        ),
       },
     );
   });

@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { nextInstant, validateSchedule } from '@/server/scheduler/schedule';
+import { changesOf } from '@/server/audit/changes';
 import { audit, rethrowUnique, type Actor } from '@/server/users/actor';
 
 export type GroupView = {
@@ -172,6 +173,7 @@ export async function updateGroup(
       sql`select timezone, time_of_day as "timeOfDay", cron from schedule_groups where id = ${id} for update`,
     );
     if (!cur.rows[0]) throw new AppError('NOT_FOUND', 'schedule group not found');
+    const before = auditedGroup(await getGroup(tx, id));
     const spec = {
       timezone: input.timezone ?? cur.rows[0].timezone,
       timeOfDay: input.timeOfDay ?? cur.rows[0].timeOfDay,
@@ -190,6 +192,7 @@ export async function updateGroup(
       rethrowUnique(err, 'body.name', `a schedule group named '${input.name}'`);
     }
     if (input.sourceIds) await setMembers(tx, id, input.sourceIds);
+    const after = await getGroup(tx, id);
     await audit(
       tx,
       actor,
@@ -198,10 +201,23 @@ export async function updateGroup(
       {
         changed: Object.keys(input),
         ...(input.sourceIds ? { sourceIds: input.sourceIds } : {}),
+        changes: changesOf(before, auditedGroup(after)),
       },
     );
-    return getGroup(tx, id);
+    return after;
   });
+}
+
+/** What a group's audit entry compares: its schedule and its members by name. */
+function auditedGroup(g: GroupView): Record<string, unknown> {
+  return {
+    name: g.name,
+    enabled: g.enabled,
+    timezone: g.timezone,
+    timeOfDay: g.cron ? null : g.timeOfDay,
+    cron: g.cron,
+    sources: g.sources.map((s) => s.name).sort(),
+  };
 }
 
 /** Refused (409) while sources are bound: unbind them (PATCH sourceIds: []) first. */

@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { assertSourceUnique } from '@/server/identity/assert-source-unique';
+import { auditedConfig, changesOf } from '@/server/audit/changes';
 import { audit, rethrowUnique, type Actor } from '@/server/users/actor';
 import { parsePayload, typeSpec } from './types';
 import { rfc3339Sql } from '@/db/timestamps';
@@ -152,6 +153,7 @@ export async function updateSource(
       sql`select type, instance_uuid from sources where id = ${id} and deleted_at is null for update`,
     );
     if (!cur.rows[0]) throw new AppError('NOT_FOUND', 'source not found');
+    const before = auditedSource(await getSource(tx, id));
     await assertReferences(tx, input);
     const sets: SQL[] = [sql`updated_at = now()`];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -173,9 +175,27 @@ export async function updateSource(
     } catch (err) {
       rethrowUnique(err, 'body.name', `a source named '${input.name}'`);
     }
-    await audit(tx, actor, 'source.update', { type: 'source', id }, { changed: Object.keys(input) });
-    return getSource(tx, id);
+    const after = await getSource(tx, id);
+    await audit(
+      tx,
+      actor,
+      'source.update',
+      { type: 'source', id },
+      { changed: Object.keys(input), changes: changesOf(before, auditedSource(after)) },
+    );
+    return after;
   });
+}
+
+/** What a source's audit entry compares: names rather than ids, the config without secrets. */
+function auditedSource(s: SourceView): Record<string, unknown> {
+  return {
+    name: s.name,
+    enabled: s.enabled,
+    credential: s.credentialName,
+    scheduleGroup: s.scheduleGroupName,
+    ...auditedConfig(s.config),
+  };
 }
 
 /** Soft delete; 409 while a run is queued or running (the worker would lose its source mid-run). */

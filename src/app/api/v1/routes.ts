@@ -20,6 +20,7 @@ import * as credentials from './credentials/route';
 import * as credentialsId from './credentials/[id]/route';
 import * as exportsAssets from './exports/assets/route';
 import * as exportsAssetsXlsx from './exports/assets.xlsx/route';
+import * as exportsAuditEventsCsv from './exports/audit-events.csv/route';
 import * as scheduleGroups from './schedule-groups/route';
 import * as scheduleGroupsId from './schedule-groups/[id]/route';
 import * as sources from './sources/route';
@@ -75,6 +76,7 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'v1/credentials/[id]': credentialsId,
   'v1/exports/assets': exportsAssets,
   'v1/exports/assets.xlsx': exportsAssetsXlsx,
+  'v1/exports/audit-events.csv': exportsAuditEventsCsv,
   'v1/schedule-groups': scheduleGroups,
   'v1/schedule-groups/[id]': scheduleGroupsId,
   'v1/sources': sources,
