@@ -117,7 +117,7 @@ export const connectionTestSchema = z
       .optional()
       .openapi({
         description:
-          'Why it failed: the same codes as a failed run (e.g. VCENTER_AUTH_FAILED, VCENTER_TLS_ERROR with context.server_thumbprint_sha256 to pin).',
+          'Why it failed: the same codes as a failed run (e.g. VCENTER_AUTH_FAILED, VCENTER_TLS_ERROR with context.serverThumbprintSha256 to pin).',
       }),
   })
   .openapi('ConnectionTest');
