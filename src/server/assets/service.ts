@@ -173,11 +173,18 @@ export async function listAssets(
   await assertLedgerKeys(db, f.ledger, opts.sort);
   const where = assetWhere(f);
   const order = assetOrderBy(opts.sort, f.q);
+  // A page's rows first, then their columns: the list columns cost subqueries per row (last seen, ledger),
+  // and under ORDER BY … OFFSET the planner computes them for every row it skips — at offset 5,000 that
+  // was 5,050 evaluations, ~80 ms a page. A search sorts its matches by rank first (assetSelect).
+  const pageSql = f.q?.trim()
+    ? sql`${assetSelect(f, where)} order by ${order} limit ${opts.limit} offset ${opts.offset}`
+    : sql`select ${ASSET_LIST_COLUMNS} from (
+        select a.uuid from assets a ${LEDGER_JOIN} where ${where}
+        order by ${order} limit ${opts.limit} offset ${opts.offset}) p
+      join assets a on a.uuid = p.uuid ${LEDGER_JOIN} order by ${order}`;
   // Items and total on two pooled connections at once: one round trip of latency, not two.
   const [items, total] = await Promise.all([
-    db.execute<AssetListItem>(
-      sql`${assetSelect(f, where)} order by ${order} limit ${opts.limit} offset ${opts.offset}`,
-    ),
+    db.execute<AssetListItem>(pageSql),
     db.execute<{ n: number }>(sql`select count(*)::int as n from assets a where ${where}`),
   ]);
   return { items: items.rows, total: total.rows[0]!.n, limit: opts.limit, offset: opts.offset };
