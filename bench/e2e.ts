@@ -156,7 +156,7 @@ type RunRow = {
   created_at: string;
   started_at: string;
   finished_at: string;
-  stats: Record<string, number> | null;
+  stats: (Record<string, number> & { ingest_steps?: Record<string, number> }) | null;
 };
 
 async function waitFinal(t: TestDatabase, id: string): Promise<RunRow> {
@@ -235,6 +235,11 @@ async function main() {
           );
         }
         console.log(`[${size}] ${label}: ${rows[rows.length - 1]!.slice(2).join(' | ')}`);
+        // Where ingest's time went: stage-stream runs while the plugin collects, the others after it.
+        const steps = Object.entries((r.stats?.ingest_steps ?? {}) as Record<string, number>)
+          .filter(([, ms]) => ms >= 100)
+          .map(([step, ms]) => `${step} ${s(ms)}`);
+        console.log(`[${size}] ${label}: ingest steps ≥ 0.1 s: ${steps.join(', ') || '—'}`);
       }
     } finally {
       worker.kill('SIGTERM');

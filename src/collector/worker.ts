@@ -13,7 +13,7 @@ import { keyring, type SecretKey } from '@/server/credentials/crypto';
 import type { RunRow } from '@/server/runs/types';
 import { isCollectMode, type CollectorRequest, type RunMode } from './contract';
 import { FieldWarnings } from './field-invalid';
-import { ingestStream, type IngestResult } from '@/ingest/ingest';
+import { ingestStream, stepTimings, type IngestResult } from '@/ingest/ingest';
 import { claimSourceInstance, sourceDuplicateFailure } from '@/server/identity/claim-source-instance';
 import { PluginStream } from './plugin-stream';
 import {
@@ -331,7 +331,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       if (options.beforeCommit) await options.beforeCommit(run);
       const stats = {
         ...pluginStats(),
-        ...(ingest ? { ...ingest.stats, ingest_ms: Date.now() - t0 } : {}),
+        // per step: where a slow run's time went (the step list is src/ingest/steps/index.ts)
+        ...(ingest
+          ? { ...ingest.stats, ingest_ms: Date.now() - t0, ingest_steps: stepTimings(ingest.timings) }
+          : {}),
       };
       const warnings = [...stream.allWarnings(), ...(ingest?.warnings ?? [])];
       const done = await client.query(

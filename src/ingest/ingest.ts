@@ -57,6 +57,11 @@ export async function ingestStream(client: pg.PoolClient, input: IngestStreamInp
   };
 }
 
+/** Wall time per step (the statements' own timings left out), for a run's stats. */
+export function stepTimings(timings: readonly IngestTiming[]): Record<string, number> {
+  return Object.fromEntries(timings.filter((t) => !t.step.includes(': ')).map((t) => [t.step, t.ms]));
+}
+
 async function* arrayItems(
   assets: readonly CollectorAsset[],
   relations: readonly CollectorRelation[],
