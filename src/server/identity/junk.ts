@@ -65,10 +65,14 @@ export function isJunkIdentifier(v: string | null | undefined): boolean {
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+// The patterns as one alternation: one regular-expression match per value instead of one per pattern
+// (ingest checks every identifying value of every touched asset).
+const PATTERNS_SQL = literal(JUNK_PATTERNS.join('|'));
+
 /** SQL: true when `expr` (already lower-cased and trimmed) is null or junk. */
 export function junkSql(expr: string): string {
   return (
     `(${expr} is null or ${expr} = any(array[${JUNK_VALUES.map(literal).join(',')}]::text[])` +
-    ` or ${JUNK_PATTERNS.map((p) => `${expr} ~* ${literal(p)}`).join(' or ')})`
+    ` or ${expr} ~* ${PATTERNS_SQL})`
   );
 }
