@@ -124,7 +124,8 @@ async function ingestOnce(
   }
 }
 
-// The tables a first run writes, in foreign-key order.
+// The tables a first run writes, in foreign-key order: its identifying values and scans too (issue 16's
+// evidence is rows of the ledger like any other; leaving them out charged their writes to ingest's logic).
 const LEDGER_TABLES = [
   'assets',
   'asset_source_links',
@@ -132,6 +133,9 @@ const LEDGER_TABLES = [
   'asset_snapshots',
   'asset_events',
   'relations',
+  'asset_identifiers',
+  'duplicate_candidates',
+  'source_scans',
 ];
 
 /**
