@@ -1,7 +1,8 @@
 // `npm run bench:ingest`: ingest of a 10,000-VM collect_vms response (20,000 relations) and a 500-host
 // collect_hosts response — first run, unchanged re-run, 1% of VMs changed — each beside its floor, measured
 // in the same run on the same database: the first run beside its own rows COPYed into the same tables of a
-// fresh database (target ≤ 1.5×), the unchanged re-run beside serializing and hashing every record (≤ 2×);
+// fresh database (target ≤ 1.5×), the unchanged re-run beside serializing and hashing every record (≤ 2×)
+// and beside that plus the least database work a comparison by hash needs (the compare floor);
 // and a COPY of the normalized records into a scratch table, the floor earlier versions used.
 // Each step is repeated on fresh databases (BENCH_REPEAT, default 3) and the medians are printed: a single
 // first run on a shared machine varies by ±15%. Needs DATABASE_URL (a server where it may create and drop
@@ -30,7 +31,7 @@ interface Measure {
   ms: number;
   roundTrips: number;
   peakRssMb: number;
-  /** CPU of Node and the PostgreSQL backend during the ingests (0 for the floors) */
+  /** CPU of Node and the PostgreSQL backend during the step (for the floors too, except the COPY floor) */
   cpuMs?: number;
 }
 
@@ -56,6 +57,21 @@ function backendCpuMs(pid: number): number {
     return 0;
   }
 }
+
+/** Adds the CPU Node and backend `pid` use during `fn` to the step's CPU (floors are charged like ingests). */
+async function chargeCpu<R>(pid: number | null, fn: () => Promise<R>): Promise<R> {
+  const pg0 = pid === null ? 0 : backendCpuMs(pid);
+  const cpu0 = process.cpuUsage();
+  try {
+    return await fn();
+  } finally {
+    const c = process.cpuUsage(cpu0);
+    ingestCpuMs += Math.round((c.user + c.system) / 1000) + (pid === null ? 0 : backendCpuMs(pid) - pg0);
+  }
+}
+
+const backendPid = async (c: { query: (q: string) => Promise<{ rows: { pid: number }[] }> }) =>
+  (await c.query('select pg_backend_pid() as pid')).rows[0]!.pid;
 
 // Time the ingests spent staging their stream (the COPY into the working tables), and the CPU time of Node
 // and of the PostgreSQL backend they used, summed over the ingests of a step.
@@ -163,22 +179,81 @@ async function ledgerRowsFloor(from: Db): Promise<Measure> {
       pipeline(Readable.from(out.get(table)!), c.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT binary)`)));
     try {
       await copyIn('sources');
-      return await measure(async () => {
-        await c.query('begin');
-        for (const table of LEDGER_TABLES) {
-          const t0 = performance.now();
-          await copyIn(table);
-          if (process.env.BENCH_TIMINGS)
-            console.error(`rows floor: copy ${table} ${Math.round(performance.now() - t0)} ms`);
-        }
-        await c.query('commit');
-        return 2 + LEDGER_TABLES.length;
-      });
+      const pid = await backendPid(c);
+      return await measure(() =>
+        chargeCpu(pid, async () => {
+          await c.query('begin');
+          for (const table of LEDGER_TABLES) {
+            const t0 = performance.now();
+            await copyIn(table);
+            if (process.env.BENCH_TIMINGS)
+              console.error(`rows floor: copy ${table} ${Math.round(performance.now() - t0)} ms`);
+          }
+          await c.query('commit');
+          return 2 + LEDGER_TABLES.length;
+        }),
+      );
     } finally {
       c.release();
     }
   } finally {
     await target.drop();
+  }
+}
+
+/**
+ * The database half of any unchanged run: what a comparison by hash must send and look up at least — every
+ * object's key and record hash and every relation COPYed into temporary tables, then one statement that
+ * joins them against the latest records and the active relations. Hashes are computed before the clock
+ * starts (the hash floor measures them).
+ */
+async function compareFloor(db: Db, sourceId: string, responses: CollectorResponse[]): Promise<Measure> {
+  const keys = responses.flatMap((r) =>
+    r.assets.map((a) => [a.external_kind, a.external_id, recordTexts(a).hash] as const),
+  );
+  const rels = responses.flatMap((r) =>
+    r.relations.map(
+      (x) =>
+        [x.type, x.from.external_kind, x.from.external_id, x.to.external_kind, x.to.external_id] as const,
+    ),
+  );
+  const client = await db.$client.connect();
+  try {
+    const pid = await backendPid(client);
+    return await measure(() =>
+      chargeCpu(pid, async () => {
+        await client.query('begin');
+        await client.query(
+          `create temp table _f_key (kind asset_kind, external_id text, hash text) on commit drop;
+         create temp table _f_rel (type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text) on commit drop`,
+        );
+        const text = (n: string) => [n, 'text'] as const;
+        await copyRows(client, '_f_key', [text('kind'), text('external_id'), text('hash')], keys);
+        await copyRows(
+          client,
+          '_f_rel',
+          [text('type'), text('from_kind'), text('from_id'), text('to_kind'), text('to_id')],
+          rels,
+        );
+        await client.query(
+          `select (select count(*) from _f_key k
+                 join asset_source_links l on l.source_id = $1 and l.external_kind = k.kind and l.external_id = k.external_id
+                 join lateral (select s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r on true
+                 where r.hash <> k.hash) as changed,
+                (select count(*) from _f_rel x
+                 join asset_source_links lf on lf.source_id = $1 and lf.external_kind = x.from_kind and lf.external_id = x.from_id
+                 join asset_source_links lt on lt.source_id = $1 and lt.external_kind = x.to_kind and lt.external_id = x.to_id
+                 left join relations e on e.source_id = $1 and e.type = x.type and e.from_asset_uuid = lf.asset_uuid
+                                      and e.to_asset_uuid = lt.asset_uuid and e.status = 'active'
+                 where e.id is null) as new_relations`,
+          [sourceId],
+        );
+        await client.query('commit');
+        return 6;
+      }),
+    );
+  } finally {
+    client.release();
   }
 }
 
@@ -189,6 +264,9 @@ interface Trial {
   rowsFloor: Measure;
   unchanged: Measure;
   hashing: Measure;
+  compare: Measure;
+  /** hash floor + compare floor of the same trial */
+  unchangedFloor: Measure;
   onePct: Measure;
   tinyRoundTrips: number;
   counts: Record<string, number>;
@@ -243,11 +321,20 @@ async function trial(estate: SyntheticEstate): Promise<Trial> {
     const rowsFloor = await ledgerRowsFloor(db);
     const unchanged = await measure(() => both(hosts, vms));
     // What any ingest that compares records by hash must do at least: serialize and hash each record.
-    const hashing = await measure(async () => {
-      for (const a of hosts.assets) recordTexts(a);
-      for (const a of vms.assets) recordTexts(a);
-      return 0;
-    });
+    const hashing = await measure(() =>
+      chargeCpu(null, async () => {
+        for (const a of hosts.assets) recordTexts(a);
+        for (const a of vms.assets) recordTexts(a);
+        return 0;
+      }),
+    );
+    const compare = await compareFloor(db, sourceId, [hosts, vms]);
+    const unchangedFloor: Measure = {
+      ms: hashing.ms + compare.ms,
+      cpuMs: (hashing.cpuMs ?? 0) + (compare.cpuMs ?? 0),
+      roundTrips: compare.roundTrips,
+      peakRssMb: Math.max(hashing.peakRssMb, compare.peakRssMb),
+    };
     // Built only now: a worker holds one response at a time, and a heap three responses large would charge
     // the runs above for garbage collection a worker does not do.
     vms.assets.length = 0;
@@ -276,6 +363,8 @@ async function trial(estate: SyntheticEstate): Promise<Trial> {
       rowsFloor,
       unchanged,
       hashing,
+      compare,
+      unchangedFloor,
       onePct,
       tinyRoundTrips,
       counts: counts.rows[0]!,
@@ -336,9 +425,19 @@ async function main(): Promise<void> {
   console.log(row('  rows floor: its rows COPYed again', 'rowsFloor', { step: 'floor', name: 'COPY floor' }));
   console.log(row('unchanged re-run', 'unchanged', hash));
   console.log(row('  hash floor: serialize + hash', 'hashing', { step: 'floor', name: 'COPY floor' }));
+  console.log(row('  compare floor: keys+hashes+rels', 'compare', { step: 'hashing', name: 'hash floor' }));
+  console.log(
+    row('  unchanged vs hash + compare', 'unchanged', { step: 'unchangedFloor', name: 'hash+compare' }),
+  );
   console.log(row('1% of VMs changed', 'onePct', { ...hash, target: undefined }));
   console.log(
-    `\nper trial: first run ÷ rows floor ${trials.map((t) => (t.first.ms / t.rowsFloor.ms).toFixed(2)).join(', ')} (target ≤ 1.5×); unchanged ÷ hash floor ${trials.map((t) => (t.unchanged.ms / t.hashing.ms).toFixed(2)).join(', ')} (target ≤ 2×)`,
+    `\nper trial: first run ÷ rows floor ${trials.map((t) => (t.first.ms / t.rowsFloor.ms).toFixed(2)).join(', ')} (target ≤ 1.5×); unchanged ÷ hash floor ${trials.map((t) => (t.unchanged.ms / t.hashing.ms).toFixed(2)).join(', ')} (target ≤ 2×), ÷ (hash + compare floor) ${trials.map((t) => (t.unchanged.ms / t.unchangedFloor.ms).toFixed(2)).join(', ')}`,
+  );
+  // CPU is what the machine's load does not inflate: wall ratios on a shared 2-core machine swing ±30%.
+  const cpuRatio = (a: Step, b: Step) =>
+    trials.map((t) => ((t[a].cpuMs ?? 0) / Math.max(1, t[b].cpuMs ?? 0)).toFixed(2)).join(', ');
+  console.log(
+    `per trial, CPU (Node + PostgreSQL): first run ÷ rows floor ${cpuRatio('first', 'rowsFloor')}; unchanged ÷ hash floor ${cpuRatio('unchanged', 'hashing')}, ÷ (hash + compare floor) ${cpuRatio('unchanged', 'unchangedFloor')}`,
   );
   console.log(
     `round trips at 1% of the estate (${VMS / 100} VMs): ${trials[0]!.tinyRoundTrips} vs ${trials[0]!.first.roundTrips} at full size`,
