@@ -6,6 +6,7 @@ import {
   Boxes,
   CalendarClock,
   FileUp,
+  GitMerge,
   KeyRound,
   LayoutDashboard,
   ListChecks,
@@ -29,7 +30,11 @@ const MAIN: NavItem[] = [
   { href: '/runs', label: 'nav.runs', icon: Activity },
 ];
 // Editors and admins write asserted facts (issue 13).
-const EDITOR: NavItem[] = [{ href: '/imports', label: 'ledger.navImport', icon: FileUp }];
+const EDITOR: NavItem[] = [
+  { href: '/imports', label: 'ledger.navImport', icon: FileUp },
+  // Merging or ignoring duplicate candidates (issue 16) is theirs too.
+  { href: '/duplicates', label: 'identity.duplicatesTitle', icon: GitMerge },
+];
 const ADMIN: NavItem[] = [
   { href: '/ledger-fields', label: 'ledger.navFields', icon: ListChecks },
   { href: '/sources', label: 'nav.sources', icon: Server },
