@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { AlertTriangle, ArrowRight, Clock } from 'lucide-react';
+import { notFound, redirect } from 'next/navigation';
+import { AlertTriangle, ArrowRight, Clock, GitMerge } from 'lucide-react';
 import { PageHeader } from '@/components/app-shell';
 import { Breadcrumbs } from '@/components/breadcrumbs';
 import { FieldValue } from '@/components/field-value';
@@ -15,8 +15,15 @@ import { translateOr, type Locale, type Translate } from '@/i18n';
 import { getTranslator } from '@/i18n/server';
 import { isAppError } from '@/lib/errors';
 import { requirePageSession } from '@/server/auth/page';
+import {
+  getAsset,
+  listAssetHistory,
+  listAssetRecords,
+  listAssetRelations,
+  mergedInto,
+} from '@/server/assets/service';
 import { roleAllows } from '@/server/auth/session';
-import { getAsset, listAssetHistory, listAssetRecords, listAssetRelations } from '@/server/assets/service';
+import { getSourceNames } from '@/server/identity/asset-identity';
 import { flattenCanonical, normalizedOf } from '@/server/assets/canonical-view';
 import {
   getAssetNames,
@@ -38,6 +45,14 @@ import { NeighbourTable, type NeighbourColumn, type NeighbourTableRow } from './
 import { RawViewer } from './raw-viewer';
 import { LedgerSection } from './ledger-section';
 import { LedgerHistoryEntry } from './ledger-history';
+import { AcrossSources } from './across-sources';
+import {
+  IDENTITY_EVENT_ASSET_KEYS,
+  IDENTITY_EVENT_SOURCE_KEYS,
+  IDENTITY_EVENT_TYPES,
+  IdentityEvent,
+} from './identity-event';
+import { IdentitySection, type LinkView } from './identity-section';
 
 export const dynamic = 'force-dynamic';
 
@@ -200,7 +215,7 @@ export default async function AssetDetailPage({
   searchParams,
 }: {
   params: Promise<{ uuid: string }>;
-  searchParams: Promise<{ tab?: string }>;
+  searchParams: Promise<{ tab?: string; mergedFrom?: string }>;
 }) {
   const [{ uuid }, sp] = await Promise.all([params, searchParams]);
   const tab: Tab = (TABS as readonly string[]).includes(sp.tab ?? '') ? (sp.tab as Tab) : 'relations';
@@ -208,6 +223,9 @@ export default async function AssetDetailPage({
   const { t, locale } = await getTranslator();
   if (!UUID_RE.test(uuid)) notFound();
   const db = getDb();
+  // A merged tombstone is its survivor now (the API answers 308): go there and say why.
+  const survivor = await mergedInto(db, uuid);
+  if (survivor) redirect(`/assets/${survivor}?mergedFrom=${uuid}${sp.tab ? `&tab=${tab}` : ''}`);
   let asset: Awaited<ReturnType<typeof getAsset>>;
   try {
     asset = await getAsset(db, uuid);
@@ -240,11 +258,18 @@ export default async function AssetDetailPage({
   // Names for the uuids that relation events mention (moved from host A to host B).
   const mentioned = events.flatMap((e) => {
     const d = e.details ?? {};
-    return ['from', 'to', 'old', 'new', 'fromAssetUuid', 'toAssetUuid', 'from_uuid', 'to_uuid'].map(
-      (k) => d[k],
-    );
+    return [
+      ...['from', 'to', 'old', 'new', 'fromAssetUuid', 'toAssetUuid', 'from_uuid', 'to_uuid'],
+      ...IDENTITY_EVENT_ASSET_KEYS,
+    ].map((k) => d[k]);
   });
-  const names = await getAssetNames(db, mentioned);
+  const [names, eventSources] = await Promise.all([
+    getAssetNames(db, mentioned),
+    getSourceNames(
+      db,
+      events.flatMap((e) => IDENTITY_EVENT_SOURCE_KEYS.map((k) => (e.details ?? {})[k])),
+    ),
+  ]);
   const nameOf = (u: unknown) => (typeof u === 'string' ? (names[u] ?? u) : t('asset.missingField'));
   // Every field path shown through the dictionary: label and value in the reader's language and units.
   const valueAt = (path: string, value: unknown) => {
@@ -362,6 +387,16 @@ export default async function AssetDetailPage({
           </p>
         )}
       </div>
+      {sp.mergedFrom && UUID_RE.test(sp.mergedFrom) && (
+        <p
+          className="flex items-center gap-2 rounded-md border border-primary/30 bg-primary/5 px-3 py-2 text-sm"
+          data-testid="merged-redirect-note"
+          role="status"
+        >
+          <GitMerge className="size-4" />
+          {t('identity.redirected', { uuid: sp.mergedFrom })}
+        </p>
+      )}
       {asset.status === 'offline' && (
         <p
           className="flex items-center gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm"
@@ -426,6 +461,15 @@ export default async function AssetDetailPage({
       </Card>
 
       <LedgerSection uuid={uuid} role={session.user.role} />
+
+      <IdentitySection
+        assetUuid={asset.uuid}
+        links={links as LinkView[]}
+        mergedFrom={asset.mergedFrom}
+        canEdit={roleAllows(session.user.role, 'editor')}
+        t={t}
+        locale={locale}
+      />
 
       {hostTable && (
         <section>
@@ -583,6 +627,16 @@ export default async function AssetDetailPage({
                         canOpenImports={roleAllows(session.user.role, 'editor')}
                       />
                     )}
+                    {IDENTITY_EVENT_TYPES.has(e.type) && (
+                      <IdentityEvent
+                        type={e.type}
+                        details={e.details}
+                        assetNames={names}
+                        sourceNames={eventSources}
+                        t={t}
+                        locale={locale}
+                      />
+                    )}
                     {e.type === 'relation_changed' && (
                       <p className="text-sm" data-testid="moved">
                         {translateOr(
@@ -629,92 +683,63 @@ export default async function AssetDetailPage({
 
       {tab === 'fields' && (
         <>
-          <Table data-testid="fields">
-            <TableHeader>
-              <TableRow>
-                <TableHead>{t('asset.field')}</TableHead>
-                <TableHead>{t('asset.value')}</TableHead>
-                <TableHead>{t('asset.provenance')}</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {fields.map((f) => (
-                <TableRow key={f.path} className={f.conflict ? 'bg-warning/10' : undefined}>
-                  <TableCell className="text-xs" title={f.path}>
-                    {fieldLabel(f.path, locale)}
-                  </TableCell>
-                  <TableCell className="max-w-md text-xs">
-                    {fieldByPath(f.path) ? (
-                      <FieldValue def={fieldByPath(f.path)!} value={f.value} locale={locale} />
-                    ) : (
-                      fmtValue(f.value)
-                    )}
-                    {f.conflict && (
-                      <span className="mt-1 flex items-center gap-1 text-[oklch(0.45_0.12_75)]">
-                        <AlertTriangle className="size-3" /> {t('asset.conflict')}
-                        {f.alternatives
-                          ? `: ${f.alternatives.map((a) => `${(a.sourceId && sourceNames[a.sourceId]) ?? '?'} = ${valueAt(f.path, a.value)}`).join('; ')}`
-                          : ''}
-                      </span>
-                    )}
-                  </TableCell>
-                  <TableCell className="max-w-64 text-xs text-muted-foreground">
-                    <div
-                      className="truncate"
-                      title={f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : undefined}
-                    >
-                      {f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : '—'}
-                    </div>
-                    {f.collectedAt && <div>{fmtDateTime(f.collectedAt, locale)}</div>}
-                    {f.runId && (
-                      <Link href={`/runs/${f.runId}`} className="text-primary hover:underline">
-                        {t('asset.run')}
-                      </Link>
-                    )}
-                  </TableCell>
+          {/* Several sources: the view across them says everything the single-source table would. */}
+          {asset.acrossSources ? (
+            <AcrossSources view={asset.acrossSources} sourceNames={sourceNames} t={t} locale={locale} />
+          ) : (
+            <Table data-testid="fields">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>{t('asset.field')}</TableHead>
+                  <TableHead>{t('asset.value')}</TableHead>
+                  <TableHead>{t('asset.provenance')}</TableHead>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {fields.map((f) => (
+                  <TableRow key={f.path} className={f.conflict ? 'bg-warning/10' : undefined}>
+                    <TableCell className="text-xs" title={f.path}>
+                      {fieldLabel(f.path, locale)}
+                    </TableCell>
+                    <TableCell className="max-w-md text-xs">
+                      {fieldByPath(f.path) ? (
+                        <FieldValue def={fieldByPath(f.path)!} value={f.value} locale={locale} />
+                      ) : (
+                        fmtValue(f.value)
+                      )}
+                      {f.conflict && (
+                        <span className="mt-1 flex items-center gap-1 text-[oklch(0.45_0.12_75)]">
+                          <AlertTriangle className="size-3" /> {t('asset.conflict')}
+                          {f.alternatives
+                            ? `: ${f.alternatives.map((a) => `${(a.sourceId && sourceNames[a.sourceId]) ?? '?'} = ${valueAt(f.path, a.value)}`).join('; ')}`
+                            : ''}
+                        </span>
+                      )}
+                    </TableCell>
+                    <TableCell className="max-w-64 text-xs text-muted-foreground">
+                      <div
+                        className="truncate"
+                        title={f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : undefined}
+                      >
+                        {f.sourceId ? (sourceNames[f.sourceId] ?? f.sourceId) : '—'}
+                      </div>
+                      {f.collectedAt && <div>{fmtDateTime(f.collectedAt, locale)}</div>}
+                      {f.runId && (
+                        <Link href={`/runs/${f.runId}`} className="text-primary hover:underline">
+                          {t('asset.run')}
+                        </Link>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
         </>
       )}
 
       {tab === 'records' && (
         <div className="flex flex-col gap-4">
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>{t('assets.source')}</TableHead>
-                <TableHead>{t('asset.externalId')}</TableHead>
-                <TableHead>{t('asset.presence')}</TableHead>
-                <TableHead>{t('asset.firstSeen')}</TableHead>
-                <TableHead>{t('asset.lastSeen')}</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {(asset.links as Record<string, unknown>[]).map((l) => (
-                <TableRow key={String(l.id)}>
-                  <TableCell>{String(l.sourceName ?? '')}</TableCell>
-                  <TableCell className="font-mono text-xs">
-                    {String(l.externalKind ?? '')}/{String(l.externalId ?? '')}
-                  </TableCell>
-                  <TableCell>
-                    {l.presence === 'present' ? (
-                      <Badge variant="success">{t('asset.present')}</Badge>
-                    ) : (
-                      <Badge variant="warning">
-                        {l.missingSince
-                          ? t('asset.missingSince', { date: fmtDateTime(l.missingSince as Date, locale) })
-                          : t('asset.missing')}
-                      </Badge>
-                    )}
-                  </TableCell>
-                  <TableCell className="text-xs">{fmtDateTime(l.firstSeenAt as Date, locale)}</TableCell>
-                  <TableCell className="text-xs">{fmtDateTime(l.lastSeenAt as Date, locale)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
           <Table data-testid="records">
             <TableHeader>
               <TableRow>
