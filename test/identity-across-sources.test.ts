@@ -303,9 +303,10 @@ describeWithVcsim('identity across sources (two simulators)', () => {
       across.sources.map((s: { sourceId: string }) => s.sourceId),
     );
     expect(new Set(hostname.values.map((v: { value: unknown }) => v.value)).size).toBe(2);
-    expect(hostname.value).toBe(hostname.values[0].value);
+    expect(hostname.values.map((v: { winning: boolean }) => v.winning)).toEqual([true, false]);
     const bios = across.fields.find((f: { path: string }) => f.path === 'identity.bios_uuid');
-    expect(bios).toMatchObject({ conflict: false, value: TWIN.uuid });
+    expect(bios.conflict).toBe(false);
+    expect(bios.values.map((v: { value: unknown }) => v.value)).toEqual([TWIN.uuid, TWIN.uuid]);
     expect(survivor.mergedFrom).toEqual([
       expect.objectContaining({ mergedUuid: inB!.uuid, linkIds: [expect.any(String)] }),
     ]);

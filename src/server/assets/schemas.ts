@@ -118,10 +118,21 @@ export const assetDetailSchema = assetListItemSchema
         fields: z.array(
           z.object({
             path: z.string(),
-            value: z.unknown(),
             sourceId: z.uuid().openapi({ description: 'Where the winning value is from.' }),
             conflict: z.boolean(),
-            values: z.array(z.object({ sourceId: z.uuid(), reported: z.boolean(), value: z.unknown() })),
+            values: z
+              .array(
+                z.object({
+                  sourceId: z.uuid(),
+                  reported: z.boolean(),
+                  winning: z.boolean(),
+                  value: z.unknown(),
+                }),
+              )
+              .openapi({
+                description:
+                  'Each present source’s value, in the order of `sources`; `winning` marks the one the asset shows.',
+              }),
           }),
         ),
       })

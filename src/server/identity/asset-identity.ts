@@ -26,14 +26,15 @@ export async function listMergedFrom(db: Db, uuid: string): Promise<MergedFrom[]
 }
 
 export type SourceView = { sourceId: string; runId: string; collectedAt: string };
+// The values sit under `values` only: they are normalized-v1 data (snake_case inside, like `canonical`),
+// which the API's camelCase check leaves alone under that key (src/server/http/contract.ts).
 export type FieldAcrossSources = {
   path: string;
-  value: unknown;
   /** The source the winning value is from. */
   sourceId: string;
   conflict: boolean;
-  /** Each present source's value; `reported: false` where that source has no value for the field. */
-  values: { sourceId: string; reported: boolean; value: unknown }[];
+  /** Each present source's value (`winning` marks the one shown); `reported: false` where it has none. */
+  values: { sourceId: string; reported: boolean; winning: boolean; value: unknown }[];
 };
 export type CanonicalAcrossSources = { sources: SourceView[]; fields: FieldAcrossSources[] };
 
@@ -66,12 +67,19 @@ export async function canonicalAcrossSources(
   const fields: FieldAcrossSources[] = [];
   for (const [path, value] of winner) {
     const idx = c.provenance?.[path] ?? 0;
-    const values = sources.map((s) => {
+    const values = sources.map((s, i) => {
       const f = bySource.get(s.source_id);
-      return { sourceId: s.source_id, reported: Boolean(f?.has(path)), value: f?.get(path) ?? null };
+      // The winner's value as the view holds it (the record read here is the same one).
+      if (i === idx) return { sourceId: s.source_id, reported: true, winning: true, value };
+      return {
+        sourceId: s.source_id,
+        reported: Boolean(f?.has(path)),
+        winning: false,
+        value: f?.get(path) ?? null,
+      };
     });
     const texts = new Set(values.filter((v) => v.reported).map((v) => stableStringify(v.value)));
-    fields.push({ path, value, sourceId: sources[idx]!.source_id, conflict: texts.size > 1, values });
+    fields.push({ path, sourceId: sources[idx]!.source_id, conflict: texts.size > 1, values });
   }
   fields.sort((a, b) => a.path.localeCompare(b.path));
   return {

@@ -72,7 +72,7 @@ export function AcrossSources({
               </TableCell>
               <TableCell className="max-w-72 font-medium">
                 <div className="overflow-x-auto">
-                  <Value path={f.path} value={f.value} locale={locale} />
+                  <Value path={f.path} value={f.values.find((v) => v.winning)?.value} locale={locale} />
                 </div>
                 {/* Named only where it is not the most recent source (which wins nearly every field). */}
                 {f.sourceId !== view.sources[0]?.sourceId && (
