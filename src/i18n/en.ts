@@ -804,7 +804,7 @@ export const en = {
     navFields: 'Ledger fields',
     importTitle: 'Import ledger values',
     importHint:
-      'A CSV file with a column that finds the asset (uuid, source + externalId, name, serial or hostname) and one column per ledger field (its key or label). UTF-8 or GB18030; comma, semicolon or tab. Preview first: nothing is written until you apply.',
+      'A CSV file with a column that finds the asset (uuid, source + externalId, name, serial or hostname) and one column per ledger field (its key or label); overrides in override.name, override.primaryIp, override.os. UTF-8 or GB18030; comma, semicolon or tab. Preview first: nothing is written until you apply.',
     file: 'CSV file',
     encoding: 'Encoding',
     encodingAuto: 'Detect',

@@ -119,6 +119,9 @@ suite('ledger UI in Chromium', () => {
     await page.goto(`${app.url}/assets?cluster=ledger-cluster`);
     const rows = page.locator('[data-testid=asset-row]');
     await eventually(() => rows.count()).toBe(5);
+    // The asserted OS (set inline above) wins in the list.
+    expect(await rows.nth(0).locator('td[data-column=osName]').textContent()).toBe('Windows Server 2022');
+    expect(await rows.nth(1).locator('td[data-column=osName]').textContent()).toBe('Ubuntu 24.04');
     await rows.nth(0).locator('[data-testid=select-row]').check();
     await rows.nth(1).locator('[data-testid=select-row]').check();
     await eventually(() => page.locator('[data-testid=selected-count]').textContent()).toContain('2');
@@ -135,9 +138,19 @@ suite('ledger UI in Chromium', () => {
     await dialog.locator('[data-testid=scope-filter]').check();
     await dialog.locator('[data-testid=bulk-field]').selectOption('lifecycle');
     await dialog.locator('[data-testid=ledger-input-lifecycle]').selectOption('retired');
+    // An override in the same request: the OS people assert for all of them.
+    await dialog.getByRole('button', { name: 'Add another field' }).click();
+    await dialog.locator('[data-testid=bulk-field]').nth(1).selectOption('override.os');
+    await dialog.locator('[data-testid="ledger-input-override.os"]').fill('Ubuntu 24.04 LTS (asserted)');
+    await shot(page, 'ledger-bulk-dialog-overrides');
     await dialog.locator('[data-testid=bulk-submit]').click();
     await eventually(() => dialog.locator('[data-testid=bulk-done]').textContent()).toContain('5 of 5');
     for (const u of uuids) expect((await values(u)).lifecycle).toBe('retired');
+    const os = await tdb.db.execute<{ os_override: string | null }>(
+      sql`select os_override from assets where uuid = any(${sql.param(uuids)}::uuid[])`,
+    );
+    // uuids[0] had its own override from the inline edit: the bulk one replaced it too.
+    expect(os.rows.map((r) => r.os_override)).toEqual(Array(5).fill('Ubuntu 24.04 LTS (asserted)'));
     expect((await values(uuids[2]!)).department).toBeUndefined();
 
     // Ledger fields as list columns: chosen in the one column chooser (saved for this user), sortable,

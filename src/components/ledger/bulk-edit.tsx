@@ -1,6 +1,7 @@
 'use client';
 // The asset list's bulk edit (issue 13 §4): for the selected rows, or for all N assets matching the
-// list's filter, set (or clear) one or more ledger fields in one request.
+// list's filter, set (or clear) one or more ledger fields or overrides (display name, primary IP, OS) in
+// one request.
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { PencilLine, Plus, Trash2 } from 'lucide-react';
@@ -15,6 +16,20 @@ import { fieldLabel, type LedgerFieldView } from './types';
 import { fromInputText, ValueInput } from './value-input';
 
 type Row = { key: string; value: string; clear: boolean };
+
+const OVERRIDES = ['name', 'primaryIp', 'os'] as const;
+
+/** An override as the value input takes it: free text under the key `override.<name>`. */
+const overrideField = (k: (typeof OVERRIDES)[number], label: string): LedgerFieldView => ({
+  key: `override.${k}`,
+  label: { en: label, zhCN: label },
+  type: 'text',
+  options: [],
+  kinds: ['host', 'cluster', 'vm'],
+  unique: false,
+  builtin: true,
+  archived: false,
+});
 
 /** The list filter as the bulk endpoint takes it ({cluster, kind, …, ledger: {key: value}}). */
 export type BulkFilter = Record<string, string | Record<string, string | string[]>>;
@@ -32,7 +47,8 @@ export function BulkEditBar({
   const locale = useLocale();
   const router = useRouter();
   const selection = useSelection();
-  const active = fields.filter((f) => !f.archived);
+  const overrideFields = OVERRIDES.map((k) => overrideField(k, t(`ledger.override.${k}`)));
+  const active = [...fields.filter((f) => !f.archived), ...overrideFields];
   const selected = selection ? [...selection.selected] : [];
   const [open, setOpen] = useState(false);
   const [scope, setScope] = useState<'selection' | 'filter'>('selection');
@@ -45,11 +61,15 @@ export function BulkEditBar({
     setBusy(true);
     setError(null);
     const set: Record<string, unknown> = {};
+    const overrides: Record<string, string | null> = {};
     for (const r of rows) {
       const f = active.find((x) => x.key === r.key);
-      if (f) set[f.key] = r.clear ? null : fromInputText(f, r.value);
+      if (!f) continue;
+      if (f.key.startsWith('override.'))
+        overrides[f.key.slice('override.'.length)] = r.clear ? null : r.value;
+      else set[f.key] = r.clear ? null : fromInputText(f, r.value);
     }
-    const body = scope === 'selection' ? { ids: selected, set } : { filter, set };
+    const body = scope === 'selection' ? { ids: selected, set, overrides } : { filter, set, overrides };
     try {
       const res = await api<{ matched: number; changed: number }>('/api/v1/assets/ledger/bulk', { body });
       setDone(t('ledger.bulkDone', res));
@@ -123,11 +143,20 @@ export function BulkEditBar({
                     className="w-44"
                     data-testid="bulk-field"
                   >
-                    {active.map((x) => (
-                      <option key={x.key} value={x.key}>
-                        {fieldLabel(x, locale)}
-                      </option>
-                    ))}
+                    {active
+                      .filter((x) => !x.key.startsWith('override.'))
+                      .map((x) => (
+                        <option key={x.key} value={x.key}>
+                          {fieldLabel(x, locale)}
+                        </option>
+                      ))}
+                    <optgroup label={t('ledger.overrides')}>
+                      {overrideFields.map((x) => (
+                        <option key={x.key} value={x.key}>
+                          {fieldLabel(x, locale)}
+                        </option>
+                      ))}
+                    </optgroup>
                   </Select>
                   {f && !r.clear && (
                     <div className="min-w-40 flex-1">

@@ -95,6 +95,11 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     const f = facts[a.uuid];
     const own: Record<string, unknown> = {
       ...a,
+      // Asserted facts win in the list (DESIGN §8a): the effective OS, an asserted primary IP first.
+      osName: a.os ?? undefined,
+      ipAddresses: a.overrides.primaryIp
+        ? [a.overrides.primaryIp, ...a.ipAddresses.filter((ip) => ip !== a.overrides.primaryIp)]
+        : a.ipAddresses,
       vmCount: f?.vmCount ?? null,
       hostCount: f?.hostCount ?? null,
     };

@@ -38,6 +38,11 @@ const BADGE: Record<Outcome, 'success' | 'secondary' | 'warning' | 'destructive'
   invalid: 'destructive',
 };
 const PREVIEW_ROWS = 2000;
+const DELIMITER_NAMES: Record<string, 'comma' | 'semicolon' | 'tab'> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+};
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : String(v));
 
 export function ImportForm({ fields }: { fields: FieldDef[] }) {
@@ -165,8 +170,8 @@ export function ImportForm({ fields }: { fields: FieldDef[] }) {
       {preview && (
         <section className="flex flex-col gap-3" data-testid="import-preview-result">
           <p className="text-sm" data-testid="import-summary">
-            {t('ledger.summary', preview.summary)} · {preview.encoding} ·{' '}
-            {preview.delimiter === '\t' ? 'tab' : preview.delimiter}
+            {t('ledger.summary', preview.summary)} · {preview.encoding === 'gb18030' ? 'GB18030' : 'UTF-8'} ·{' '}
+            {t(`ledger.delimiters.${DELIMITER_NAMES[preview.delimiter] ?? 'comma'}`)}
           </p>
           <div className="flex flex-wrap items-center gap-3">
             <Select
