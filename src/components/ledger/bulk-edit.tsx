@@ -140,7 +140,7 @@ export function BulkEditBar({
                     aria-label={t('ledger.field')}
                     value={r.key}
                     onChange={(e) => update({ key: e.target.value, value: '' })}
-                    className="w-44"
+                    className="w-52"
                     data-testid="bulk-field"
                   >
                     {active
