@@ -44,7 +44,10 @@ describeWithVcsim('duplicate sources (simulator)', () => {
       body: { name, type: 'vcenter', config: { endpoint, insecure: true }, credentialId },
     });
   const port = () => new URL(sim.endpoint).port;
-  const runAll = async (sourceId: string, modes: ('collect_hosts' | 'collect_vms' | 'detect')[]) => {
+  const runAll = async (
+    sourceId: string,
+    modes: ('collect_hosts' | 'collect_vms' | 'detect' | 'healthcheck')[],
+  ) => {
     const ids: string[] = [];
     for (const mode of modes)
       ids.push((await triggerRun(getDb(), { sourceId, mode, trigger: 'manual' })).run.id);
@@ -72,6 +75,19 @@ describeWithVcsim('duplicate sources (simulator)', () => {
     ).json();
     expect(src.instanceUuid).toBe((await vcsimInstanceUuid(sim)).toLowerCase());
     expect(src.instanceUuidSeenAt).not.toBeNull();
+    // Detect and health check record it too (each starting from a source that has none).
+    for (const mode of ['detect', 'healthcheck'] as const) {
+      await getDb().execute(
+        sql`update sources set instance_uuid = null, instance_uuid_seen_at = null where id = ${firstId}`,
+      );
+      const [run] = await runAll(firstId, [mode]);
+      expect(run, JSON.stringify(run!.errors)).toMatchObject({ status: 'succeeded' });
+      const [row] = await rows<{ instance_uuid: string | null }>(
+        getDb(),
+        sql`select instance_uuid from sources where id = ${firstId}`,
+      );
+      expect(row!.instance_uuid, mode).toBe((await vcsimInstanceUuid(sim)).toLowerCase());
+    }
   });
 
   it('the same endpoint spelled differently is refused with 409 naming the source', async () => {
@@ -109,7 +125,7 @@ describeWithVcsim('duplicate sources (simulator)', () => {
     expect(res.status).toBe(201);
     const dupId = (await res.json()).id;
     const before = await ledger();
-    const runs = await runAll(dupId, ['collect_hosts', 'collect_vms', 'detect']);
+    const runs = await runAll(dupId, ['collect_hosts', 'collect_vms', 'detect', 'healthcheck']);
     for (const r of runs) {
       expect(r, JSON.stringify(r.errors)).toMatchObject({ status: 'failed', error_code: 'SOURCE_DUPLICATE' });
       expect(r.attempt).toBe(1); // not retried: running it again cannot help
