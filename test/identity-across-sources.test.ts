@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunMode } from '@/collector/contract';
 import { triggerRun } from '@/server/runs/trigger';
 import * as assetRoute from '@/app/api/v1/assets/[id]/route';
+import * as assetsRoute from '@/app/api/v1/assets/route';
+import * as exportRoute from '@/app/api/v1/exports/assets/route';
 import * as mergeRoute from '@/app/api/v1/assets/[id]/merge/route';
 import * as splitRoute from '@/app/api/v1/assets/[id]/split/route';
 import * as candidatesRoute from '@/app/api/v1/duplicate-candidates/route';
@@ -304,6 +306,22 @@ describeWithVcsim('identity across sources (two simulators)', () => {
     );
     expect(new Set(hostname.values.map((v: { value: unknown }) => v.value)).size).toBe(2);
     expect(hostname.values.map((v: { winning: boolean }) => v.winning)).toEqual([true, false]);
+    // The list, its search and the export read the winning value; the other source's is not searched.
+    const winning = hostname.values[0].value as string;
+    const losing = hostname.values[1].value as string;
+    const found = await api(assetsRoute.GET, { url: `/api/v1/assets?q=${encodeURIComponent(winning)}` });
+    expect(found.body.items.map((x: { uuid: string; hostname: string }) => [x.uuid, x.hostname])).toEqual([
+      [inA!.uuid, winning],
+    ]);
+    const notFound = await api(assetsRoute.GET, { url: `/api/v1/assets?q=${encodeURIComponent(losing)}` });
+    expect(notFound.body.total).toBe(0);
+    const csv = await call(h(exportRoute.GET), {
+      token: actors.tokens.admin,
+      url: `/api/v1/exports/assets?q=${encodeURIComponent(TWIN.name)}`,
+    });
+    const csvText = await csv.text();
+    expect(csvText).toContain(winning);
+    expect(csvText).not.toContain(losing);
     const bios = across.fields.find((f: { path: string }) => f.path === 'identity.bios_uuid');
     expect(bios.conflict).toBe(false);
     expect(bios.values.map((v: { value: unknown }) => v.value)).toEqual([TWIN.uuid, TWIN.uuid]);
