@@ -1,4 +1,5 @@
 import { AppShell } from '@/components/app-shell';
+import { BackgroundExportProvider } from '@/components/background-export';
 import { I18nProvider } from '@/i18n/client';
 import { getLocale } from '@/i18n/server';
 import { getPageSession } from '@/server/auth/page';
@@ -12,7 +13,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!session) return <>{children}</>;
   return (
     <I18nProvider locale={locale}>
-      <AppShell user={session.user}>{children}</AppShell>
+      {/* Above the pages: a background export outlives the page that started it. */}
+      <BackgroundExportProvider>
+        <AppShell user={session.user}>{children}</AppShell>
+      </BackgroundExportProvider>
     </I18nProvider>
   );
 }
