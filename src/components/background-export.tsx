@@ -166,7 +166,8 @@ function ExportPanel({
             aria-valuenow={job.format === 'CSV' ? Math.round((job.done / job.total) * 100) : undefined}
           >
             <div
-              className={`h-full bg-primary transition-all ${job.format === 'CSV' ? '' : 'animate-pulse'}`}
+              // The workbook's size is not known ahead: a pale pulsing bar, not a full one that reads "done".
+              className={`h-full transition-all ${job.format === 'CSV' ? 'bg-primary' : 'animate-pulse bg-primary/30'}`}
               style={{
                 width: job.format === 'CSV' ? `${Math.min(100, (job.done / job.total) * 100)}%` : '100%',
               }}
