@@ -88,6 +88,8 @@ const ESTATE: Record<string, { seed: SeedAsset; n: Record<string, unknown> }> = 
         ip_addresses: ['10.0.0.10', '2001:db8::10'],
         mac_addresses: ['00:50:56:00:00:01', '00:50:56:00:00:02'],
       },
+      storage: { committed_bytes: 100 * GiB, uncommitted_bytes: 140 * GiB },
+      annotation: '=SUM(A1) 负责人: DBA\nsecond line',
       runtime: { power_state: 'poweredOn', tools_running: true, tools_status: 'toolsOk' },
       placement: {
         datacenter: 'DC-東京',
@@ -262,6 +264,12 @@ describe('workbook from the API', () => {
     expect(val(db.cpuCount)).toBe(4);
     expect(val(db.memoryBytes)).toBe(8192); // MiB
     expect(val(db.provisionedBytes)).toBe(240 * 1024);
+    expect(db.usedBytes!.type).toBe(ExcelJS.ValueType.Number);
+    expect(val(db.usedBytes)).toBe(100 * 1024); // MiB
+    // The notes as text, lines kept, never a formula.
+    expect(db.annotation!.type).toBe(ExcelJS.ValueType.String);
+    expect(val(db.annotation)).toBe('=SUM(A1) 负责人: DBA\nsecond line');
+    expect(val(by['数据库-東京 🚀']!.annotation)).toBeNull();
     expect(val(db.diskCount)).toBe(2);
     expect(val(db.nicCount)).toBe(2);
     expect(val(db.template)).toBe(false);

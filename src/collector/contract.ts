@@ -114,6 +114,9 @@ export const normalizedV1Schema = z
             .strict(),
         ),
         datastore_total_bytes: nonNegInt,
+        // A VM's space on its datastores (vSphere summary.storage): written (committed) and still to grow.
+        committed_bytes: nonNegInt,
+        uncommitted_bytes: nonNegInt,
       })
       .partial()
       .strict(),
@@ -134,6 +137,8 @@ export const normalizedV1Schema = z
       .strict(),
     tags: z.array(str),
     template: z.boolean(),
+    /** The VM's free-text notes in vCenter (config.annotation). */
+    annotation: str,
   })
   .partial()
   .strict();

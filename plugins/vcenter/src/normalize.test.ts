@@ -168,3 +168,32 @@ describe('sentinels and impossible values', () => {
     ]);
   });
 });
+
+describe('VM used space and annotation', () => {
+  const vm = (entries: [string, string][], report?: (p: string, v: string) => void) =>
+    normalizeVm(new Map(entries.map(([k, xml]) => [k, node(xml)])), {}, new Map(), undefined, report);
+
+  it('summary.storage gives committed and uncommitted bytes; 0 is a value, -1 is absent', () => {
+    const n = vm([
+      ['summary.storage.committed', '<val xsi:type="xsd:long">42949672960</val>'],
+      ['summary.storage.uncommitted', '<val xsi:type="xsd:long">0</val>'],
+    ]);
+    expect(n.storage).toEqual({ committed_bytes: 42949672960, uncommitted_bytes: 0 });
+    expect(vm([['summary.storage.committed', '<val xsi:type="xsd:long">-1</val>']]).storage).toBeUndefined();
+  });
+
+  it('an impossible size is reported, not stored', () => {
+    const reports: string[] = [];
+    const n = vm([['summary.storage.committed', '<val xsi:type="xsd:long">-7</val>']], (p) =>
+      reports.push(p),
+    );
+    expect(n.storage).toBeUndefined();
+    expect(reports).toEqual(['storage.committed_bytes']);
+  });
+
+  it('config.annotation is the annotation, multi-line and CJK kept; a blank one is absent', () => {
+    const n = vm([['config.annotation', '<val xsi:type="xsd:string">Owner: 张伟\nTicket &amp; CHG-1</val>']]);
+    expect(n.annotation).toBe('Owner: 张伟\nTicket & CHG-1');
+    expect(vm([['config.annotation', '<val xsi:type="xsd:string">  </val>']]).annotation).toBeUndefined();
+  });
+});

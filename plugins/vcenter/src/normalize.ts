@@ -452,6 +452,26 @@ export function normalizeVm(
     }),
   );
 
+  // Space on the datastores (RVTools' "In Use" and the rest of "Provisioned"): 0 is a real value here.
+  section(
+    n,
+    'storage',
+    compact({
+      committed_bytes: measure(
+        txt(props.get('summary.storage.committed')),
+        'storage.committed_bytes',
+        report,
+        BYTES_OR_ZERO,
+      ),
+      uncommitted_bytes: measure(
+        txt(props.get('summary.storage.uncommitted')),
+        'storage.uncommitted_bytes',
+        report,
+        BYTES_OR_ZERO,
+      ),
+    }),
+  );
+
   const toolsRunning = txt(props.get('guest.toolsRunningStatus'));
   const toolsVersion = txt(props.get('guest.toolsVersion'));
   section(
@@ -470,5 +490,7 @@ export function normalizeVm(
   if (tags) n.tags = tags;
   const template = bool(props.get('config.template'));
   if (template !== undefined) n.template = template;
+  const annotation = txt(props.get('config.annotation'));
+  if (annotation) n.annotation = annotation;
   return n;
 }

@@ -110,6 +110,8 @@ describeWithVcsim('CLI exports against the simulator', () => {
       if (r.clusterName!.value) clustered++;
       expect(r.cpuCount!.type).toBe(ExcelJS.ValueType.Number);
       expect(r.memoryBytes!.type).toBe(ExcelJS.ValueType.Number);
+      // Used space from summary.storage.committed (the simulator gives each VM's disk files a size).
+      expect(r.usedBytes!.type, vm.name).toBe(ExcelJS.ValueType.Number);
     }
     // 2 clusters × 3 VMs are clustered; the standalone host's 3 are not.
     expect(clustered).toBe(6);

@@ -177,6 +177,7 @@ export const VINFO: SheetDef<AssetRow> = {
       'Provisioned MiB',
       14,
     ),
+    field('usedBytes', 'mib', (r) => at(r.n, 'storage.committed_bytes'), 'In Use MiB', 14),
     own(
       'diskCount',
       L('Disks', '磁盘数'),
@@ -217,6 +218,7 @@ export const VINFO: SheetDef<AssetRow> = {
     field('biosUuid', 'text', (r) => at(r.n, 'identity.bios_uuid'), 'SMBIOS UUID', 38),
     field('machineUuid', 'text', (r) => at(r.n, 'identity.machine_uuid'), 'VM UUID', 38),
     field('tags', 'list', (r) => at(r.n, 'tags'), 'Tags (custom attributes)', 24),
+    field('annotation', 'text', (r) => at(r.n, 'annotation'), 'Annotation', 32),
     ...ledger(self),
   ],
 };

@@ -350,6 +350,22 @@ export const OBSERVED_FIELDS: readonly FieldDef[] = [
     derive: (n) => sumOf(section(n, 'hardware').disks, 'size_bytes'),
   }),
   observed({
+    key: 'usedBytes',
+    path: 'storage.committed_bytes',
+    kinds: VM,
+    type: 'bytes',
+    unit: 'bytes',
+    label: L('Used disk', '已用磁盘'),
+  }),
+  observed({
+    key: 'uncommittedBytes',
+    path: 'storage.uncommitted_bytes',
+    kinds: VM,
+    type: 'bytes',
+    unit: 'bytes',
+    label: L('Uncommitted disk', '未提交磁盘'),
+  }),
+  observed({
     key: 'nics',
     path: 'hardware.nics',
     kinds: HOST_VM,
@@ -516,6 +532,13 @@ export const OBSERVED_FIELDS: readonly FieldDef[] = [
     listable: true,
   }),
   observed({ key: 'tags', path: 'tags', kinds: ALL, type: 'list', label: L('Tags', '标签'), listable: true }),
+  observed({
+    key: 'annotation',
+    path: 'annotation',
+    kinds: VM,
+    type: 'longText',
+    label: L('Annotation', '注释'),
+  }),
   observed({
     key: 'template',
     path: 'template',
