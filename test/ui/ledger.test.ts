@@ -241,6 +241,18 @@ suite('ledger UI in Chromium', () => {
     expect(await card.locator('[data-testid^=ledger-edit-]').count()).toBe(0);
     expect(await card.locator('[data-testid^=override-edit-]').count()).toBe(0);
     await shot(page, 'ledger-card-user-zh');
+    // A user chooses ledger columns too (their own saved choice), labelled and translated in 简体中文.
+    await page.goto(`${app.url}/assets?cluster=ledger-cluster`);
+    await page.locator('[data-testid=column-chooser]').click();
+    const group = page.locator('[data-testid=column-group-ledger]');
+    await eventually(() => group.textContent()).toContain('台账字段');
+    expect(await group.textContent()).toContain('负责人');
+    await group.locator('[data-column-choice="ledger.lifecycle"]').check();
+    await eventually(() => page.locator('td[data-column="ledger.lifecycle"]').allTextContents()).toEqual(
+      Array(5).fill('已退役'),
+    );
+    await shot(page, 'ledger-columns-user-zh');
+    await page.keyboard.press('Escape');
     await page.goto(`${app.url}/assets`);
     await page.locator('[data-testid=asset-table]').waitFor();
     expect(await page.locator('[data-testid=bulk-edit]').count()).toBe(0);
