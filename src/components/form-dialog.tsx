@@ -29,6 +29,9 @@ export function EditOrAddButton({
   );
 }
 
+/** A refusal the form already says in words (which source is the same vCenter): shown as it is. */
+export class RefusalInWords extends Error {}
+
 /**
  * A dialog around a form: submit calls the API through `onSubmit(formData)`; on success the page data is
  * refreshed and the dialog closes, on failure the API's message is shown in the dialog.
@@ -81,7 +84,11 @@ export function FormDialog({
               setOpen(false);
               router.refresh();
             } catch (err) {
-              setError(markFieldErrors(form, err) ?? (err as Error).message);
+              setError(
+                err instanceof RefusalInWords
+                  ? err.message
+                  : t('common.error', { message: markFieldErrors(form, err) ?? (err as Error).message }),
+              );
             } finally {
               setBusy(false);
             }
@@ -90,7 +97,7 @@ export function FormDialog({
           {children}
           {error && (
             <p role="alert" className="text-sm text-destructive" data-testid="form-error">
-              {t('common.error', { message: error })}
+              {error}
             </p>
           )}
           <div className="flex justify-end gap-2">

@@ -2,7 +2,14 @@
 import { useState } from 'react';
 import { PlugZap } from 'lucide-react';
 import { api, ApiError } from '@/components/api';
-import { EditOrAddButton, Field, FormDialog, markFieldErrors, str } from '@/components/form-dialog';
+import {
+  EditOrAddButton,
+  Field,
+  FormDialog,
+  markFieldErrors,
+  RefusalInWords,
+  str,
+} from '@/components/form-dialog';
 import { errorHelpKey, helpNext, helpWhat, thumbprintOf } from '@/components/run-error';
 import { Button } from '@/components/ui/button';
 import { Checkbox, Input, Select, Textarea } from '@/components/ui/input';
@@ -182,7 +189,7 @@ export function SourceDialog({
           // The same vCenter twice: say which source already is it, in the reader's language.
           const dup = err instanceof ApiError && err.code === 'SOURCE_DUPLICATE' ? err.details : null;
           const name = (dup as { duplicateOf?: { name?: string } } | null)?.duplicateOf?.name;
-          throw name ? new Error(t('identity.sourceDuplicate', { name })) : err;
+          throw name ? new RefusalInWords(t('identity.sourceDuplicate', { name })) : err;
         }
       }}
     >
