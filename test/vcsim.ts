@@ -310,6 +310,22 @@ export async function listVmIdentities(sim: Pick<Vcsim, 'endpoint' | 'username' 
   });
 }
 
+/** Renames a VM and sets its annotation (ReconfigVM_Task with spec.name, spec.annotation); waits for it. */
+export async function renameVm(
+  sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>,
+  vmMoref: string,
+  name: string,
+  annotation: string,
+) {
+  await withClient(sim, async (c) => {
+    const task = await c.invokeTask('ReconfigVM_Task', [
+      moEl('_this', { type: 'VirtualMachine', value: vmMoref }),
+      el('spec', [el('name', name), el('annotation', annotation)]),
+    ]);
+    await c.waitForTask(task);
+  });
+}
+
 /** Changes a VM's memory (ReconfigVM_Task with spec.memoryMB) and waits for the task. */
 export async function setVmMemory(
   sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>,

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WORKBOOK_SHEETS, columnHeader } from '../../../src/server/exports/workbook-sheets';
-import { describeWithVcsim, listVmPlacement, startVcsim, type Vcsim } from '../../../test/vcsim';
+import { describeWithVcsim, listVmPlacement, renameVm, startVcsim, type Vcsim } from '../../../test/vcsim';
 import { CLI } from './helpers';
 
 function runCli(
@@ -47,6 +47,9 @@ function runCli(
   });
 }
 
+const FORMULA_NAME = '=cmd|calc';
+const ANNOTATION = '负责人: 张伟 & <ops>\nCHG-42';
+
 describeWithVcsim('CLI exports against the simulator', () => {
   let sim: Vcsim;
   let placement: Map<string, { name: string; host?: string }>;
@@ -56,6 +59,9 @@ describeWithVcsim('CLI exports against the simulator', () => {
 
   beforeAll(async () => {
     sim = await startVcsim({ clusters: 2, hostsPerCluster: 2, vmsPerCluster: 3, standaloneHosts: 1 });
+    // One VM with a name a spreadsheet would run as a formula, and notes with XML-special characters.
+    const first = [...(await listVmPlacement(sim)).keys()][0]!;
+    await renameVm(sim, first, FORMULA_NAME, ANNOTATION);
     placement = await listVmPlacement(sim);
     const x = await runCli(sim, 'xlsx');
     expect(x.code, x.stderr).toBe(0);
@@ -120,6 +126,14 @@ describeWithVcsim('CLI exports against the simulator', () => {
     for (const r of rows.filter((x) => x.clusterName!.value)) {
       expect(byName.get(String(r.hostName!.value))!.clusterName!.value).toBe(r.clusterName!.value);
     }
+  });
+
+  it('a formula-like name is stored as text; the annotation arrives intact', () => {
+    const row = cells('vInfo').find((r) => r.name!.value === FORMULA_NAME)!;
+    expect(row, 'the renamed VM').toBeTruthy();
+    expect(row.name!.type).toBe(ExcelJS.ValueType.String);
+    expect(row.name!.formula).toBeUndefined();
+    expect(row.annotation!.value).toBe(ANNOTATION);
   });
 
   it('one vDisk row per VM disk, one vNetwork row per NIC', () => {
