@@ -5,9 +5,12 @@ import { sql } from 'drizzle-orm';
 import { z } from '@/server/http/openapi';
 import { eventActorSchema, ledgerChangedDetails } from './events';
 
+// CASE, not AND: it guarantees the uuid casts only ever see ledger_changed details.
 export const ledgerEventJoins = sql`
-  left join api_tokens et on e.type = 'ledger_changed' and et.id = (e.details -> 'by' ->> 'apiTokenId')::uuid
-  left join ledger_imports ei on e.type = 'ledger_changed' and ei.id = (e.details ->> 'importId')::uuid`;
+  left join api_tokens et
+    on et.id = case when e.type = 'ledger_changed' then (e.details -> 'by' ->> 'apiTokenId')::uuid end
+  left join ledger_imports ei
+    on ei.id = case when e.type = 'ledger_changed' then (e.details ->> 'importId')::uuid end`;
 
 export const ledgerEventDetails = sql`case when e.type = 'ledger_changed'
   then jsonb_set(e.details, '{by,apiTokenName}', coalesce(to_jsonb(et.name), 'null'))
