@@ -189,6 +189,8 @@ suite('identity across sources in Chromium', () => {
     expect(
       await page.locator('[data-testid=compare] [data-field="ledger.owner"]').getAttribute('data-differ'),
     ).toBe('true');
+    // A second reader has the pair open meanwhile (Chinese): after the merge their Ignore is refused in words.
+    await pages.zh.goto(`${app.url}/duplicates/${candidateId}`);
     await page.getByTestId('merge').click();
     const dialog = page.getByTestId('merge-dialog');
     await dialog.waitFor();
@@ -199,6 +201,10 @@ suite('identity across sources in Chromium', () => {
     await shot(page, 'identity-merge-dialog-en');
     await dialog.getByTestId('confirm').click();
     await page.waitForURL(new RegExp(`/assets/${survivor}$`));
+    await pages.zh.getByTestId('ignore').click();
+    await pages.zh.getByTestId('ignore-dialog').getByTestId('confirm').click();
+    await eventually(() => pages.zh.getByTestId('action-error').innerText()).toBe(zhCN.identity.errDecided);
+    await shot(pages.zh, 'identity-ignore-refused-zh');
     const links = page.getByTestId('link-row');
     await eventually(() => links.count()).toBe(2);
     expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute('data-presence')))).toEqual([
