@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '@/i18n';
 import { createTestDatabase, type TestDatabase } from '../db';
-import { describeWithVcsim, setVmMemory, startVcsim, type Vcsim } from '../vcsim';
+import { describeWithVcsim, destroyVm, setVmMemory, startVcsim, type Vcsim } from '../vcsim';
 import {
   chromiumAvailable,
   launchBrowser,
@@ -44,6 +44,7 @@ suite('auditor UI at 200 VMs', () => {
   let ctx: BrowserContext;
   let page: Page;
   let sourceId = '';
+  let offlineUuid = '';
 
   const go = (p: Page, path: string) => p.goto(`${app.url}${path}`);
   const shot = (p: Page, name: string) => p.screenshot({ path: screenshotPath(name), fullPage: true });
@@ -385,6 +386,38 @@ suite('auditor UI at 200 VMs', () => {
       expect(await table.locator('tbody tr[data-action]').count()).toBe(0);
     }
     await setLocale('en');
+    // Ids in details are names with links too: a run start links its run.
+    await go(page, '/audit?action=run.');
+    const runLinks = table.getByTestId('audit-details').locator('a[href^="/runs/"]');
+    expect(await runLinks.count()).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('a VM deleted in vCenter reads offline, last seen with values as of then, one term in history, in both languages', async () => {
+    const vm = (
+      await tdb.db.execute<{ uuid: string; moref: string }>(sql`
+        select a.uuid, l.external_id as moref from assets a join asset_source_links l on l.asset_uuid = a.uuid
+        where a.kind = 'vm' order by a.name desc limit 1`)
+    ).rows[0]!;
+    await destroyVm(sim, vm.moref);
+    await collect('collect_vms');
+    offlineUuid = vm.uuid;
+    for (const [locale, note, term] of [
+      ['en', /^Offline — last seen \d{4}-\d{2}-\d{2} .+; the values below are as of then\.$/, 'Went offline'],
+      ['zh-CN', /^离线 — 最后发现于 \d{4}-\d{2}-\d{2} .+；以下数值为当时的值。$/, '离线'],
+    ] as const) {
+      await setLocale(locale);
+      await go(page, `/assets/${vm.uuid}?tab=history`);
+      expect((await page.getByTestId('offline-note').innerText()).trim()).toMatch(note);
+      const events = page.locator('[data-event]');
+      const types = await events.evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+      expect(
+        types.filter((x) => x === 'went_missing'),
+        `one deletion event in ${types}`,
+      ).toHaveLength(1);
+      expect(await page.locator('[data-event=went_missing]').innerText()).toContain(term);
+      await shot(page, `asset-offline.${locale}`);
+    }
+    await setLocale('en');
   }, 300_000);
 
   it('every page in both languages: screenshots, no untranslated key, no raw enum value in Chinese', async () => {
@@ -397,6 +430,9 @@ suite('auditor UI at 200 VMs', () => {
     const run = (
       await tdb.db.execute<{ id: string }>(sql`select id from runs order by created_at desc limit 1`)
     ).rows[0]!;
+    const cluster = (
+      await tdb.db.execute<{ uuid: string }>(sql`select uuid from assets where kind = 'cluster' limit 1`)
+    ).rows[0]!;
     const pages: [string, string][] = [
       ['dashboard', '/'],
       ['assets', '/assets'],
@@ -405,6 +441,10 @@ suite('auditor UI at 200 VMs', () => {
       ['vm-history', `/assets/${vm.uuid}?tab=history`],
       ['vm-fields', `/assets/${vm.uuid}?tab=fields`],
       ['vm-records', `/assets/${vm.uuid}?tab=records`],
+      ['cluster', `/assets/${cluster.uuid}`],
+      ['vm-offline', `/assets/${offlineUuid}`],
+      ['ledger-fields', '/ledger-fields'],
+      ['imports', '/imports'],
       ['runs', '/runs'],
       ['run', `/runs/${run.id}`],
       ['sources', '/sources'],
@@ -430,6 +470,16 @@ suite('auditor UI at 200 VMs', () => {
           expect(text, `${path} still shows English labels`).not.toMatch(/\b(Powered on|Memory|Last seen)\b/);
         }
       }
+    }
+    // The sign-in page, as someone signed out sees it.
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const anon = await browser.newContext({ viewport: VIEWPORT });
+      await anon.addCookies([{ name: LOCALE_COOKIE, value: locale, url: app.url }]);
+      const p = await anon.newPage();
+      await p.goto(`${app.url}/login`);
+      await p.screenshot({ path: screenshotPath(`page-login.${locale}`), fullPage: true });
+      expect(await p.locator('body').innerText()).not.toContain('⟦');
+      await anon.close();
     }
     await setLocale('en');
   }, 300_000);

@@ -109,7 +109,15 @@ const humanize = (k: string) =>
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
 
-export type DetailRow = { key: string; label: string; value: string; old?: string; new?: string };
+export type DetailRow = {
+  key: string;
+  label: string;
+  value: string;
+  old?: string;
+  new?: string;
+  /** The thing an id points at, for a link. */
+  ref?: { type: string; id: string };
+};
 
 function valueText(t: Translate, key: string, v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -191,6 +199,7 @@ export function auditDetailRows(
   for (const [key, v] of Object.entries(details)) {
     if (key === 'changes' || (hasChanges && key === 'sourceIds')) continue;
     let value: string;
+    let ref: DetailRow['ref'];
     if (key === 'changed' && Array.isArray(v)) {
       // Fields `changes` already shows old → new are not repeated (credentials: the password only here).
       // (`config` and `sourceIds` are shown by their parts in `changes`.)
@@ -200,10 +209,16 @@ export function auditDetailRows(
       value = rest.map((f) => translateOr(t, `auditField.${f}`, humanize(f))).join(', ');
     } else if (ID_TYPES[key] && typeof v === 'string') {
       value = names(ID_TYPES[key]!, v) ?? v;
+      ref = { type: ID_TYPES[key]!, id: v };
     } else {
       value = valueText(t, key, v);
     }
-    rows.push({ key, label: translateOr(t, `auditDetail.${key}`, humanize(key)), value });
+    rows.push({
+      key,
+      label: translateOr(t, `auditDetail.${key}`, humanize(key)),
+      value,
+      ...(ref ? { ref } : {}),
+    });
   }
   return rows;
 }

@@ -206,6 +206,13 @@ export default async function AuditPage({
                               <span data-testid="audit-old">{d.old}</span> →{' '}
                               <span data-testid="audit-new">{d.new}</span>
                             </>
+                          ) : d.ref && targets[`${d.ref.type}:${d.ref.id}`]?.href ? (
+                            <Link
+                              href={targets[`${d.ref.type}:${d.ref.id}`]!.href!}
+                              className="text-primary hover:underline"
+                            >
+                              {d.value}
+                            </Link>
                           ) : (
                             d.value
                           )}
