@@ -90,11 +90,12 @@ export function ListFilters({
           id={`f-${f.name}`}
           aria-label={f.label}
           defaultValue={values[f.name] ?? ''}
-          className={`h-8 w-auto text-xs ${f.width ?? 'max-w-32'}`}
+          className={`h-8 w-auto text-xs ${f.width ?? 'max-w-28'}`}
           data-testid={`filter-${f.name}`}
         >
           {/* The label alone when nothing is chosen: "Source: All" was cut off at its width (zh-CN
-              above all); the chips say what is chosen. */}
+              above all) and the narrower selects leave the search its placeholder's room; the chips
+              say in full what is chosen. */}
           <option value="">{f.label}</option>
           {f.options.map((o) => (
             <option key={o.value} value={o.value}>
