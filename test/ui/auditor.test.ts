@@ -25,6 +25,30 @@ if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
   throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
 const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
 
+/**
+ * Filter selects and search boxes whose shown text (the chosen option, the placeholder) is wider than the
+ * room the control gives it, measured with the control's own font.
+ */
+async function cutOffControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    const out: string[] = [];
+    const controls = document.querySelectorAll<HTMLSelectElement | HTMLInputElement>(
+      'form[role=search] select, form[role=search] input[type=search]',
+    );
+    for (const el of controls) {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const text =
+        el instanceof HTMLSelectElement ? (el.selectedOptions[0]?.text ?? '') : el.value || el.placeholder;
+      // (A select's right padding is its arrow's room.)
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (ctx.measureText(text).width > room) out.push(`${el.name}: "${text}"`);
+    }
+    return out;
+  });
+}
+
 // Values the dictionary translates; none may appear raw on a zh-CN page.
 const RAW_ENUMS = [
   'poweredOn',
@@ -464,6 +488,7 @@ suite('auditor UI at 200 VMs', () => {
         const text = await page.locator('body').innerText();
         if (name === 'not-found') expect(await page.getByTestId('not-found').count(), 'our own 404').toBe(1);
         expect(text, `${path} (${locale}) has an untranslated key`).not.toContain('⟦');
+        expect(await cutOffControls(page), `${path} (${locale}): filter or search text cut off`).toEqual([]);
         if (locale === 'zh-CN') {
           for (const raw of RAW_ENUMS)
             expect(text, `${path} shows the raw value ${raw}`).not.toMatch(new RegExp(`\\b${raw}\\b`));
