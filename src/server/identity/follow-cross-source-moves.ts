@@ -26,6 +26,9 @@ export async function followCrossSourceMoves(
        join asset_identifiers o2 on o2.asset_uuid = o1.asset_uuid and o2.rule = k.r2 and o2.value = n2.value
        join assets oa on oa.uuid = o1.asset_uuid and oa.kind = na.kind and oa.status <> 'merged'
        where m.is_new
+         -- evaluated once: without a missing link in another source nobody can have moved here, and the
+         -- join (every new object's identifiers against everyone's) is skipped — a first run's usual case
+         and exists (select 1 from asset_source_links g where g.presence = 'missing' and g.source_id <> $1)
          and exists (select 1 from asset_source_links l where l.asset_uuid = oa.uuid)
          and not exists (select 1 from asset_source_links l
                          where l.asset_uuid = oa.uuid and (l.presence = 'present' or l.source_id = $1))
