@@ -250,7 +250,13 @@ describe('ingestStream', () => {
       );
       expect(staged.rows.filter((x) => x.texts).map((x) => x.external_id)).toEqual(['host-0']);
       expect(staged.rows).toHaveLength(hosts.assets.length);
-      expect(r.stats).toMatchObject({ changed: 1, unchanged: hosts.assets.length - 1, records_written: 1 });
+      expect(r.stats).toMatchObject({
+        changed: 1,
+        unchanged: hosts.assets.length - 1,
+        records_written: 1,
+        relations: hosts.relations.length,
+        relations_inactive: 0,
+      });
     } finally {
       await client.query('rollback');
       client.release();

@@ -1,7 +1,8 @@
 // Relations: the staged ones resolve their endpoints with one join against this source's links, which
 // already include this run's new objects and what earlier runs of other modes created (a collect_vms run
 // attaches to the hosts of an earlier collect_hosts run). Known edges are updated when their state or payload
-// changes, new ones inserted, and after a complete run the mode's relation types not seen go inactive.
+// changes, new ones inserted, and after a complete run the mode's relation types not seen go inactive; a
+// complete run whose edges are exactly the active ones is recognized by one join and writes nothing.
 // Sets counters.relations, relations_inactive, relations_unresolved and state.relations*.
 import type { IngestContext } from '../context';
 import { relationLastSeenAt, relationLastSeenRunId, relationScanJoin } from '../last-seen';
@@ -11,6 +12,7 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, runId, now, relTypes, state, counters } = ctx;
   state.relationsStepRan = state.stagedRelations > 0 || (ctx.inventoryComplete && relTypes.length > 0);
   if (!state.relationsStepRan) return;
+  if (ctx.inventoryComplete && (await unchangedEdges(ctx))) return;
   const [res] = await sql.query<{ resolved: number; unresolved: number }>(
     `with j as materialized (
        select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw
@@ -77,11 +79,54 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
   state.relationsChanged = lc!.inactive + lc!.added;
   // a placement edge gained by, or any edge taken from, an object that existed before this run
   state.placementEdgesChanged = lc!.inactive + lc!.placement_added;
-  if (res!.unresolved) {
-    ctx.warnings.push({
-      code: 'RELATIONS_UNRESOLVED',
-      message: `${res!.unresolved} relations name an object this source has not collected (yet); they were skipped`,
-      count: res!.unresolved,
-    });
-  }
+  if (res!.unresolved) warnUnresolved(ctx, res!.unresolved);
+}
+
+/**
+ * A complete run whose edges are exactly the active ones, payloads included (an unchanged estate): nothing to
+ * write — the scan stamps them all (../last-seen.ts). One join instead of staging every edge twice and
+ * comparing the copies; any difference, or an edge reported twice, leaves it to the statements above.
+ */
+async function unchangedEdges(ctx: IngestContext): Promise<boolean> {
+  const { sql, sourceId, relTypes, counters } = ctx;
+  const [r] = await sql.query<{
+    rows: number;
+    unresolved: number;
+    edges: number;
+    matched: number;
+    active: number;
+  }>(
+    `with j as materialized (
+       select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw::jsonb as raw
+       from _in_rel r
+       left join asset_source_links lf
+         on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
+       left join asset_source_links lt
+         on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
+     ), edges as (
+       select * from j where from_uuid is not null and to_uuid is not null
+     ) select (select count(*)::int from edges) as rows,
+              (select count(*)::int from j where from_uuid is null or to_uuid is null) as unresolved,
+              (select count(*)::int from (select distinct type, from_uuid, to_uuid from edges) d) as edges,
+              (select count(*)::int from edges x join relations e
+                 on e.source_id = $1 and e.type = x.type and e.from_asset_uuid = x.from_uuid
+                and e.to_asset_uuid = x.to_uuid and e.status = 'active' and e.raw_payload is not distinct from x.raw) as matched,
+              (select count(*)::int from relations
+                where source_id = $1 and status = 'active' and type::text = any($2::text[])) as active`,
+    [sourceId, relTypes],
+  );
+  const same = r!.rows === r!.edges && r!.matched === r!.edges && r!.active === r!.edges;
+  if (!same) return false;
+  counters.relations = r!.edges;
+  counters.relations_unresolved = r!.unresolved;
+  if (r!.unresolved) warnUnresolved(ctx, r!.unresolved);
+  return true;
+}
+
+function warnUnresolved(ctx: IngestContext, n: number): void {
+  ctx.warnings.push({
+    code: 'RELATIONS_UNRESOLVED',
+    message: `${n} relations name an object this source has not collected (yet); they were skipped`,
+    count: n,
+  });
 }
