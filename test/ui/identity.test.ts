@@ -13,7 +13,14 @@ import { zhCN } from '@/i18n/zh-CN';
 import { triggerRun } from '@/server/runs/trigger';
 import { createTestDatabase, type TestDatabase } from '../db';
 import { createSource, rows, runOf, runWorkerUntilIdle } from '../pipeline-helpers';
-import { describeWithVcsim, destroyVm, listVmIdentities, startVcsim, type Vcsim } from '../vcsim';
+import {
+  describeWithVcsim,
+  destroyVm,
+  listVmIdentities,
+  startVcsim,
+  vcsimInstanceUuid,
+  type Vcsim,
+} from '../vcsim';
 import {
   chromiumAvailable,
   launchBrowser,
@@ -154,6 +161,11 @@ suite('identity across sources in Chromium', () => {
     });
     expect(await pages.zh.getByTestId('candidate-row').first().innerText()).toContain(
       zhCN.identity.rule.vm_bios_uuid,
+    );
+    // Each source page names its vCenter's instance UUID, which its runs recorded.
+    await page.goto(`${app.url}/sources/${srcB}`);
+    expect(await page.getByTestId('source-instance-uuid').locator('dd').innerText()).toBe(
+      (await vcsimInstanceUuid(b)).toLowerCase(),
     );
     // The filters narrow the list: no host pairs here.
     await page.goto(`${app.url}/duplicates?kind=host`);

@@ -156,6 +156,11 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                 <dt className="text-xs text-muted-foreground">{t('common.createdAt')}</dt>
                 <dd>{fmtDateTime(source.createdAt, locale)}</dd>
               </div>
+              {/* What tells this vCenter apart from another source's (issue 16): set by its runs. */}
+              <div className="col-span-2" data-testid="source-instance-uuid">
+                <dt className="text-xs text-muted-foreground">{t('identity.instanceUuid')}</dt>
+                <dd className="break-all font-mono text-xs">{source.instanceUuid ?? '—'}</dd>
+              </div>
             </dl>
           </CardContent>
         </Card>
