@@ -312,7 +312,7 @@ export const en = {
     new: 'New',
     changed: 'Changed',
     unchanged: 'Unchanged',
-    missing: 'Missing',
+    missing: 'Went offline',
     assets: 'Assets',
     relations: 'Relations',
     warnings: 'Warnings',

@@ -312,7 +312,7 @@ export const zhCN: Messages = {
     new: '新增',
     changed: '变更',
     unchanged: '未变',
-    missing: '缺失',
+    missing: '离线',
     assets: '资产',
     relations: '关系',
     warnings: '警告',
