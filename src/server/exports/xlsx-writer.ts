@@ -31,7 +31,7 @@ import {
 
 const MIB = 1024 * 1024;
 const EXCEL_MAX_TEXT = 32_767;
-// Fast deflate: level 1 is about 3× faster than zlib's default for ~20% more bytes on these sheets.
+// Fast deflate: on these sheets level 1 is ~2.5× faster than zlib's default (6) for ~20% more bytes.
 const ZIP_LEVEL = 1;
 
 // Characters XML 1.0 cannot hold: one in a cell would make the file unreadable.
