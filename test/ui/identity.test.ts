@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunMode } from '@/collector/contract';
 import { en } from '@/i18n/en';
 import { zhCN } from '@/i18n/zh-CN';
+import { hashPassword } from '@/server/auth/password';
 import { triggerRun } from '@/server/runs/trigger';
 import { createTestDatabase, type TestDatabase } from '../db';
 import { createSource, rows, runOf, runWorkerUntilIdle } from '../pipeline-helpers';
@@ -302,5 +303,23 @@ suite('identity across sources in Chromium', () => {
         .replace('{from}', 'vCenter Shanghai 上海')
         .replace('{to}', 'vCenter Beijing 北京'),
     );
+  });
+
+  it('Duplicates is in the navigation of editors and admins, not of read-only users', async () => {
+    for (const [username, role] of [
+      ['dup-editor', 'editor'],
+      ['dup-reader', 'user'],
+    ] as const) {
+      const password = `pw-${randomUUID()}`;
+      await tdb.db.execute(
+        sql`insert into users (username, role, password_hash) values (${username}, ${role}, ${await hashPassword(password)})`,
+      );
+      const page = await (await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' })).newPage();
+      await login(page, app.url, username, password);
+      await page.goto(`${app.url}/`);
+      const nav = page.getByRole('navigation').getByRole('link', { name: en.identity.duplicatesTitle });
+      expect(await nav.count(), role).toBe(role === 'editor' ? 1 : 0);
+      await page.context().close();
+    }
   });
 });
