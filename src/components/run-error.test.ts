@@ -14,6 +14,7 @@ describe('run error explanations', () => {
     expect(errorHelpKey('PLUGIN_OUTPUT_INVALID_JSON')).toBe('plugin');
     expect(errorHelpKey('INVENTORY_INCOMPLETE')).toBe('incomplete');
     expect(errorHelpKey('INGEST_FAILED')).toBe('ingest');
+    expect(errorHelpKey('DATABASE_READ_ONLY')).toBe('ingest');
     expect(errorHelpKey('WORKER_STOPPED')).toBe('stale');
     expect(errorHelpKey('SOMETHING_NEW')).toBe('generic');
     expect(errorHelpKey(null)).toBe('generic');

@@ -26,7 +26,7 @@ const RULES: [RegExp, ErrorHelpKey][] = [
   [/STALE|HEARTBEAT|WORKER_STOPPED/, 'stale'],
   [/NETWORK|CONNECT|UNREACHABLE|DNS|ECONNREFUSED|ENOTFOUND|HOST_NOT_FOUND/, 'network'],
   [/INCOMPLETE/, 'incomplete'],
-  [/INGEST/, 'ingest'],
+  [/INGEST|DATABASE/, 'ingest'],
   [/PLUGIN|SPAWN|EXIT|JSON|SCHEMA|OUTPUT/, 'plugin'],
 ];
 
