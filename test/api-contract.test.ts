@@ -107,6 +107,24 @@ describe('camelCase everywhere', () => {
     ]);
   });
 
+  it('every property the OpenAPI document declares is camelCase (but a source’s plugin config, and latestRuns keyed by mode)', () => {
+    const { doc } = openApiOperations();
+    const snake: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (!v || typeof v !== 'object') return;
+      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}.${i}`));
+      const o = v as Record<string, unknown>;
+      if (o.properties && typeof o.properties === 'object') {
+        for (const k of Object.keys(o.properties)) {
+          if (k.includes('_') && !/\.properties\.(config|latestRuns)$/.test(path)) snake.push(`${path}.${k}`);
+        }
+      }
+      for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`);
+    };
+    walk(doc, 'openapi');
+    expect(snake).toEqual([]);
+  });
+
   it('leaves data documents alone (a normalized-v1 document keeps the collector contract’s spelling)', async () => {
     const body = { stats: { ok: 1 }, normalized: { hardware: { cpu_count: 2 } } };
     expect(await contractViolations(op, declaredBag, json(body))).toEqual([]);
