@@ -469,6 +469,7 @@ suite('auditor UI at 200 VMs', () => {
       ['vm-offline', `/assets/${offlineUuid}`],
       ['ledger-fields', '/ledger-fields'],
       ['imports', '/imports'],
+      ['duplicates', '/duplicates?kind=vm'],
       ['runs', '/runs'],
       ['run', `/runs/${run.id}`],
       ['sources', '/sources'],

@@ -154,7 +154,9 @@ export default async function DuplicatesPage({
           </TableBody>
         </Table>
       )}
-      <Pager basePath="/duplicates" query={query} total={page.total} offset={offset} limit={PAGE} t={t} />
+      {page.total > 0 && (
+        <Pager basePath="/duplicates" query={query} total={page.total} offset={offset} limit={PAGE} t={t} />
+      )}
     </div>
   );
 }
