@@ -45,7 +45,8 @@ function kindWhere(f: AssetFilters, kind: Kind): SQL {
 }
 
 // `name` is the display name (an asserted override wins, DESIGN §8a); `ledger` the asserted values.
-const ASSET_COLUMNS = sql.raw(`a.uuid, a.display_name as name, a.status, a.canonical -> 'normalized' as n,
+const ASSET_COLUMNS =
+  sql.raw(`a.uuid, a.display_name as name, a.status, (a.canonical -> 'normalized')::text as n,
   a.host_name, a.cluster_name, a.created_at, ${assetLastSeenAt('a')} as last_seen, src.sources, src.moref,
   coalesce(l.values, '{}'::jsonb) as ledger`);
 
@@ -72,7 +73,8 @@ interface AssetDbRow {
   uuid: string;
   name: string | null;
   status: string;
-  n: Record<string, unknown> | null;
+  /** The canonical view (or a slim part of it) as JSON text, parsed only when its row is written. */
+  n: Record<string, unknown> | string | null;
   host_name: string | null;
   cluster_name: string | null;
   created_at: Date | string;
@@ -92,7 +94,7 @@ function assetRow(r: AssetDbRow): AssetRow {
     uuid: r.uuid,
     name: r.name,
     status: r.status,
-    n: r.n ?? {},
+    n: typeof r.n === 'string' ? (JSON.parse(r.n) as Record<string, unknown>) : (r.n ?? {}),
     hostName: r.host_name,
     clusterName: r.cluster_name,
     sources: r.sources,
@@ -112,8 +114,8 @@ function sheetQueries(f: AssetFilters, sort: string | undefined) {
   // VM only what those sheets show: its name, power state and placement (and IPs on vNetwork). Reading
   // the whole canonical view per device row was most of the export's database time.
   const devices = (path: 'disks' | 'nics') => sql`
-    select a.uuid, a.display_name as name, a.host_name, a.cluster_name, ${DEVICE_VM_FACTS} as n,
-           a.canonical #> ${`{normalized,hardware,${path}}`}::text[] as devices
+    select a.uuid, a.display_name as name, a.host_name, a.cluster_name, ${DEVICE_VM_FACTS}::text as n,
+           (a.canonical #> ${`{normalized,hardware,${path}}`}::text[])::text as devices
     from assets a left join asset_ledger l on l.asset_uuid = a.uuid
     where ${kindWhere(f, 'vm')} order by ${order}`;
   const num = (k: string) =>
@@ -180,17 +182,23 @@ interface DeviceDbRow extends AssetDbRow {
   devices: unknown;
 }
 
-/** One row per disk or NIC (in the VM's order) from rows of one VM with its devices. */
+// VMs whose devices are parsed and written at a time: small, so the parsed objects die young.
+const DEVICE_CHUNK = 100;
+
+/** One row per disk or NIC (in the VM's order) from rows of one VM with its devices (JSON text). */
 async function* deviceBatches(src: AsyncIterable<DeviceDbRow[]>): AsyncGenerator<DeviceRow[]> {
   for await (const batch of src) {
-    const out: DeviceRow[] = [];
-    for (const r of batch) {
-      if (!Array.isArray(r.devices)) continue;
-      const vm = assetRow(r);
-      for (const d of r.devices)
-        if (d && typeof d === 'object' && !Array.isArray(d)) out.push({ vm, device: d });
+    for (let at = 0; at < batch.length; at += DEVICE_CHUNK) {
+      const out: DeviceRow[] = [];
+      for (const r of batch.slice(at, at + DEVICE_CHUNK)) {
+        const devices: unknown = typeof r.devices === 'string' ? JSON.parse(r.devices) : r.devices;
+        if (!Array.isArray(devices)) continue;
+        const vm = assetRow(r);
+        for (const d of devices)
+          if (d && typeof d === 'object' && !Array.isArray(d)) out.push({ vm, device: d });
+      }
+      yield out;
     }
-    yield out;
   }
 }
 
@@ -207,19 +215,14 @@ async function writeWorkbook(
   const self = (r: AssetRow) => r;
   const withLedger = <R>(sheet: SheetDef<R>, kind: string, asset: (r: R) => AssetRow) =>
     withLedgerColumns(sheet, ledgerFields, kind, asset);
-  await w.sheet(
-    withLedger(VINFO, 'vm', self),
-    mapBatches(cursor<AssetDbRow>(client, 'x_vinfo', q.vInfo), assetRow),
-  );
+  await w.sheet(withLedger(VINFO, 'vm', self), cursor<AssetDbRow>(client, 'x_vinfo', q.vInfo), assetRow);
   await w.sheet(VDISK, deviceBatches(cursor<DeviceDbRow>(client, 'x_vdisk', q.vDisk)));
   await w.sheet(VNETWORK, deviceBatches(cursor<DeviceDbRow>(client, 'x_vnet', q.vNetwork)));
-  await w.sheet(
-    withLedger(VHOST, 'host', self),
-    mapBatches(cursor<AssetDbRow>(client, 'x_vhost', q.vHost), assetRow),
-  );
+  await w.sheet(withLedger(VHOST, 'host', self), cursor<AssetDbRow>(client, 'x_vhost', q.vHost), assetRow);
   await w.sheet(
     withLedger(VCLUSTER, 'cluster', self),
-    mapBatches(cursor<AssetDbRow>(client, 'x_vcluster', q.vCluster), assetRow),
+    cursor<AssetDbRow>(client, 'x_vcluster', q.vCluster),
+    assetRow,
   );
   await w.sheet(
     VDATASTORE,

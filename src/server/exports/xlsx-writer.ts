@@ -125,19 +125,21 @@ export class ByteBatch {
 }
 
 /** The rows of one batch as XML, numbered from `first` (the header is row 1). */
-function rowsXml<R>(
+function rowsXml<T, R>(
   def: SheetDef<R>,
   letters: readonly string[],
-  batch: readonly R[],
+  batch: readonly T[],
+  toRow: (t: T) => R,
   first: number,
   out: ByteBatch,
 ): Buffer {
   for (let i = 0; i < batch.length; i++) {
     const n = first + i;
+    const row = toRow(batch[i]!);
     let xml = `<row r="${n}">`;
     for (let j = 0; j < def.columns.length; j++) {
       const col = def.columns[j]!;
-      xml += cellXml(letters[j]! + n, col.type, cellValue(col.type, col.value(batch[i]!)));
+      xml += cellXml(letters[j]! + n, col.type, cellValue(col.type, col.value(row)));
     }
     out.add(xml + '</row>');
   }
@@ -161,8 +163,16 @@ export class XlsxWriter {
     this.zip.outputStream.pipe(out);
   }
 
-  /** Writes one sheet from batches of rows (an async iterable of arrays, e.g. cursor fetches). */
-  async sheet<R>(def: SheetDef<R>, batches: AsyncIterable<R[]> | Iterable<R[]>): Promise<number> {
+  /**
+   * Writes one sheet from batches of rows (an async iterable of arrays, e.g. cursor fetches). `toRow`
+   * turns one fetched row into the sheet's row just before it is written, so what it builds (a parsed
+   * canonical view) dies young instead of being copied by every scavenge while its batch is written.
+   */
+  async sheet<R, T = R>(
+    def: SheetDef<R>,
+    batches: AsyncIterable<T[]> | Iterable<T[]>,
+    toRow: (t: T) => R = (t) => t as unknown as R,
+  ): Promise<number> {
     const entry = new PassThrough({ highWaterMark: 1 << 20 });
     this.zip.addReadStream(entry, `xl/worksheets/sheet${this.sheets.length + 1}.xml`, {
       compressionLevel: ZIP_LEVEL,
@@ -178,7 +188,7 @@ export class XlsxWriter {
     );
     let count = 0;
     for await (const batch of batches) {
-      if (batch.length) await this.write(entry, rowsXml(def, letters, batch, count + 2, this.bytes));
+      if (batch.length) await this.write(entry, rowsXml(def, letters, batch, toRow, count + 2, this.bytes));
       count += batch.length;
     }
     entry.end(sheetTail(def.columns.length, count));
