@@ -261,12 +261,16 @@ describe('overrides', () => {
         token: editor(),
       })
     ).json();
-    const ev = hist.items.find(
-      (e: { type: string; details: { changes: { field: string }[] } }) =>
-        e.type === 'ledger_changed' && e.details.changes.some((c) => c.field === 'override.os'),
+    // One history event per changed asset: the values' and the overrides' changes together.
+    const events = hist.items.filter(
+      (e: { type: string; details: { reason: string } }) =>
+        e.type === 'ledger_changed' && e.details.reason === 'bulk',
     );
+    expect(events).toHaveLength(1);
+    const ev = events[0];
     expect(ev.details).toMatchObject({ reason: 'bulk', by: { label: 'matrix-editor' } });
     expect(ev.details.changes).toEqual([
+      { field: 'cost_center', old: null, new: 'CC-OV' },
       { field: 'override.os', old: null, new: 'Asserted Linux' },
       { field: 'override.primaryIp', old: null, new: '10.0.0.9' },
     ]);

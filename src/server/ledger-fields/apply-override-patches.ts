@@ -1,7 +1,7 @@
 // The set-based writer of overrides (display name, primary IP, OS) for bulk edit and CSV import, beside
 // applyLedgerPatches for values. Input: a SQL source of (asset_uuid uuid, overrides jsonb) rows, where
 // overrides is {name|primaryIp|os: string|null} (null clears). Per asset that actually changes: the
-// override columns set, the ledger version bumped, one `ledger_changed` event with old → new per override.
+// override columns set, the ledger version bumped, old → new per override in the asset's one `ledger_changed` event.
 // Collect runs never write these columns, so an override stays until a person clears it.
 import { sql, type SQL } from 'drizzle-orm';
 import { isIP } from 'node:net';
@@ -59,10 +59,19 @@ export async function applyOverridePatches(tx: Tx, source: SQL, ctx: PatchContex
       insert into asset_ledger (asset_uuid, version, updated_by) select uuid, 1, ${ctx.actor.label} from chg
       on conflict (asset_uuid) do update set version = asset_ledger.version + 1, updated_at = now(),
         updated_by = excluded.updated_by
+    ), folded as (
+      -- A bulk edit or import that also changed this asset's values wrote its event earlier in this
+      -- transaction (same ts = now(), same reason and import): the overrides join it, one event per asset.
+      update asset_events e set details = jsonb_set(e.details, '{changes}', (e.details -> 'changes') || c.changes)
+      from chg c
+      where e.asset_uuid = c.uuid and e.type = 'ledger_changed' and e.ts = now()
+        and e.details ->> 'reason' = ${details.reason}
+        and (e.details ->> 'importId') is not distinct from ${details.importId}::text
+      returning e.asset_uuid
     ), ev as (
       insert into asset_events (asset_uuid, type, details)
       select c.uuid, 'ledger_changed', ${JSON.stringify(details)}::jsonb || jsonb_build_object('changes', c.changes)
-      from chg c
+      from chg c where c.uuid not in (select asset_uuid from folded)
     )
     select count(*)::int as n from upd`);
   return r.rows[0]!.n;

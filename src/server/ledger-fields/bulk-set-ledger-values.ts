@@ -1,7 +1,7 @@
 // Bulk edit: one `set` of ledger values and/or `overrides` (display name, primary IP, OS) for the assets
 // given by `ids` or by the asset list's filter, in one transaction and a few statements
 // (apply-ledger-patches.ts, apply-override-patches.ts) however many assets match. One history event per
-// changed asset and kind of change, one audit event for the request.
+// changed asset (values and overrides together), one audit event for the request.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
