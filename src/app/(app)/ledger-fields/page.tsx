@@ -1,7 +1,7 @@
 import { PageHeader } from '@/components/app-shell';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import type { LedgerFieldView } from '@/components/ledger/types';
+import { optionLabel, type LedgerFieldView } from '@/components/ledger/types';
 import { getDb } from '@/db/client';
 import { getTranslator } from '@/i18n/server';
 import { requirePageSession } from '@/server/auth/page';
@@ -58,7 +58,9 @@ export default async function LedgerFieldsPage() {
               <TableCell>
                 {t(`ledger.types.${f.type}`)}
                 {f.type === 'enum' && (
-                  <span className="ml-1 text-xs text-muted-foreground">({f.options.join(', ')})</span>
+                  <span className="ml-1 text-xs text-muted-foreground">
+                    ({f.options.map((o) => optionLabel(t, f, o)).join(locale === 'zh-CN' ? '、' : ', ')})
+                  </span>
                 )}
               </TableCell>
               <TableCell>{f.kinds.map((k) => t(`kind.${k}`)).join(', ')}</TableCell>
