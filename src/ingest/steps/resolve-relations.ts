@@ -12,7 +12,8 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, runId, now, relTypes, state, counters } = ctx;
   state.relationsStepRan = state.stagedRelations > 0 || (ctx.inventoryComplete && relTypes.length > 0);
   if (!state.relationsStepRan) return;
-  if (ctx.inventoryComplete && (await unchangedEdges(ctx))) return;
+  // A run that created objects brings their edges: the check could only fail (0.3 s of a 40,000-VM first run).
+  if (ctx.inventoryComplete && !counters.new && (await unchangedEdges(ctx))) return;
   const [res] = await sql.query<{ resolved: number; unresolved: number }>(
     `with j as materialized (
        select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw
