@@ -192,7 +192,7 @@ describe('detail', () => {
     expect(body.canonical.normalized.identity.caption).toBe('db-primary');
     // Provenance: the serial came from the latest collection, which is source A's.
     expect(body.canonical.sources[body.canonical.provenance['identity.serial_number']]).toMatchObject({
-      source_id: sourceA,
+      sourceId: sourceA,
     });
     expect(body.conflicts).toContain('identity.serial_number');
     expect(body.links).toHaveLength(1);

@@ -1,5 +1,7 @@
-// Reads an asset's canonical view as ingest stores it (src/ingest/canonical.ts):
-// {normalized, sources: [{source_id, run_id, collected_at}], provenance: {path: index}, conflicts?: {path: [...]}}.
+// Reads an asset's canonical view. Ingest stores it as (src/ingest/canonical.ts)
+// {normalized, sources: [{source_id, run_id, collected_at}], provenance: {path: index}, conflicts?: {path: [...]}};
+// the API answers it as CanonicalDto, whose own fields are camelCase like every other API field (DESIGN §9)
+// while `normalized` keeps the collector contract's spelling.
 export type CanonicalField = {
   path: string;
   value: unknown;
@@ -17,6 +19,29 @@ type StoredCanonical = {
   provenance?: Record<string, number>;
   conflicts?: Record<string, { source: number; value: unknown }[]>;
 };
+
+export type CanonicalDto = {
+  normalized: Record<string, unknown>;
+  /** The contributing records; `provenance` and `conflicts` point into this list by index. */
+  sources: { sourceId: string | null; runId: string | null; collectedAt: string | null }[];
+  provenance: Record<string, number>;
+  conflicts: Record<string, { source: number; value: unknown }[]>;
+};
+
+/** The stored view as the API answers it. */
+export function canonicalDto(stored: Record<string, unknown> | null | undefined): CanonicalDto {
+  const c = (stored ?? {}) as StoredCanonical;
+  return {
+    normalized: normalizedOf(stored),
+    sources: (Array.isArray(c.sources) ? c.sources : []).map((s) => ({
+      sourceId: s.source_id ?? null,
+      runId: s.run_id ?? null,
+      collectedAt: s.collected_at ? new Date(s.collected_at).toISOString() : null,
+    })),
+    provenance: isPlainObject(c.provenance) ? c.provenance : {},
+    conflicts: isPlainObject(c.conflicts) ? c.conflicts : {},
+  };
+}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -39,24 +64,23 @@ export function canonicalValue(canonical: Record<string, unknown> | null | undef
 }
 
 /** Every field (section.field, as ingest flattens them) with where it came from and any conflict. */
-export function flattenCanonical(canonical: Record<string, unknown>): CanonicalField[] {
-  const c = canonical as StoredCanonical;
-  const n = normalizedOf(canonical);
-  const sources = Array.isArray(c.sources) ? c.sources : [];
+export function flattenCanonical(c: CanonicalDto): CanonicalField[] {
+  const n = c.normalized;
+  const sources = c.sources;
   const out: CanonicalField[] = [];
   const push = (path: string, value: unknown) => {
-    const idx = c.provenance?.[path];
+    const idx = c.provenance[path];
     const src = typeof idx === 'number' ? sources[idx] : sources.length === 1 ? sources[0] : undefined;
-    const conflicts = c.conflicts?.[path];
+    const conflicts = c.conflicts[path];
     out.push({
       path,
       value,
-      sourceId: src?.source_id ?? null,
-      runId: src?.run_id ?? null,
-      collectedAt: src?.collected_at ?? null,
+      sourceId: src?.sourceId ?? null,
+      runId: src?.runId ?? null,
+      collectedAt: src?.collectedAt ?? null,
       conflict: Boolean(conflicts?.length),
       alternatives: conflicts
-        ? conflicts.map((x) => ({ sourceId: sources[x.source]?.source_id ?? null, value: x.value }))
+        ? conflicts.map((x) => ({ sourceId: sources[x.source]?.sourceId ?? null, value: x.value }))
         : null,
     });
   };

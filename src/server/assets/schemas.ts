@@ -74,10 +74,33 @@ export const assetListItemSchema = z
 
 export const assetDetailSchema = assetListItemSchema
   .extend({
-    canonical: z.record(z.string(), z.unknown()).openapi({
-      description:
-        'Merged fields of the present links’ latest records, each with provenance and a conflict flag.',
-    }),
+    canonical: z
+      .object({
+        normalized: z
+          .record(z.string(), z.unknown())
+          .openapi({
+            description: 'The merged normalized-v1 document (the collector contract’s field names).',
+          }),
+        sources: z
+          .array(
+            z.object({
+              sourceId: z.uuid().nullable(),
+              runId: z.uuid().nullable(),
+              collectedAt: ts().nullable(),
+            }),
+          )
+          .openapi({ description: 'The present links’ latest records the view was merged from.' }),
+        provenance: z
+          .record(z.string(), z.number().int())
+          .openapi({ description: 'Field path → index into `sources` (absent: `sources[0]`).' }),
+        conflicts: z
+          .record(z.string(), z.array(z.object({ source: z.number().int(), value: z.unknown() })))
+          .openapi({ description: 'Field path → each disagreeing source’s value (index into `sources`).' }),
+      })
+      .openapi({
+        description:
+          'Merged fields of the present links’ latest records, each with provenance and a conflict flag.',
+      }),
     conflicts: z
       .array(z.string())
       .openapi({ description: 'Paths of canonical fields whose sources disagree.' }),

@@ -17,6 +17,7 @@ import {
 } from '@/ingest/last-seen';
 import { OBSERVED_FIELDS } from '@/server/fields/dictionary';
 import { canonicalAcrossSources, listMergedFrom } from '@/server/identity/asset-identity';
+import { canonicalDto } from './canonical-view';
 import { searchPredicate, searchRank, searchTerms } from './search';
 import { effectiveOs, effectivePrimaryIp } from '@/server/ledger-fields/overrides';
 import { ledgerEventDetails, ledgerEventJoins } from '@/server/history/ledger-history';
@@ -224,7 +225,7 @@ export async function getAsset(db: Db, uuid: string) {
   ]);
   return {
     ...row,
-    canonical,
+    canonical: canonicalDto(canonical),
     // Field paths whose present sources disagree (ingest lists them under `canonical.conflicts`).
     conflicts: conflictPaths(canonical),
     links: links.rows,

@@ -102,12 +102,11 @@ function errorCodeViolations(at: string, status: number, body: unknown): string[
 
 // Fields are camelCase everywhere (DESIGN §9), also inside the free-form bags a schema cannot spell out
 // (run stats, attempts, detect, warnings). Keys under these are data, not field names: normalized-v1
-// documents (a record's `normalized`, an asset's merged `canonical` view) and raw payloads, which keep the
+// documents (a record's `normalized`, also inside an asset's merged `canonical` view) and raw payloads, which keep the
 // collector contract's spelling (DESIGN §6); a field's value (a disk list: `{name, size_bytes}`) and its
 // old and new value in history; a source's plugin config; values keyed by ledger field key.
 const DATA_KEYS = new Set([
   'normalized',
-  'canonical',
   'rawPayload',
   'raw',
   'config',
@@ -117,8 +116,9 @@ const DATA_KEYS = new Set([
   'old',
   'new',
 ]);
-// Maps keyed by a value (a run mode: `latestRuns.collect_vms`); what they hold is checked.
-const VALUE_KEYED = new Set(['latestRuns']);
+// Maps keyed by a value (a run mode: `latestRuns.collect_vms`, a field path: `canonical.provenance`); what
+// they hold is checked.
+const VALUE_KEYED = new Set(['latestRuns', 'provenance', 'conflicts']);
 
 /** Paths of keys that are not camelCase (contain `_`), outside the data documents above. */
 export function snakeCaseKeys(body: unknown, path = 'body', keysAreValues = false): string[] {
