@@ -359,8 +359,19 @@ describeWithVcsim('identity across sources (two simulators)', () => {
       sql`select type::text from asset_events where asset_uuid = ${inA!.uuid} and type = 'merged'`,
     );
     expect(history).toHaveLength(1);
-    // A later run of either source keeps the merged asset one asset.
-    await collect(srcB, ['collect_vms']);
+    // A later run of either source keeps the merged asset one asset, and its values win (the most recently
+    // completed run's), though its records did not change.
+    const shown = async () => (await api(assetRoute.GET, { params: { id: inA!.uuid } })).body;
+    for (const [src, value] of [
+      [across.sources[1].sourceId as string, losing],
+      [across.sources[0].sourceId as string, winning],
+    ]) {
+      await collect(src, ['collect_vms']);
+      const now = await shown();
+      expect(now.canonical.sources[0].sourceId).toBe(src);
+      expect(now.hostname).toBe(value);
+      expect(now.acrossSources.sources[0].sourceId).toBe(src);
+    }
     expect((await assetOf(TWIN.name)).map((x) => x.status).sort()).toEqual(['active', 'merged']);
 
     const bLink = survivor.links.find((l: { sourceId: string }) => l.sourceId === srcB).id;

@@ -705,7 +705,7 @@ export const en = {
     winning: 'Winning value',
     conflict: 'Sources disagree',
     winningRule:
-      'Each field takes the value of the source whose record of this asset was collected most recently; fields where the sources disagree are flagged.',
+      'Each field takes the value of the source whose most recently completed run saw this asset; fields where the sources disagree are flagged.',
     assetA: 'Asset A',
     assetB: 'Asset B',
     values: 'Values',

@@ -701,7 +701,7 @@ export const zhCN: Messages = {
     mergedFrom: '合并自',
     winning: '采用值',
     conflict: '数据源不一致',
-    winningRule: '每个字段采用最近一次采集到该资产记录的数据源的值；数据源不一致的字段会被标出。',
+    winningRule: '每个字段采用最近一次完成的采集中看到该资产的数据源的值；数据源不一致的字段会被标出。',
     assetA: '资产 A',
     assetB: '资产 B',
     values: '值',

@@ -62,6 +62,15 @@ describe('canonical view', () => {
     });
   });
 
+  it('the source its latest complete run saw wins, even with an older record', () => {
+    const c = mergeCanonical([
+      { ...a, seenAt: '2026-06-03T00:00:00.000Z' },
+      { ...b, seenAt: b.collectedAt },
+    ]);
+    expect(c.sources.map((s) => s.source_id)).toEqual(['src-a', 'src-b']);
+    expect(c.normalized.identity).toMatchObject({ serial_number: 'SN1' });
+  });
+
   it('hash ignores key order and who confirmed a value; diff lists changed paths old → new', () => {
     const x = mergeCanonical([a]);
     const y = mergeCanonical([

@@ -11,6 +11,11 @@ export interface Contribution {
   sourceId: string;
   runId: string;
   collectedAt: string; // ISO
+  /**
+   * When the source last confirmed this record (ISO): its latest complete run that saw the link, which
+   * an unchanged re-run moves on while `collectedAt` stays. Defaults to `collectedAt`.
+   */
+  seenAt?: string;
   normalized: Record<string, unknown>;
 }
 
@@ -120,10 +125,17 @@ export function singleSourceCanonicalJson(normalizedJson: string, source: Canoni
   return `{"normalized":${normalizedJson},"sources":${JSON.stringify([source])},"provenance":{}}`;
 }
 
-/** Merges contributions: the latest collection wins a field; differing values are flagged as a conflict. */
+/**
+ * Merges contributions: the source whose most recently completed run saw the asset wins a field (DESIGN
+ * §8b; ties: the later record, then the lower source id); differing values are flagged as a conflict.
+ */
 export function mergeCanonical(contributions: Contribution[]): Canonical {
+  const seenAt = (c: Contribution) => c.seenAt ?? c.collectedAt;
   const sorted = [...contributions].sort(
-    (a, b) => b.collectedAt.localeCompare(a.collectedAt) || a.sourceId.localeCompare(b.sourceId),
+    (a, b) =>
+      seenAt(b).localeCompare(seenAt(a)) ||
+      b.collectedAt.localeCompare(a.collectedAt) ||
+      a.sourceId.localeCompare(b.sourceId),
   );
   const sources = sorted.map((c) => ({
     source_id: c.sourceId,

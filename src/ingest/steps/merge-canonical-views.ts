@@ -1,5 +1,5 @@
-// Canonical views for assets whose records changed, and for assets with several links whose presence changed
-// (their merge changes): merged in Node from every present link's latest record, compared by hash, written
+// Canonical views for assets whose records changed, for assets with several links whose presence changed
+// (their merge changes), and for assets this run saw that another source presents too (the winner changes): merged in Node from every present link's latest record, compared by hash, written
 // with their search columns, a snapshot row for each new version and a `changed` event with the field
 // changes. Read through a cursor a page at a time, so Node holds one page of them whatever their number.
 // Sets counters.changed and counters.snapshots (with the new objects' first versions), state.canonViews.
@@ -14,6 +14,7 @@ import {
   type Contribution,
 } from '../canonical';
 import type { CopyColumn, CopyValue } from '../copy';
+import { linkLastSeenAt, linkScanJoin } from '../last-seen';
 import { SEARCH_COPY_COLUMNS, searchValues } from '../rows';
 
 /** Assets merged per page (each brings its links' normalized objects, a few KB). */
@@ -36,17 +37,37 @@ type Affected = {
   kind: AssetKind;
   canonical: Canonical | null;
   contributions:
-    { source_id: string; run_id: string; collected_at: string; normalized: Record<string, unknown> }[] | null;
+    | {
+        source_id: string;
+        run_id: string;
+        collected_at: string;
+        seen_at: string;
+        normalized: Record<string, unknown>;
+      }[]
+    | null;
 };
+
+// Assets this run saw that another source also presents: this run is now their most recently completed
+// one, so its values win (mergeCanonical) even where its records did not change.
+const SHARED_SEEN = `
+  select l.asset_uuid from asset_source_links l
+  where l.source_id = $1 and l.presence = 'present'
+    and exists (select 1 from asset_source_links o
+                where o.asset_uuid = l.asset_uuid and o.source_id <> $1 and o.presence = 'present')`;
 
 export async function mergeCanonicalViews(ctx: IngestContext): Promise<void> {
   const { sql, sourceId, runId, now, state, counters } = ctx;
   const recordsChanged = counters.records_written - counters.new;
-  // Nothing to merge without a changed record or a presence change.
+  // Nothing to merge without a changed record, a presence change or an asset shared with another source.
   if (!recordsChanged && !counters.missing && !counters.came_back) {
-    counters.snapshots = counters.new;
-    return;
+    const shared = await sql.query<{ any: boolean }>(`select exists (${SHARED_SEEN}) as any`, [sourceId]);
+    if (!shared[0]?.any) {
+      counters.snapshots = counters.new;
+      return;
+    }
   }
+  // A contribution's seen_at: this run for this source's links (its scan is stamped later, stamp-scans),
+  // else the link's effective last sighting (src/ingest/last-seen.ts).
   await sql.query(
     `declare _affected no scroll cursor for
      with affected as (
@@ -54,15 +75,20 @@ export async function mergeCanonicalViews(ctx: IngestContext): Promise<void> {
        union
        select p.asset_uuid from _presence p
        where (select count(*) from asset_source_links l where l.asset_uuid = p.asset_uuid) > 1
+       union
+       ${SHARED_SEEN}
      )
      select a.uuid, a.kind, a.canonical,
             (select jsonb_agg(jsonb_build_object('source_id', l.source_id, 'run_id', s.run_id,
-                                                 'collected_at', s.collected_at, 'normalized', s.normalized))
-             from asset_source_links l
+                                                 'collected_at', s.collected_at, 'normalized', s.normalized,
+                                                 'seen_at', case when l.source_id = $1 then $2::timestamptz
+                                                                 else ${linkLastSeenAt('l', 'c')} end))
+             from asset_source_links l ${linkScanJoin('l', 'c')}
              join lateral (select run_id, collected_at, normalized from source_records s
                            where s.link_id = l.id order by s.id desc limit 1) s on true
              where l.asset_uuid = a.uuid and l.presence = 'present') as contributions
      from affected f join assets a on a.uuid = f.asset_uuid`,
+    [sourceId, now],
   );
   let snapshots = 0;
   let changedCount = 0;
@@ -75,6 +101,7 @@ export async function mergeCanonicalViews(ctx: IngestContext): Promise<void> {
         sourceId: c.source_id,
         runId: c.run_id,
         collectedAt: new Date(c.collected_at).toISOString(),
+        seenAt: new Date(c.seen_at).toISOString(),
         normalized: c.normalized,
       }));
       const uuid = row.uuid;

@@ -46,8 +46,8 @@ type StoredCanonical = {
 
 /**
  * For an asset whose view merges several present links: every field with each source's value, read from
- * the same latest records the view was merged from (src/ingest/canonical.ts `mergeCanonical`: the record
- * collected most recently wins a field). Null for an asset with one contributing source (nothing to
+ * the same latest records the view was merged from (src/ingest/canonical.ts `mergeCanonical`: the source
+ * whose latest complete run saw the asset wins a field). Null for an asset with one contributing source (nothing to
  * compare; `canonical` says it all).
  */
 export async function canonicalAcrossSources(

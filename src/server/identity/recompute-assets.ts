@@ -1,8 +1,9 @@
 // After links moved between assets (merge, split): each asset's canonical view from its present links'
-// latest records (the most recently collected wins a field, src/ingest/canonical.ts), its search and
+// latest records (the source whose latest complete run saw it wins a field, src/ingest/canonical.ts), its search and
 // placement columns, its status, a snapshot row for the new version, and its evidence.
 import type { AssetKind } from '@/collector/contract';
 import { canonicalHash, mergeCanonical, searchColumns, type Contribution } from '@/ingest/canonical';
+import { linkLastSeenAt, linkScanJoin } from '@/ingest/last-seen';
 import { refreshIdentifiers } from './evidence';
 import type { Q } from './sql';
 
@@ -13,10 +14,12 @@ export async function recomputeAssets(q: Q, uuids: string[]): Promise<void> {
     source_id: string;
     run_id: string;
     collected_at: string;
+    seen_at: string;
     normalized: Record<string, unknown>;
   }>(
-    `select l.asset_uuid, a.kind, l.source_id, s.run_id, s.collected_at, s.normalized
-     from asset_source_links l join assets a on a.uuid = l.asset_uuid
+    `select l.asset_uuid, a.kind, l.source_id, s.run_id, s.collected_at, s.normalized,
+            ${linkLastSeenAt('l', 'c')} as seen_at
+     from asset_source_links l join assets a on a.uuid = l.asset_uuid ${linkScanJoin('l', 'c')}
      join lateral (select run_id, collected_at, normalized from source_records s
                    where s.link_id = l.id order by s.id desc limit 1) s on true
      where l.asset_uuid = any($1::uuid[]) and l.presence = 'present'`,
@@ -29,6 +32,7 @@ export async function recomputeAssets(q: Q, uuids: string[]): Promise<void> {
       sourceId: r.source_id,
       runId: r.run_id,
       collectedAt: new Date(r.collected_at).toISOString(),
+      seenAt: new Date(r.seen_at).toISOString(),
       normalized: r.normalized,
     });
     by.set(r.asset_uuid, e);
