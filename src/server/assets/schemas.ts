@@ -76,11 +76,9 @@ export const assetDetailSchema = assetListItemSchema
   .extend({
     canonical: z
       .object({
-        normalized: z
-          .record(z.string(), z.unknown())
-          .openapi({
-            description: 'The merged normalized-v1 document (the collector contract’s field names).',
-          }),
+        normalized: z.record(z.string(), z.unknown()).openapi({
+          description: 'The merged normalized-v1 document (the collector contract’s field names).',
+        }),
         sources: z
           .array(
             z.object({
