@@ -796,6 +796,8 @@ export const en = {
     importHint:
       'A CSV file with a column that finds the asset (uuid, source + externalId, name, serial or hostname) and one column per ledger field (its key or label); overrides in override.name, override.primaryIp, override.os. UTF-8 or GB18030; comma, semicolon or tab. Preview first: nothing is written until you apply.',
     file: 'CSV file',
+    chooseFile: 'Choose file…',
+    noFile: 'No file chosen',
     encoding: 'Encoding',
     encodingAuto: 'Detect',
     delimiter: 'Separator',
@@ -814,7 +816,7 @@ export const en = {
     reason: 'Reason',
     changes: 'Changes',
     noChanges: 'no changes',
-    applied: 'Applied: {n} assets changed.',
+    applied: 'Applied. Assets changed: {n}.',
     rejected: 'Nothing applied: {n} invalid rows (strict mode).',
     shownRows: 'Showing {shown} of {total} rows',
     recentImports: 'Recent imports',

@@ -789,6 +789,8 @@ export const zhCN: Messages = {
     importHint:
       'CSV 文件需包含一列用于识别资产（uuid、source + externalId、名称、序列号或主机名），并为每个台账字段各占一列（字段键或名称）；覆盖值使用 override.name、override.primaryIp、override.os 列。支持 UTF-8 或 GB18030；逗号、分号或制表符分隔。请先预览：应用之前不会写入任何内容。',
     file: 'CSV 文件',
+    chooseFile: '选择文件…',
+    noFile: '未选择文件',
     encoding: '编码',
     encodingAuto: '自动识别',
     delimiter: '分隔符',

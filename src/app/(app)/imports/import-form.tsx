@@ -7,7 +7,7 @@ import { Download, Eye, Upload } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
-import { Checkbox, Input, Label, Select } from '@/components/ui/input';
+import { Checkbox, Label, Select } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useLocale, useT } from '@/i18n/client';
 import { fieldByKey, formatField, type FieldDef } from '@/server/fields/dictionary';
@@ -109,17 +109,35 @@ export function ImportForm({ fields }: { fields: FieldDef[] }) {
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-1">
             <Label htmlFor="import-file">{t('ledger.file')}</Label>
-            <Input
-              id="import-file"
-              type="file"
-              accept=".csv,.txt,text/csv"
-              data-testid="import-file"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                setPreview(null);
-                setResult(null);
-              }}
-            />
+            {/* The browser's own picker says "Choose File / No file chosen" in its UI language, not ours:
+                the input stays (keyboard, drop, tests) but is drawn as our button and the chosen name. */}
+            <div className="flex h-9 items-center gap-2">
+              <input
+                id="import-file"
+                type="file"
+                accept=".csv,.txt,text/csv"
+                data-testid="import-file"
+                className="peer sr-only"
+                onChange={(e) => {
+                  setFile(e.target.files?.[0] ?? null);
+                  setPreview(null);
+                  setResult(null);
+                }}
+              />
+              <label
+                htmlFor="import-file"
+                className={`${buttonVariants({ variant: 'outline', size: 'sm' })} cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-ring`}
+              >
+                <Upload className="size-4" />
+                {t('ledger.chooseFile')}
+              </label>
+              <span
+                className="max-w-64 truncate text-sm text-muted-foreground"
+                data-testid="import-file-name"
+              >
+                {file ? file.name : t('ledger.noFile')}
+              </span>
+            </div>
           </div>
           <div className="flex flex-col gap-1">
             <Label htmlFor="import-encoding">{t('ledger.encoding')}</Label>
