@@ -296,10 +296,10 @@ describe('CSV export', () => {
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1);
       const [header, ...rows] = parseCsv(text);
-      expect(header!.slice(0, 4)).toEqual(['uuid', 'kind', 'status', 'name']);
+      expect(header!.slice(0, 4)).toEqual(['Asset UUID', 'Kind', 'Status', 'Name']);
       const api = await list(`${query}&limit=500`);
       expect(rows.map((r) => r[0])).toEqual(api.items.map((i) => i.uuid));
-      const nameCol = header!.indexOf('name');
+      const nameCol = header!.indexOf('Name');
       expect(rows.map((r) => r[nameCol])).toEqual(api.items.map((i) => i.name));
     }
     const res = await call(exportRoute.GET, {

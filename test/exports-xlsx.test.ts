@@ -418,11 +418,12 @@ describe('CSV export placement', () => {
       .trim()
       .split('\r\n')
       .map((l) => l.split(','));
-    const col = (k: string) => header!.indexOf(k);
-    expect(col('hostName')).toBeGreaterThan(0);
-    expect(col('datacenter')).toBe(col('hostName') + 1);
-    const db = rows.find((r) => r[col('name')] === 'db-primary')!;
-    expect([db[col('hostName')], db[col('clusterName')], db[col('datacenter')]]).toEqual([
+    // Headers are the dictionary's labels.
+    const col = (label: string) => header!.indexOf(label);
+    expect(col('Host')).toBeGreaterThan(0);
+    expect(col('Datacenter')).toBe(col('Host') + 1);
+    const db = rows.find((r) => r[col('Name')] === 'db-primary')!;
+    expect([db[col('Host')], db[col('Cluster')], db[col('Datacenter')]]).toEqual([
       'esx-01.lab',
       'Prod-集群',
       'DC-東京',

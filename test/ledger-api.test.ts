@@ -377,6 +377,12 @@ describe('bulk edit, filters and sorts', () => {
       })
     ).text();
     const header = csv.split('\r\n')[0]!;
+    expect(
+      header
+        .replace(/^\uFEFF/, '')
+        .split(',')
+        .slice(0, 4),
+    ).toEqual(['资产 UUID', '类型', '状态', '名称']);
     expect(header).toContain('负责人');
     expect(header).toContain('生命周期');
     expect(header).toContain('备注');

@@ -11,6 +11,7 @@ import { IMPORT_BATCH } from '@/server/imports/evaluate-import';
 import * as reportRoute from '@/app/api/v1/imports/ledger/[id]/report/route';
 import * as ledgerRoute from '@/app/api/v1/assets/[id]/ledger/route';
 import * as historyRoute from '@/app/api/v1/assets/[id]/history/route';
+import * as exportRoute from '@/app/api/v1/exports/assets/route';
 import { call, setupApiTest } from './api';
 import { insertAssets, insertRun, insertSource, seedWorld, type World } from './api-fixtures';
 import type { TestDatabase } from './db';
@@ -207,6 +208,31 @@ describe('CSV import', () => {
       token: w.actors.tokens.user,
     });
     expect((await ledger.json()).overrides).toMatchObject({ os: 'ESXi asserted', primaryIp: '10.1.2.3' });
+  });
+
+  it('the asset list CSV comes back in as it went out, in both languages (its headers are labels)', async () => {
+    for (const [lang, owner] of [
+      ['en', 'Owner'],
+      ['zh-CN', '负责人'],
+    ] as const) {
+      const exported = await (
+        await call(exportRoute.GET, {
+          url: `/api/v1/exports/assets?q=esx-a.example&lang=${lang}`,
+          token: w.actors.tokens.editor,
+        })
+      ).text();
+      const [header, row] = exported.replace(/^\uFEFF/, '').split('\r\n');
+      const cells = header!.split(',');
+      const ownerCol = cells.indexOf(owner);
+      expect(ownerCol, header).toBeGreaterThan(0);
+      const edited = row!.split(',').map((c, i) => (i === ownerCol ? `round-trip ${lang}` : c));
+      const res = await (await upload(`${header}\r\n${edited.join(',')}\r\n`, 'mode=dry-run')).json();
+      expect(res.summary).toMatchObject({ rows: 1, matched: 1, changed: 1 });
+      expect(res.rows[0]).toMatchObject({ outcome: 'matched', assetUuid: hosts[0]!.uuid });
+      expect(res.rows[0].changes).toEqual([
+        expect.objectContaining({ field: 'owner', new: `round-trip ${lang}` }),
+      ]);
+    }
   });
 
   it('a unique value twice in one file is invalid for the second row', async () => {

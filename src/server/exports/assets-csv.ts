@@ -5,7 +5,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
 import { createLogger, errorFields } from '@/lib/logger';
-import { OBSERVED_FIELDS } from '../fields/dictionary';
+import { OBSERVED_FIELDS, OVERRIDE_FIELDS, fieldByKey } from '../fields/dictionary';
 import { listLedgerFields, type LedgerField } from '../ledger-fields/fields';
 import { assertLedgerKeys } from '../ledger-fields/list-filters';
 import { assetOrderBy, assetSelect, type AssetFilters, type AssetListItem } from '../assets/service';
@@ -26,6 +26,12 @@ export const CSV_COLUMNS = [
   'primaryIp',
   'os',
 ] as (keyof AssetListItem | 'datacenter')[];
+
+/** A column's header: its dictionary label (the effective primary IP and OS under the overrides' labels). */
+function columnLabel(key: string, locale: 'en' | 'zh-CN'): string {
+  const def = fieldByKey(key) ?? OVERRIDE_FIELDS.find((f) => f.key === `override.${key}`);
+  return def ? def.label[locale] : key;
+}
 
 export function csvCell(value: unknown): string {
   let s: string;
@@ -76,7 +82,13 @@ export function streamAssetsCsv(
   ledger: CsvLedgerColumns = { fields: [], locale: 'en' },
 ): ReadableStream<Uint8Array> {
   const ledgerKeys = ledger.fields.map((d) => d.key);
-  const header = [...CSV_COLUMNS, ...ledger.fields.map((d) => csvCell(d.label[ledger.locale]))].join(',');
+  // Labels, as on the page and in the workbook; the import reads them back (src/server/imports/columns.ts).
+  const header = [
+    ...CSV_COLUMNS.map((c) => columnLabel(c, ledger.locale)),
+    ...ledger.fields.map((d) => d.label[ledger.locale]),
+  ]
+    .map(csvCell)
+    .join(',');
   const order = assetOrderBy(sort, f.q);
   const query = dialect.sqlToQuery(
     sql`${assetSelect(f, undefined, { withDatacenter: true })} order by ${order}`,

@@ -31,7 +31,7 @@ export type FieldType =
 export type FieldUnit = 'bytes' | 'MHz' | 'count';
 
 export interface FieldDef {
-  /** Stable camelCase key: API sort keys, CSV headers' machine names, saved column choices. */
+  /** Stable camelCase key: API sort keys, filters, saved column choices. */
   key: string;
   /** Where the value lives: a normalized-v1 path (`hardware.memory_bytes`), or the asset's own field. */
   path: string;

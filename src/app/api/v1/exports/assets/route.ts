@@ -9,7 +9,7 @@ export const GET = route(
     path: '/api/v1/exports/assets',
     summary: 'The asset list as CSV',
     description:
-      'Same filters and sort as GET /api/v1/assets, all matching rows, streamed. UTF-8 with a byte-order mark so spreadsheet tools read non-Latin names correctly; arrays are space-separated. Every active ledger field is a column after the observed ones, headed by its label (`lang=zh-CN` for the Chinese labels); `name`, `primaryIp` and `os` are the overrides where set.',
+      'Same filters and sort as GET /api/v1/assets, all matching rows, streamed. UTF-8 with a byte-order mark so spreadsheet tools read non-Latin names correctly; arrays are space-separated. Headers are the fields’ labels (`lang=zh-CN` for the Chinese ones), every active ledger field a column after the observed ones; `name`, `primaryIp` and `os` are the overrides where set.',
     tags: ['assets'],
     auth: 'user',
     query: assetExportQuery.extend({ lang: z.enum(['en', 'zh-CN']).optional() }),
