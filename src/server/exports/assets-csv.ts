@@ -2,17 +2,14 @@
 // UTF-8 with a BOM: spreadsheet tools then read CJK names correctly.
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
-import { createLogger, errorFields } from '@/lib/logger';
+import { cursorCsvStream } from './cursor-csv';
 import { OBSERVED_FIELDS, OVERRIDE_FIELDS, fieldByKey } from '../fields/dictionary';
 import { listLedgerFields, type LedgerField } from '../ledger-fields/fields';
 import { assertLedgerKeys } from '../ledger-fields/list-filters';
 import { assetOrderBy, assetSelect, type AssetFilters, type AssetListItem } from '../assets/service';
 
-const log = createLogger('export');
 const dialect = new PgDialect();
-const BATCH = 1000;
 
 // The list's own fields (those with a column on assets), in dictionary order, with the datacenter beside
 // the host and cluster (a VM row carries its whole placement), then the effective primary IP and OS (the
@@ -71,9 +68,8 @@ export async function exportAssetsCsv(
 }
 
 /**
- * A byte stream of the CSV. The sort is validated before the stream starts (an unknown key is a 400,
- * not a broken download). The cursor lives in one transaction on one pooled connection, released on end,
- * error or cancel.
+ * A byte stream of the CSV (cursor-csv.ts). The sort is validated before the stream starts (an unknown key
+ * is a 400, not a broken download).
  */
 export function streamAssetsCsv(
   db: Db,
@@ -93,49 +89,10 @@ export function streamAssetsCsv(
   const query = dialect.sqlToQuery(
     sql`${assetSelect(f, undefined, { withDatacenter: true })} order by ${order}`,
   );
-  const enc = new TextEncoder();
-  let client: PoolClient | null = null;
-  const release = async (err?: unknown) => {
-    const c: PoolClient | null = client;
-    client = null;
-    if (!c) return;
-    try {
-      await c.query(err ? 'rollback' : 'commit');
-      c.release();
-    } catch (e) {
-      c.release(e as Error);
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        client = await db.$client.connect();
-        await client.query('begin isolation level repeatable read read only');
-        await client.query(`declare asset_export no scroll cursor for ${query.sql}`, query.params);
-      } catch (err) {
-        log.error('export.failed', errorFields(err));
-        await release(err);
-        throw err;
-      }
-      controller.enqueue(enc.encode('\uFEFF' + header + '\r\n'));
-    },
-    async pull(controller) {
-      try {
-        const r = await client!.query(`fetch ${BATCH} from asset_export`);
-        if (r.rows.length)
-          controller.enqueue(enc.encode(r.rows.map((row) => csvRow(row, ledgerKeys)).join('')));
-        if (r.rows.length < BATCH) {
-          await release();
-          controller.close();
-        }
-      } catch (err) {
-        log.error('export.failed', errorFields(err));
-        await release(err);
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await release(new Error('cancelled'));
-    },
+  return cursorCsvStream<Record<string, unknown>>(db, {
+    cursor: 'asset_export',
+    query,
+    header,
+    lines: (rows) => rows.map((row) => csvRow(row, ledgerKeys)).join(''),
   });
 }

@@ -3,18 +3,15 @@
 // language (actions, outcomes and details in words, as on the page), with the raw action code and ids
 // beside them for tools.
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { PoolClient } from 'pg';
 import type { Db } from '@/db/client';
 import { createTranslator, translateOr, type Locale } from '@/i18n';
-import { createLogger, errorFields } from '@/lib/logger';
 import { getAuditTargets } from '../audit/audit-targets';
 import { auditActionText, auditDetailRows, auditDetailText, detailRefs } from '../audit/describe';
 import { auditEventsQuery, type AuditFilters } from '../audit/events';
 import { csvCell } from './assets-csv';
+import { cursorCsvStream } from './cursor-csv';
 
-const log = createLogger('export');
 const dialect = new PgDialect();
-const BATCH = 1000;
 
 type Row = {
   ts: Date;
@@ -46,19 +43,6 @@ export function streamAuditEventsCsv(db: Db, f: AuditFilters, locale: Locale): R
     .map(csvCell)
     .join(',');
   const query = dialect.sqlToQuery(auditEventsQuery(f));
-  const enc = new TextEncoder();
-  let client: PoolClient | null = null;
-  const release = async (err?: unknown) => {
-    const c: PoolClient | null = client;
-    client = null;
-    if (!c) return;
-    try {
-      await c.query(err ? 'rollback' : 'commit');
-      c.release();
-    } catch (e) {
-      c.release(e as Error);
-    }
-  };
   const lines = async (rows: Row[]) => {
     const names = await getAuditTargets(db, [...rows, ...rows.flatMap((r) => detailRefs(r.details))]);
     const nameOf = (type: string, id: string) => names[`${type}:${id}`]?.name ?? undefined;
@@ -83,36 +67,5 @@ export function streamAuditEventsCsv(db: Db, f: AuditFilters, locale: Locale): R
       )
       .join('');
   };
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        client = await db.$client.connect();
-        await client.query('begin isolation level repeatable read read only');
-        await client.query(`declare audit_export no scroll cursor for ${query.sql}`, query.params);
-      } catch (err) {
-        log.error('export.failed', errorFields(err));
-        await release(err);
-        throw err;
-      }
-      // A byte-order mark: spreadsheet tools then read Chinese text as UTF-8.
-      controller.enqueue(enc.encode('\uFEFF' + header + '\r\n'));
-    },
-    async pull(controller) {
-      try {
-        const r = await client!.query<Row>(`fetch ${BATCH} from audit_export`);
-        if (r.rows.length) controller.enqueue(enc.encode(await lines(r.rows)));
-        if (r.rows.length < BATCH) {
-          await release();
-          controller.close();
-        }
-      } catch (err) {
-        log.error('export.failed', errorFields(err));
-        await release(err);
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await release(new Error('cancelled'));
-    },
-  });
+  return cursorCsvStream<Row>(db, { cursor: 'audit_export', query, header, lines });
 }
