@@ -70,6 +70,20 @@ const cpuS = (pid: number): number => {
   }
 };
 
+/** CPU seconds of every PostgreSQL server process on this machine (0 for a remote server). */
+function postgresCpuS(): number {
+  let sum = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') sum += cpuS(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return sum;
+}
+
 /**
  * Samples the summed RSS of a process tree every 50 ms (the peak is the largest sum seen), and the CPU the
  * worker and its children (the plugin) used meanwhile.
@@ -111,16 +125,24 @@ function startWorker(url: string): ChildProcess {
 }
 
 /** The plugin alone (v2 request, output counted and dropped): wall and peak RSS. */
-function pluginFloor(sim: Vcsim, mode: RunMode): Promise<{ wallMs: number; rssMb: number; bytes: number }> {
+function pluginFloor(
+  sim: Vcsim,
+  mode: RunMode,
+): Promise<{ wallMs: number; rssMb: number; bytes: number; cpuS: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const sim0 = cpuS(sim.pid);
+    let pluginCpu = 0;
     const child = spawn(process.execPath, ['--import', 'tsx', 'plugins/vcenter/src/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME } as unknown as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let hwm = 0;
-    const poll = setInterval(() => (hwm = Math.max(hwm, kb(child.pid!, 'VmHWM'))), 50);
+    const poll = setInterval(() => {
+      hwm = Math.max(hwm, kb(child.pid!, 'VmHWM'));
+      pluginCpu = Math.max(pluginCpu, cpuS(child.pid!));
+    }, 50);
     let bytes = 0;
     let tail = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -132,7 +154,12 @@ function pluginFloor(sim: Vcsim, mode: RunMode): Promise<{ wallMs: number; rssMb
       clearInterval(poll);
       if (code !== 0 || !tail.includes('"inventory_complete":true'))
         return reject(new Error(`plugin floor ${mode} failed (exit ${code}): ${tail.slice(-500)}`));
-      resolve({ wallMs: performance.now() - t0, rssMb: hwm / 1024, bytes });
+      resolve({
+        wallMs: performance.now() - t0,
+        rssMb: hwm / 1024,
+        bytes,
+        cpuS: pluginCpu + cpuS(sim.pid) - sim0,
+      });
     });
     child.stdin.end(
       JSON.stringify({
@@ -194,9 +221,11 @@ async function main() {
         if (!floors.has(mode)) floors.set(mode, await pluginFloor(sim, mode));
         const floor = floors.get(mode)!;
         const sampler = sampleTree(worker.pid!);
+        const [simCpu0, pgCpu0] = [cpuS(sim.pid), postgresCpuS()];
         const { run } = await triggerRun(t.db, { sourceId: src.id, mode, trigger: 'manual' });
         const r = await waitFinal(t, run.id);
         sampler.stop();
+        const [simCpu, pgCpu] = [cpuS(sim.pid) - simCpu0, postgresCpuS() - pgCpu0];
         const wall = Date.parse(r.finished_at) - Date.parse(r.created_at);
         const running = Date.parse(r.finished_at) - Date.parse(r.started_at);
         const pluginMs = Number(r.stats?.plugin_ms ?? NaN);
@@ -218,10 +247,11 @@ async function main() {
           Number.isFinite(overlap) ? `${(overlap * 100).toFixed(0)} %` : '—',
           `${(wall / pluginMs).toFixed(2)}×`,
           `${rss.toFixed(0)} MB`,
-          `${cpu.worker.toFixed(1)} s / ${cpu.plugin.toFixed(1)} s`,
+          `${cpu.worker.toFixed(1)} / ${cpu.plugin.toFixed(1)} / ${simCpu.toFixed(1)} / ${pgCpu.toFixed(1)} s`,
           `${(Number(r.stats?.output_bytes ?? 0) / 1e6).toFixed(0)} MB`,
           s(floor.wallMs),
           `${floor.rssMb.toFixed(0)} MB`,
+          `${floor.cpuS.toFixed(1)} s`,
           `${(wall / floor.wallMs).toFixed(2)}×`,
         ]);
         if (r.status !== 'succeeded') verdicts.push(`${size} ${label}: ${r.status} — ${r.error_message}`);
@@ -258,10 +288,11 @@ async function main() {
     'ingest overlap',
     'wall / plugin',
     'peak RSS worker + plugin',
-    'CPU worker / plugin',
+    'CPU worker / plugin / simulator / PostgreSQL',
     'output',
     'floor: plugin alone',
     'floor RSS',
+    'floor CPU plugin + simulator',
     'wall / floor',
   ];
   console.log(`\n| ${header.join(' | ')} |`);
@@ -270,8 +301,8 @@ async function main() {
   console.log(
     '\nOne run per size and mode (the machine is shared). Floor: the same plugin alone with a v2 request, its output' +
       ' counted and dropped. Ingest overlap: the share of ingest (begin → commit) spent while the plugin was' +
-      ' still collecting. Peak RSS: worker and plugin sampled together every 50 ms. The simulator and PostgreSQL' +
-      ' share the same 2 cores (their CPU is not in the table).',
+      ' still collecting. Peak RSS: worker and plugin sampled together every 50 ms. CPU: seconds each used during' +
+      ' the run (PostgreSQL: all its server processes); all four share the same 2 cores, so wall ≥ their sum / 2.',
   );
   for (const v of verdicts) console.log(v);
 }

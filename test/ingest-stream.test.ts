@@ -1,11 +1,12 @@
-// Ingest as a stream (ingestStream): Node's memory stays at a page however large the estate, and a stream
-// that fails half way leaves the ledger exactly as it was.
+// Ingest as a stream (ingestStream): Node's memory stays at a page however large the estate, a stream
+// that fails half way leaves the ledger exactly as it was, and a collector slower than the database has its
+// new objects created while it still sends them, with the same result as a run fed all at once.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createRunningRun, createSource, ingestResponse, rows } from './pipeline-helpers';
-import { ingestRun, ingestStream, recordTexts, type IngestItem } from '@/ingest/ingest';
+import { ingestRun, ingestStream, recordTexts, type IngestItem, type IngestResult } from '@/ingest/ingest';
 import { hostsResponse } from '../bench/ingest-synthetic';
 
 let t: TestDatabase;
@@ -261,5 +262,188 @@ describe('ingestStream', () => {
       await client.query('rollback');
       client.release();
     }
+  });
+
+  describe('a collector slower than the database', () => {
+    /** VM `i` (moref `id`) with an instance UUID, and its runs_on relation right after it. */
+    function* vm(i: number, id = `vm-${i}`, caption = `vm-${i}`): Generator<IngestItem> {
+      yield {
+        type: 'asset',
+        asset: {
+          external_kind: 'vm',
+          external_id: id,
+          normalized: {
+            identity: { caption, machine_uuid: `4210${String(i).padStart(28, '0')}` },
+            network: { ip_addresses: [`10.9.${(i >> 8) & 255}.${i & 255}`] },
+            runtime: { power_state: 'poweredOn' },
+          },
+          raw_payload: { name: caption, pad: 'x'.repeat(400) },
+        },
+      };
+      yield {
+        type: 'relation',
+        relation: {
+          type: 'runs_on',
+          from: { external_kind: 'vm', external_id: id },
+          to: { external_kind: 'host', external_id: `host-${i % HOSTS.hosts}` },
+        },
+      };
+    }
+
+    // The second run: the 100 known VMs but vm-5, which comes back under a new moref (a re-attach); 5,900
+    // new ones; and vm-150 once more at the end with another name (its last occurrence wins).
+    function* secondRun(): Generator<IngestItem> {
+      for (let i = 0; i < 100; i++) yield* i === 5 ? vm(5, 'vm-5-new') : vm(i);
+      for (let i = 100; i < 6_000; i++) yield* vm(i);
+      yield* vm(150, 'vm-150', 'vm-150 renamed');
+    }
+
+    /** Pauses every `every` items, as a collector waiting for its next page does. */
+    async function* paced(items: Iterable<IngestItem>, fail?: number): AsyncGenerator<IngestItem> {
+      let n = 0;
+      for (const item of items) {
+        if (n === fail) throw new Error('plugin died');
+        if (++n % 400 === 0) await new Promise((r) => setTimeout(r, 60));
+        yield item;
+      }
+    }
+
+    /** One collect_vms run in its own transaction; the run row is marked as the worker would. */
+    async function run(
+      db: TestDatabase,
+      sourceId: string,
+      items: AsyncIterable<IngestItem>,
+      runId?: string,
+    ): Promise<IngestResult> {
+      const id = runId ?? (await createRunningRun(db.db, sourceId, 'collect_vms'));
+      const client = await db.db.$client.connect();
+      try {
+        await client.query('begin');
+        const r = await ingestStream(client, {
+          runId: id,
+          sourceId,
+          mode: 'collect_vms',
+          collectedAt: new Date(),
+          items,
+          end: () => Promise.resolve({ inventoryComplete: true }),
+        });
+        await client.query('commit');
+        await db.db.execute(sql`update runs set status = 'succeeded' where id = ${id}`);
+        return r;
+      } catch (err) {
+        await client.query('rollback');
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+
+    const sync = async function* (items: Iterable<IngestItem>) {
+      yield* items;
+    };
+
+    /** What a source's runs left, per link, without the ids a database mints. */
+    async function landed(db: TestDatabase, sourceId: string) {
+      return rows(
+        db.db,
+        sql`select l.external_id, l.presence, a.kind, a.status, a.name, a.host_name, a.cluster_name, a.ip_addresses,
+                   a.canonical -> 'normalized' as normalized,
+                   (select string_agg(s.hash, ',' order by s.id) from source_records s where s.link_id = l.id) as records,
+                   (select string_agg(e.type::text, ',' order by e.id) from asset_events e where e.asset_uuid = a.uuid) as events,
+                   (select count(*)::int from asset_snapshots p where p.asset_uuid = a.uuid) as snapshots,
+                   (select string_agg(r.type::text || '>' || tl.external_id, ',' order by tl.external_id) from relations r
+                    join asset_source_links tl on tl.asset_uuid = r.to_asset_uuid
+                    where r.from_asset_uuid = a.uuid and r.status = 'active') as relations,
+                   (select string_agg(x.rule || '=' || x.value, ',' order by x.rule, x.value) from asset_identifiers x
+                    where x.asset_uuid = a.uuid) as identifiers
+            from asset_source_links l join assets a on a.uuid = l.asset_uuid
+            where l.source_id = ${sourceId} and l.external_kind = 'vm' order by l.external_id`,
+      );
+    }
+
+    async function setUp(db: TestDatabase) {
+      const src = await createSource(db.db);
+      await ingestResponse(db.db, src.id, 'collect_hosts', hostsResponse(HOSTS));
+      await run(
+        db,
+        src.id,
+        sync(
+          (function* () {
+            for (let i = 0; i < 100; i++) yield* vm(i);
+          })(),
+        ),
+      );
+      return src.id;
+    }
+
+    it('creates the new objects between COPY segments, and lands what a run fed all at once lands', async () => {
+      const other = await createTestDatabase();
+      try {
+        const slowSource = await setUp(t);
+        const fastSource = await setUp(other);
+        const slow: IngestResult = await run(t, slowSource, paced(secondRun()));
+        const fast: IngestResult = await run(other, fastSource, sync(secondRun()));
+
+        const early = slow.timings.filter((x) => x.step === 'create-early');
+        expect(early.length).toBeGreaterThan(1);
+        // with their edges and evidence
+        for (const table of ['relations', '_id_touched'])
+          expect(slow.timings.some((x) => x.step.startsWith(`create-early: insert into ${table}`))).toBe(
+            true,
+          );
+        expect(fast.timings.some((x) => x.step === 'create-early')).toBe(false);
+        for (const r of [slow, fast])
+          expect(r.stats).toMatchObject({
+            assets: 6_000,
+            new: 5_900,
+            reattached: 1,
+            duplicates: 1,
+            missing: 0,
+          });
+        expect(slow.stats).toEqual({ ...fast.stats, round_trips: slow.stats.round_trips });
+
+        const a = await landed(t, slowSource);
+        expect(a).toHaveLength(6_000);
+        expect(a.find((x) => x.external_id === 'vm-150')).toMatchObject({
+          name: 'vm-150 renamed',
+          events: 'created',
+          snapshots: 1,
+        });
+        expect(a.find((x) => x.external_id === 'vm-5-new')).toMatchObject({ events: 'created' });
+        expect(a.find((x) => x.external_id === 'vm-4000')).toMatchObject({
+          host_name: expect.any(String),
+          relations: 'runs_on>host-0',
+          events: 'created',
+        });
+        expect(a).toEqual(await landed(other, fastSource));
+      } finally {
+        await other.drop();
+      }
+    }, 120_000);
+
+    it('a stream that fails after objects were created early leaves every table as it was', async () => {
+      const src = await setUp(t);
+      const runId = await createRunningRun(t.db, src, 'collect_vms');
+      const before = await ledgerDigest();
+      // The run's transaction has written into assets before the failure: it holds their table lock.
+      let wroteAssets = false;
+      const watched = async function* () {
+        let n = 0;
+        for await (const item of paced(secondRun(), 9_000)) {
+          if (++n === 8_999) {
+            const [l] = await rows<{ held: boolean }>(
+              t.db,
+              sql`select exists (select 1 from pg_locks l join pg_class c on c.oid = l.relation
+                  where c.relname = 'assets' and l.mode = 'RowExclusiveLock' and l.pid <> pg_backend_pid()) as held`,
+            );
+            wroteAssets = l!.held;
+          }
+          yield item;
+        }
+      };
+      await expect(run(t, src, watched(), runId)).rejects.toThrow('plugin died');
+      expect(wroteAssets).toBe(true);
+      expect(await ledgerDigest()).toEqual(before);
+    }, 120_000);
   });
 });

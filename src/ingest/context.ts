@@ -3,7 +3,7 @@
 // one long function; each step says in its header which fields it reads and which it sets.
 import type pg from 'pg';
 import { MODE_KINDS, MODE_RELATIONS, type AssetKind, type RunMode } from '@/collector/contract';
-import { copyRowStream, copyRows, type CopyColumn, type CopyValue } from './copy';
+import { CopyFeed, copyRowStream, copyRows, type CopyColumn, type CopyValue } from './copy';
 import { initialState, type IngestSource, type IngestState } from './state';
 
 export interface IngestWarning {
@@ -40,6 +40,10 @@ export interface IngestTiming {
 }
 
 type Row = Record<string, unknown>;
+
+// What the feed encodes ahead of a COPY: while the connection creates early objects, the collector goes on
+// for this many bytes (about 5,000 simulator VMs) before its stream waits.
+const FEED_AHEAD_BYTES = 32 << 20;
 
 /**
  * The run's connection as ingest uses it: every statement and COPY is one round trip, counted (the number
@@ -92,6 +96,34 @@ export class IngestSql {
     await this.timed(`${this.step}: copy ${table}`, () =>
       copyRowStream(this.client, table, cols, items, toRow),
     );
+  }
+
+  /**
+   * COPYs fed by an asynchronous source (see CopyFeed), one after another: when `wantsCut` says there is
+   * work and the source is slower than the COPY, the COPY ends, `onCut` runs on the connection while the
+   * feed goes on reading the source, and the next COPY continues the stream.
+   */
+  async copyFeed<T>(
+    table: string,
+    cols: readonly CopyColumn[],
+    items: AsyncIterable<T>,
+    toRow: (item: T) => readonly CopyValue[] | null,
+    cuts: { wantsCut: () => boolean; onCut: () => Promise<void> },
+  ): Promise<void> {
+    const feed = new CopyFeed(table, cols, items, toRow, {
+      aheadBytes: FEED_AHEAD_BYTES,
+      wantsCut: cuts.wantsCut,
+    });
+    try {
+      for (;;) {
+        this.roundTrips++;
+        const r = await this.timed(`${this.step}: copy ${table}`, () => feed.copySegment(this.client));
+        if (r === 'end') return;
+        await cuts.onCut();
+      }
+    } finally {
+      feed.stop();
+    }
   }
 
   private async timed<R>(label: string, fn: () => Promise<R>): Promise<R> {

@@ -209,16 +209,159 @@ export async function copyRowStream<T>(
   items: AsyncIterable<T>,
   toRow: (item: T) => readonly CopyValue[] | null,
 ): Promise<void> {
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const w = header();
-    for await (const item of items) {
-      const row = toRow(item);
-      if (!row) continue;
-      writeRow(table, columns, w, row);
-      // a delegation per row costs more than the row in an async generator: only when a buffer is full
-      if (w.hasFull) yield* w.drain();
-    }
-    yield* trailer(w);
+  const feed = new CopyFeed(table, columns, items, toRow, { aheadBytes: AHEAD * CHUNK });
+  try {
+    while ((await feed.copySegment(client)) === 'cut');
+  } finally {
+    feed.stop();
   }
-  await pipeline(Readable.from(chunks(), { highWaterMark: AHEAD }), client.query(copyQuery(table, columns)));
+}
+
+export interface CopyFeedOptions {
+  /** Encoded bytes the feed may hold before it stops pulling items (its back-pressure). */
+  aheadBytes: number;
+  /**
+   * Whether the caller has work for the connection. When it has, and the COPY has taken every row encoded
+   * so far and waited `idleMs` for the source in vain, the COPY ends there (copySegment returns 'cut'), so
+   * the caller can use the connection while the source is slow; the feed keeps encoding meanwhile, up to
+   * aheadBytes. A source that keeps the COPY busy is never cut.
+   */
+  wantsCut?: () => boolean;
+  idleMs?: number;
+}
+
+/**
+ * Rows of an asynchronous source, encoded as they arrive by a loop of their own and taken by one COPY after
+ * another (segments). The loop stops pulling while `aheadBytes` wait, so memory is bounded by that and not
+ * by the source; between two segments it goes on pulling, so a slow source and the statements the caller
+ * runs between segments overlap. An error of the source is thrown by the segment that reaches it (the COPY
+ * is cancelled); stop() ends the loop after the item it waits for.
+ */
+export class CopyFeed<T> {
+  private rows = new BinaryRows();
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  private done = false;
+  private stopped = false;
+  private error: unknown = null;
+  private wakeConsumer: (() => void) | null = null;
+  private wakeProducer: (() => void) | null = null;
+  private readonly pump: Promise<void>;
+
+  constructor(
+    private readonly table: string,
+    private readonly columns: readonly CopyColumn[],
+    items: AsyncIterable<T>,
+    private readonly toRow: (item: T) => readonly CopyValue[] | null,
+    private readonly options: CopyFeedOptions,
+  ) {
+    this.pump = this.fill(items);
+  }
+
+  private async fill(items: AsyncIterable<T>): Promise<void> {
+    try {
+      for await (const item of items) {
+        if (this.stopped) return;
+        const row = this.toRow(item);
+        if (row) {
+          writeRow(this.table, this.columns, this.rows, row);
+          for (const b of this.rows.drain()) this.push(b);
+        }
+        while (this.queued >= this.options.aheadBytes && !this.stopped)
+          await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+        if (this.stopped) return;
+      }
+    } catch (err) {
+      this.error = err;
+    } finally {
+      this.done = true;
+      this.wake();
+    }
+  }
+
+  private push(b: Buffer): void {
+    this.queue.push(b);
+    this.queued += b.length;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.wakeConsumer;
+    this.wakeConsumer = null;
+    w?.();
+  }
+
+  private take(): Buffer {
+    const b = this.queue.shift()!;
+    this.queued -= b.length;
+    const w = this.wakeProducer;
+    this.wakeProducer = null;
+    w?.();
+    return b;
+  }
+
+  /** The next segment as one COPY: 'end' when the source is exhausted, 'cut' when cutWhenIdle ended it. */
+  async copySegment(client: pg.PoolClient): Promise<'end' | 'cut'> {
+    let result: 'end' | 'cut' = 'end';
+    const segment = async function* (this: CopyFeed<T>): AsyncGenerator<Buffer> {
+      yield* header().drain(true);
+      for (;;) {
+        if (this.queue.length) {
+          yield this.take();
+          continue;
+        }
+        if (this.done) {
+          if (this.error) throw this.error;
+          yield* trailer(this.rows);
+          this.rows = new BinaryRows();
+          return;
+        }
+        // Every full buffer is sent: the rows of the one in the making wait until it is full or the source
+        // ends, unless the source stays slower than the COPY and the caller has work for the connection.
+        const wantsCut = this.options.wantsCut?.() ?? false;
+        const woken = await this.waitForRows(wantsCut ? (this.options.idleMs ?? 25) : undefined);
+        if (!woken && !this.queue.length && !this.done) {
+          result = 'cut';
+          yield* trailer(this.rows);
+          this.rows = new BinaryRows();
+          return;
+        }
+      }
+    }.call(this);
+    await pipeline(
+      Readable.from(segment, { highWaterMark: 1 }),
+      client.query(copyQuery(this.table, this.columns)),
+    );
+    return result;
+  }
+
+  /** Resolves true when the loop has pushed a buffer or ended, false after `ms` without (if given). */
+  private waitForRows(ms?: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.wakeConsumer = null;
+              resolve(false);
+            }, ms);
+      this.wakeConsumer = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** Ends the loop (the caller failed): the source is not pulled again, whatever it still holds. */
+  stop(): void {
+    this.stopped = true;
+    const w = this.wakeProducer;
+    this.wakeProducer = null;
+    w?.();
+  }
+
+  /** Settles when the loop has ended (it never rejects: the source's error is thrown by a segment). */
+  get ended(): Promise<void> {
+    return this.pump;
+  }
 }

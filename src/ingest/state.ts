@@ -15,6 +15,12 @@ export interface IngestSource {
 }
 
 export interface IngestState {
+  /** insert-new-objects, create-early: batches of new objects created so far */
+  newBatches: number;
+  /** create-early: whether it writes evidence (null until its first call) */
+  earlyEvidence: boolean | null;
+  /** resolve-relations (or create-early before it): the edges active before this run are in `_rel_old` */
+  relationsBeforeRun: boolean;
   /** stage-stream: relations staged (of the mode's types) */
   stagedRelations: number;
   /** merge-canonical-views: how many canonical views were rewritten */
@@ -32,6 +38,9 @@ export interface IngestState {
 }
 
 export const initialState = (): IngestState => ({
+  newBatches: 0,
+  earlyEvidence: null,
+  relationsBeforeRun: false,
   stagedRelations: 0,
   canonViews: 0,
   relationsAdded: 0,

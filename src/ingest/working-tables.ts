@@ -54,7 +54,7 @@ begin
     create temp table _in_item (item int not null, idx int not null,
       kind asset_kind, external_id text, identity_key text, normalized text, raw text,
       name text, hostname text, serial_number text, ip_addresses text[], mac_addresses text[], power_state text,
-      cluster_name text, hash text,
+      cluster_name text, hash text, early boolean,
       type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text)
       partition by list (item) on commit delete rows;
     create temp table _in_asset partition of _in_item for values in (0) on commit delete rows;
@@ -67,8 +67,9 @@ begin
     exception when feature_not_supported then
       null; -- a server without lz4: the default compression, as source_records.raw has there
     end;
-    create temp table _new (idx int primary key, uuid uuid not null, link_id uuid not null, normalized jsonb not null)
-      on commit delete rows;
+    create temp table _new (idx int primary key, batch int not null, uuid uuid not null, link_id uuid not null,
+      normalized jsonb not null, evidence boolean not null) on commit delete rows;
+    create index on _new (batch);
     create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
       was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
       on commit delete rows;

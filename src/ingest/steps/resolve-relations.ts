@@ -3,7 +3,8 @@
 // attaches to the hosts of an earlier collect_hosts run). Known edges are updated when their state or payload
 // changes, new ones inserted, and after a complete run the mode's relation types not seen go inactive; a
 // complete run whose edges are exactly the active ones is recognized by one join and writes nothing.
-// Sets counters.relations, relations_inactive, relations_unresolved and state.relations*.
+// Edges that create-early wrote are found here as active edges seen again. Sets counters.relations,
+// relations_inactive, relations_unresolved and state.relations*.
 import type { IngestContext } from '../context';
 import { relationLastSeenAt, relationLastSeenRunId, relationScanJoin } from '../last-seen';
 import { PLACEMENT_RELATIONS } from './record-placement-moves';
@@ -28,14 +29,11 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
        from j where from_uuid is not null and to_uuid is not null
        order by type, from_uuid, to_uuid
        returning 1
-     ), old as (
-       insert into _rel_old (type, from_uuid, to_uuid)
-       select type, from_asset_uuid, to_asset_uuid from relations
-       where source_id = $1 and status = 'active' and type::text = any($2::text[])
      ) select (select count(*)::int from resolved) as resolved,
               (select count(*)::int from j where from_uuid is null or to_uuid is null) as unresolved`,
-    [sourceId, relTypes],
+    [sourceId],
   );
+  if (!state.relationsBeforeRun) await markRelationsBeforeRun(ctx);
   await sql.query('analyze _rel');
   const [lc] = await sql.query<{ inactive: number; added: number; placement_added: number }>(
     // An update join for the known edges and an insert for the new ones: about twice as fast as an upsert.
@@ -81,6 +79,17 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
   // a placement edge gained by, or any edge taken from, an object that existed before this run
   state.placementEdgesChanged = lc!.inactive + lc!.placement_added;
   if (res!.unresolved) warnUnresolved(ctx, res!.unresolved);
+}
+
+/** The mode's edges active before this run (`_rel_old`), to tell the ones it adds; once per run. */
+export async function markRelationsBeforeRun(ctx: IngestContext): Promise<void> {
+  await ctx.sql.query(
+    `insert into _rel_old (type, from_uuid, to_uuid)
+     select type, from_asset_uuid, to_asset_uuid from relations
+     where source_id = $1 and status = 'active' and type::text = any($2::text[])`,
+    [ctx.sourceId, ctx.relTypes],
+  );
+  ctx.state.relationsBeforeRun = true;
 }
 
 /**

@@ -2,8 +2,18 @@
 // into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
 // identity key and search columns. An object whose hash is its link's current record's (../known-records.ts)
 // is staged as key, identity key and hash only: nothing reads the texts of an unchanged object. Node holds
-// one item and about two 1 MB COPY buffers at a time; the COPY stream's back-pressure is what paces the
+// a few MB of encoded rows at a time (../copy.ts, CopyFeed); the COPY's back-pressure is what paces the
 // pulls. Then `end()` says whether the inventory was complete.
+//
+// New objects are created while the stream still arrives. An object no link of the source knows by key or
+// identity key (../known-records.ts) is staged as `early`; whenever the collector is slower than the COPY
+// and enough of them are waiting, the COPY ends there, they are created with their edges and evidence
+// (./create-early.ts) while the feed goes on reading the collector, and a new COPY continues the stream. A first run's inserts —
+// most of its database work — so happen during the collection instead of after it; a collector faster
+// than the database (or an in-memory response) is never cut, so its run keeps one COPY. One transaction
+// still holds everything: a stream that fails later rolls the early objects back with the rest. A repeated
+// (kind, external id) whose first occurrence was created early has that object taken back before the last
+// occurrence is created in the usual step.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
 // counters.duplicates, state.stagedRelations.
@@ -12,7 +22,8 @@ import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
 import { identityKey, searchColumns } from '../canonical';
 import { loadKnownRecords } from '../known-records';
-import { recordTexts } from '../rows';
+import { endpointKey, recordTexts } from '../rows';
+import { createEarly } from './create-early';
 import { PLANNER_SETUP, TEMP_TABLES } from '../working-tables';
 
 const ITEM_COLUMNS: readonly CopyColumn[] = [
@@ -31,6 +42,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
   ['power_state', 'text'],
   ['cluster_name', 'text'],
   ['hash', 'text'],
+  ['early', 'bool'],
   ['type', 'text'],
   ['from_kind', 'text'],
   ['from_id', 'text'],
@@ -39,11 +51,15 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
 ];
 const ASSET = 0;
 const RELATION = 1;
-const NO_ASSET = Array<null>(8).fill(null); // name … hash
+const NO_ASSET = Array<null>(9).fill(null); // name … early
 const UNCHANGED = Array<null>(7).fill(null); // name … cluster_name
 const NO_RELATION = Array<null>(5).fill(null); // type … to_id
 
 type Row = Record<string, unknown>;
+
+// Surely new objects that make an early creation worth its round trips (a first run of 40,000 VMs is cut
+// some ten times; a steady estate's few new VMs wait for the usual step).
+const EARLY_BATCH = 2000;
 
 export async function stageStream(ctx: IngestContext): Promise<void> {
   const { sql, kinds, relTypes, state, warnings } = ctx;
@@ -52,6 +68,12 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   let assets = 0;
   let relations = 0;
   let foreignKinds = 0;
+  // surely new objects staged since the last early creation, and the first staged row it did not cover
+  let earlyWaiting = 0;
+  let earlyFrom = 0;
+  let earlyRelationsFrom = 0;
+  const earlyKeys = new Set<string>();
+  let earlyRepeated = false;
   const toRow = (item: IngestItem): readonly CopyValue[] | null => {
     if (item.type === 'asset') {
       const a = item.asset;
@@ -73,8 +95,20 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
           null,
           ...UNCHANGED,
           hash,
+          false,
           ...NO_RELATION,
         ];
+      let early = known.surelyNew(a.external_kind, a.external_id, idKey);
+      if (early) {
+        const k = endpointKey(a.external_kind, a.external_id);
+        if (earlyKeys.has(k)) {
+          early = false;
+          earlyRepeated = true;
+        } else {
+          earlyKeys.add(k);
+          earlyWaiting++;
+        }
+      }
       const c = searchColumns(a.external_kind, n);
       return [
         ASSET,
@@ -92,6 +126,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
         c.power_state,
         c.cluster_name,
         hash,
+        early,
         ...NO_RELATION,
       ];
     } else {
@@ -114,7 +149,19 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
       ];
     }
   };
-  await sql.copyStream('_in_item', ITEM_COLUMNS, ctx.source.items, toRow);
+  await sql.copyFeed('_in_item', ITEM_COLUMNS, ctx.source.items, toRow, {
+    wantsCut: () => earlyWaiting >= EARLY_BATCH,
+    // the COPY has ended at a row boundary: every row so far is staged
+    onCut: async () => {
+      const range = {
+        assets: [earlyFrom, assets] as [number, number],
+        relations: [earlyRelationsFrom, relations] as [number, number],
+      };
+      earlyWaiting = 0;
+      [earlyFrom, earlyRelationsFrom] = [assets, relations];
+      await sql.inStep('create-early', () => createEarly(ctx, range));
+    },
+  });
   ctx.inventoryComplete = (await ctx.source.end()).inventoryComplete;
 
   // A repeated (kind, external id) would make two writes of one row: its last occurrence wins.
@@ -126,6 +173,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
      ) select count(*)::int as n from d`,
   );
   const duplicates = d!.n;
+  if (earlyRepeated) await takeBackEarlyRepeats(ctx);
 
   if (duplicates)
     warnings.push({
@@ -143,4 +191,16 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   ctx.counters.assets = assets - duplicates;
   ctx.counters.duplicates = duplicates;
   state.stagedRelations = relations;
+}
+
+/** Objects created early from an occurrence that a later one of the same (kind, external id) replaced. */
+async function takeBackEarlyRepeats(ctx: IngestContext): Promise<void> {
+  const [r] = await ctx.sql.query<{ n: number }>(
+    `with gone as (
+       delete from _new n where not exists (select 1 from _in_asset i where i.idx = n.idx) returning uuid
+     ), del as (
+       delete from assets a using gone g where a.uuid = g.uuid returning 1
+     ) select count(*)::int as n from del`,
+  );
+  ctx.counters.new -= r!.n;
 }

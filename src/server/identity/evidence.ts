@@ -66,15 +66,17 @@ export async function refreshIdentifiers(q: Q): Promise<void> {
 }
 
 /**
- * Marks the assets whose evidence this run may have changed: new ones and those whose canonical view was
- * rewritten (ingest's `_map` and `_canon`). Before the first refresh after an upgrade the table is empty:
+ * Marks the assets whose evidence this run may have changed: new ones (but those whose evidence ingest
+ * wrote as it created them, `_new.evidence`) and those whose canonical view was rewritten (ingest's `_map`
+ * and `_canon`). Before the first refresh after an upgrade the table is empty:
  * then every asset is marked once. Returns how many were marked.
  */
 export async function markRunTouched(q: Q): Promise<number> {
   const [r] = await q.query<{ n: number }>(
     `with ins as (
        insert into _id_touched (uuid)
-       select asset_uuid from _map where is_new
+       select m.asset_uuid from _map m
+       where m.is_new and not exists (select 1 from _new n where n.uuid = m.asset_uuid and n.evidence)
        union select asset_uuid from _canon
        union select uuid from assets where not exists (select 1 from asset_identifiers)
        on conflict do nothing
