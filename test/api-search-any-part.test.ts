@@ -1,7 +1,7 @@
 // Search by any part (issue 14): substrings of name / host name / serial (2+ characters), IPv4 prefixes,
 // IPv4 and IPv6 CIDRs, MAC prefixes (OUI) in any spelling, ranked exact > prefix > substring — on an estate
 // with awkward names (XML-special characters, quotes, CJK, emoji, LIKE wildcards). Every search names the
-// exact set it must find, through the real route handler on a real PostgreSQL with migration 0007.
+// exact set it must find, through the real route handler on a real PostgreSQL with migrations 0007 and 0014.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
@@ -165,6 +165,25 @@ describe('IP addresses', () => {
     expect(await sorted('2001:db8::/49')).toEqual(['proddb']);
     expect(await sorted('2001:db8:8000::/33')).toEqual([]);
   });
+  it('by a CIDR between two indexed lengths, exactly', async () => {
+    // IPv4 is indexed at /8, /16 and /24 (a /22 is four /24s, a /27 its /24 rechecked): each shares a key
+    // with addresses outside it (10.0.10.7 is in 10.0.0.0/16, 10.0.1.200 in 10.0.1.0/24).
+    expect(await sorted('10.0.0.0/22')).toEqual(['host', 'proddb', 'vm1']);
+    expect(await sorted('10.0.1.77/22')).toEqual(['host', 'proddb', 'vm1']); // host bits allowed
+    expect(await sorted('10.0.8.0/22')).toEqual(['vm12']);
+    expect(await sorted('10.0.1.0/27')).toEqual(['vm1']);
+    expect(await sorted('10.0.1.192/27')).toEqual(['host']);
+    expect(await sorted('10.0.1.32/27')).toEqual([]);
+    expect(await sorted('10.0.1.5/32')).toEqual(['vm1']); // no /32 key: the /24 rechecked
+    expect(await sorted('10.0.1.6/32')).toEqual([]);
+    expect(await sorted('8.0.0.0/7')).toEqual([]); // below /8: not a network search
+    // IPv6 is indexed at every 16th length: 2001:db8:0:1::5 is in 2001:db8::/56, not in 2001:db8:0:100::/56.
+    expect(await sorted('2001:db8::/56')).toEqual(['proddb']);
+    expect(await sorted('2001:db8:0:100::/56')).toEqual([]);
+    expect(await sorted('2001:db8:1::/56')).toEqual(['cjk']);
+    expect(await sorted('2001:db8:1::7/128')).toEqual(['cjk']);
+    expect(await sorted('2001:db8:1::8/127')).toEqual([]);
+  });
 });
 
 describe('MAC addresses', () => {
@@ -180,21 +199,49 @@ describe('MAC addresses', () => {
     expect(await sorted('00:0c:29')).toEqual(['proddb']);
     expect(await sorted('00:0c:28')).toEqual([]);
   });
+  it('by a prefix ending in half a byte, rechecked exactly', async () => {
+    // Keys are whole bytes: 00:50:56:0 looks up 005056 (vm12 too) and keeps the MACs starting 0050560.
+    expect(await sorted('00:50:5')).toEqual(['vm1', 'vm12']);
+    expect(await sorted('0050.5')).toEqual(['vm1', 'vm12']);
+    expect(await sorted('00:50:56:0')).toEqual(['vm1']);
+    expect(await sorted('00-50-56-A')).toEqual(['vm12']);
+    expect(await sorted('00:0c:2')).toEqual(['proddb']);
+    expect(await sorted('00:0c:3')).toEqual([]);
+    expect(await sorted('00:50:56:01:02:0')).toEqual(['vm1']); // 11 digits
+    expect(await sorted('00:50:56:01:02:1')).toEqual([]);
+  });
 });
 
 describe('query reading', () => {
   it('reads each kind of term it could be', () => {
     expect(searchTerms('10.0.1.').ipv4Keys).toEqual(['10.0.1.0/24']);
-    expect(searchTerms('10.0.1.77/22').ipv4Keys).toEqual(['10.0.0.0/22']);
+    expect(searchTerms('10.0.1').ipv4Keys).toHaveLength(111); // 10.0.1.0/24, 10.0.10–19.0/24, 10.0.100–199.0/24
+    expect(searchTerms('10.0.1.77/22').ipv4Keys).toEqual([
+      '10.0.0.0/24',
+      '10.0.1.0/24',
+      '10.0.2.0/24',
+      '10.0.3.0/24',
+    ]);
+    expect(searchTerms('10.0.1.77/22').ipNetwork).toBeNull();
+    expect(searchTerms('10.200.1.77/9').ipv4Keys).toHaveLength(128);
+    expect(searchTerms('10.200.1.77/9').ipv4Keys.slice(0, 2)).toEqual(['10.128.0.0/16', '10.129.0.0/16']);
+    expect(searchTerms('255.255.255.255/16').ipv4Keys).toEqual(['255.255.0.0/16']);
+    expect(searchTerms('10.0.1.77/27').ipNetwork).toEqual({
+      address: '10.0.1.77',
+      length: 27,
+      keyLength: 24,
+    });
+    expect(searchTerms('10.0.1.5/32').ipNetwork?.keyLength).toBe(24);
     expect(searchTerms('10').ipv4Keys).toEqual([]); // a bare number is text
     expect(searchTerms('10.0.0.0/4').ipv4Keys).toEqual([]);
-    expect(searchTerms('2001:db8::/50').ipv6Network).toEqual({
+    expect(searchTerms('2001:db8::/50').ipNetwork).toEqual({
       address: '2001:db8::',
       length: 50,
       keyLength: 48,
     });
     expect(searchTerms('cafe').macPrefix).toBeNull(); // bare hex is a name
-    expect(searchTerms('0050.56ab.').macPrefix).toBe('005056ab');
+    expect(searchTerms('0050.56ab.').macPrefix).toEqual({ key: '005056ab', hex: '005056ab' });
+    expect(searchTerms('00:50:5').macPrefix).toEqual({ key: '0050', hex: '00505' });
     expect(searchTerms('数据库😀').textLength).toBe(4);
   });
   it('the planner answers every kind from an index, not by reading the table', async () => {
@@ -211,7 +258,11 @@ describe('query reading', () => {
       '10.0.1.',
       '10.0.0.0/23',
       '2001:db8::/47',
+      '10.0.0.0/22',
+      '10.0.1.0/27',
+      '2001:db8::/56',
       '00:50:56',
+      '00:50:5',
     ]) {
       const plan = await db.transaction(async (tx) => {
         await tx.execute(sql`set local enable_seqscan = off`);

@@ -1,7 +1,7 @@
 // What `q` means, and the SQL that finds it (name and its override, guest host name, serial, the ledger's
 // owner and asset number; IPs; MACs). A query is read as every kind of term it could be (text, an
 // IP, a network, a MAC or a MAC prefix) and the kinds are ORed; each kind has its own index, built by
-// migration 0007 on the same expressions used here (PostgreSQL combines them with a BitmapOr).
+// migrations 0007, 0012 and 0014 on the same expressions used here (PostgreSQL combines them with a BitmapOr).
 // What a person pastes (an IPv6 in any spelling, a MAC with dashes or dots, upper case) must hit the same
 // indexed value ingest stored (lower-case, colon-separated MACs, RFC 5952 IPv6).
 import { isIPv4, isIPv6 } from 'node:net';
@@ -15,11 +15,17 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** An IPv6 network searched by key lookup at `keyLength` (a stored length) and rechecked when narrower. */
-export interface Ipv6Network {
+/** A CIDR searched by key lookup at `keyLength` (a stored length) and rechecked when narrower. */
+export interface IpNetwork {
   address: string;
   length: number;
   keyLength: number;
+}
+
+/** A MAC prefix: the stored key (an even number of hex digits), and the whole prefix when it is longer. */
+export interface MacPrefix {
+  key: string;
+  hex: string;
 }
 
 export interface SearchTerms {
@@ -31,10 +37,11 @@ export interface SearchTerms {
   ips: string[];
   /** IPv4 networks as the cidr text the index stores ('10.0.1.0/24'); any one matches. */
   ipv4Keys: string[];
-  ipv6Network: Ipv6Network | null;
+  /** A CIDR that no set of keys names exactly: IPv4 longer than /24, IPv6 between two stored lengths. */
+  ipNetwork: IpNetwork | null;
   mac: string | null;
   /** 4..11 hex digits, no separators: a MAC prefix such as the OUI '005056'. */
-  macPrefix: string | null;
+  macPrefix: MacPrefix | null;
 }
 
 const codePoints = (s: string) => [...s].length;
@@ -42,14 +49,13 @@ const codePoints = (s: string) => [...s].length;
 export function searchTerms(q: string): SearchTerms {
   const trimmed = q.trim();
   const text = trimmed.toLowerCase().replaceAll('\x01', '');
-  const ipv4 = ipv4Networks(trimmed);
-  const v6 = ipv6Network(trimmed);
+  const v4 = ipv4Cidr(trimmed);
   return {
     text,
     textLength: codePoints(text),
     ips: ipVariants(trimmed),
-    ipv4Keys: ipv4,
-    ipv6Network: v6,
+    ipv4Keys: v4 ? v4.keys : ipv4Prefixes(trimmed),
+    ipNetwork: v4 ? v4.network : ipv6Cidr(trimmed),
     mac: normalizeMac(trimmed),
     macPrefix: macPrefix(trimmed),
   };
@@ -57,26 +63,40 @@ export function searchTerms(q: string): SearchTerms {
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-function v4Key(octets: number[], length: number): string {
-  const n = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const mask = length === 0 ? 0 : Number((0xffffffffn << BigInt(32 - length)) & 0xffffffffn);
-  const net = Number(BigInt(n) & BigInt(mask));
+const v4Number = (octets: number[]) => octets.reduce((acc, o) => acc * 256 + o, 0);
+
+/** The network of address `n` at `length`, as the cidr text PostgreSQL writes ('10.0.1.0/24'). */
+function v4Key(n: number, length: number): string {
+  const net = n - (n % 2 ** (32 - length));
   return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join('.')}/${length}`;
 }
 
 /**
- * IPv4 networks a query names: a CIDR ('10.0.1.0/24', host bits allowed), or a textual prefix of one to
- * three whole octets with a trailing dot ('10.0.1.') or a partly typed last octet ('10.0.1' = every
- * address whose text starts so: 10.0.1.x, 10.0.10–19.x, 10.0.100–199.x). A complete address is exact,
- * not a prefix. Lengths below 8 are not searched as networks (a quarter of the internet is no search).
+ * An IPv4 CIDR ('10.0.1.0/22', host bits allowed). Up to /24 it is the stored networks that tile it exactly
+ * (a /22 is four /24 keys, at most 128), so a /22 in a crowded /16 does not recheck the whole /16; longer
+ * ones look their /24 up and recheck at most its 256 addresses (there is no /32 key). Lengths below 8 are
+ * not searched as networks (a quarter of the internet is no search).
  */
-function ipv4Networks(q: string): string[] {
-  const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(q);
-  if (cidr) {
-    const length = Number(cidr[2]);
-    if (!isIPv4(cidr[1]!) || length < 8 || length > 32) return [];
-    return [v4Key(cidr[1]!.split('.').map(Number), length)];
-  }
+function ipv4Cidr(q: string): { keys: string[]; network: IpNetwork | null } | null {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(q);
+  if (!m) return null;
+  const length = Number(m[2]);
+  if (!isIPv4(m[1]!) || length < 8 || length > 32) return { keys: [], network: null };
+  if (length > 24) return { keys: [], network: { address: m[1]!, length, keyLength: 24 } };
+  const stored = Math.ceil(length / 8) * 8;
+  const n = v4Number(m[1]!.split('.').map(Number));
+  const net = n - (n % 2 ** (32 - length));
+  const keys: string[] = [];
+  for (let i = 0; i < 2 ** (stored - length); i++) keys.push(v4Key(net + i * 2 ** (32 - stored), stored));
+  return { keys, network: null };
+}
+
+/**
+ * IPv4 networks a textual prefix names: one to three whole octets with a trailing dot ('10.0.1.') or a
+ * partly typed last octet ('10.0.1' = every address whose text starts so: 10.0.1.x, 10.0.10–19.x,
+ * 10.0.100–199.x), all at stored lengths. A complete address is exact, not a prefix.
+ */
+function ipv4Prefixes(q: string): string[] {
   const m = /^(\d{1,3}(?:\.\d{1,3}){0,3})(\.?)$/.exec(q);
   if (!m) return [];
   const parts = m[1]!.split('.');
@@ -88,34 +108,35 @@ function ipv4Networks(q: string): string[] {
   if (whole.length === 0 || whole.length > 3 || (!dotted && parts.length === 4)) return [];
   const fixed = whole.map(Number);
   const length = (whole.length + 1) * 8;
-  if (partial === null) return [v4Key([...fixed, 0, 0, 0].slice(0, 4), whole.length * 8)];
+  if (partial === null) return [v4Key(v4Number([...fixed, 0, 0, 0].slice(0, 4)), whole.length * 8)];
   const keys: string[] = [];
   for (let o = 0; o <= 255; o++) {
-    if (String(o).startsWith(partial)) keys.push(v4Key([...fixed, o, 0, 0, 0].slice(0, 4), length));
+    if (String(o).startsWith(partial)) keys.push(v4Key(v4Number([...fixed, o, 0, 0, 0].slice(0, 4)), length));
   }
   return keys;
 }
 
-/** An IPv6 CIDR ('2001:db8::/48'); lengths below 16 are not searched as networks. */
-function ipv6Network(q: string): Ipv6Network | null {
+/** An IPv6 CIDR ('2001:db8::/48'), looked up at the multiple of 16 below it; lengths below 16 are not searched. */
+function ipv6Cidr(q: string): IpNetwork | null {
   const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(q);
   if (!m || !isIPv6(m[1]!)) return null;
   const length = Number(m[2]);
   if (length < 16 || length > 128) return null;
-  return { address: m[1]!.toLowerCase(), length, keyLength: length - (length % 4) };
+  return { address: m[1]!.toLowerCase(), length, keyLength: length - (length % 16) };
 }
 
 /**
  * A MAC prefix of at least two bytes in a common spelling: `00:50:56`, `00-50-56-`, `00:50:5`,
  * `0050.56`. Bare hex digits are not read as one ('cafe' is a name), only a full 12-digit MAC is.
  */
-function macPrefix(q: string): string | null {
+function macPrefix(q: string): MacPrefix | null {
   const t = q.trim();
   const colon = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){0,3}(?:\1[0-9a-f]{0,2})?$/i.test(t);
   const dotted = /^[0-9a-f]{4}\.[0-9a-f]{0,4}(?:\.[0-9a-f]{0,3})?$/i.test(t);
   if (!colon && !dotted) return null;
   const hex = t.replace(/[:.-]/g, '').toLowerCase();
-  return hex.length >= 4 && hex.length < 12 ? hex : null;
+  if (hex.length < 4 || hex.length >= 12) return null;
+  return { key: hex.slice(0, hex.length - (hex.length % 2)), hex };
 }
 
 const textArray = (values: string[]) =>
@@ -124,7 +145,7 @@ const textArray = (values: string[]) =>
     sql`, `,
   )}]::text[]`;
 
-// The indexed expressions (migrations 0007, 0012); a predicate must repeat them exactly to use the index.
+// The indexed expressions (migrations 0012, 0014); a predicate must repeat them exactly to use the index.
 // The observed name and its override are both searched: people find an asset by either.
 const SEARCH_TEXT = sql`search_text(a.name, a.name_override, a.hostname, a.serial_number)`;
 const LEDGER_TEXT = sql`search_text(x.owner, x.asset_number)`;
@@ -163,8 +184,8 @@ function branches(t: SearchTerms): Branches {
   if (t.ips.length) b.exact.push(sql`a.ip_addresses && ${textArray(t.ips)}`);
   if (t.mac) b.exact.push(sql`a.mac_addresses @> ${textArray([t.mac])}`);
   if (t.ipv4Keys.length) b.prefix.push(sql`asset_ip_keys(a.ip_addresses) && ${textArray(t.ipv4Keys)}`);
-  if (t.ipv6Network) {
-    const n = t.ipv6Network;
+  if (t.ipNetwork) {
+    const n = t.ipNetwork;
     const key = sql`asset_ip_keys(a.ip_addresses) && array[network(set_masklen(${n.address}::inet, ${n.keyLength}::int))::text]`;
     b.prefix.push(
       n.keyLength === n.length
@@ -172,7 +193,11 @@ function branches(t: SearchTerms): Branches {
         : sql`(${key} and asset_ips_within(a.ip_addresses, set_masklen(${n.address}::inet, ${n.length}::int)))`,
     );
   }
-  if (t.macPrefix) b.prefix.push(sql`asset_mac_keys(a.mac_addresses) @> ${textArray([t.macPrefix])}`);
+  if (t.macPrefix) {
+    const p = t.macPrefix;
+    const key = sql`asset_mac_keys(a.mac_addresses) @> ${textArray([p.key])}`;
+    b.prefix.push(p.key === p.hex ? key : sql`(${key} and asset_macs_start(a.mac_addresses, ${p.hex}))`);
+  }
   return b;
 }
 
