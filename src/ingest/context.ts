@@ -41,9 +41,11 @@ export interface IngestTiming {
 
 type Row = Record<string, unknown>;
 
-// What the feed encodes ahead of a COPY: while the connection creates early objects, the collector goes on
-// for this many bytes (about 5,000 simulator VMs) before its stream waits.
-const FEED_AHEAD_BYTES = 32 << 20;
+// What the feed encodes ahead of a COPY: a few buffers while the COPY takes them (more only made a fast
+// source's staging slower), and while the connection creates early objects between two segments, enough for
+// the collector to go on for a second or two (about 5,000 simulator VMs) before its stream waits.
+const FEED_AHEAD_BYTES = 4 << 20;
+const FEED_AHEAD_BETWEEN_BYTES = 32 << 20;
 
 /**
  * The run's connection as ingest uses it: every statement and COPY is one round trip, counted (the number
@@ -112,6 +114,7 @@ export class IngestSql {
   ): Promise<void> {
     const feed = new CopyFeed(table, cols, items, toRow, {
       aheadBytes: FEED_AHEAD_BYTES,
+      aheadBytesBetween: FEED_AHEAD_BETWEEN_BYTES,
       wantsCut: cuts.wantsCut,
     });
     try {

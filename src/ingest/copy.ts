@@ -220,6 +220,8 @@ export async function copyRowStream<T>(
 export interface CopyFeedOptions {
   /** Encoded bytes the feed may hold before it stops pulling items (its back-pressure). */
   aheadBytes: number;
+  /** The same between two segments, while the caller uses the connection (default aheadBytes). */
+  aheadBytesBetween?: number;
   /**
    * Whether the caller has work for the connection. When it has, and the COPY has taken every row encoded
    * so far and waited `idleMs` for the source in vain, the COPY ends there (copySegment returns 'cut'), so
@@ -267,7 +269,7 @@ export class CopyFeed<T> {
           writeRow(this.table, this.columns, this.rows, row);
           for (const b of this.rows.drain()) this.push(b);
         }
-        while (this.queued >= this.options.aheadBytes && !this.stopped)
+        while (this.queued >= this.ahead() && !this.stopped)
           await new Promise<void>((resolve) => (this.wakeProducer = resolve));
         if (this.stopped) return;
       }
@@ -277,6 +279,14 @@ export class CopyFeed<T> {
       this.done = true;
       this.wake();
     }
+  }
+
+  private between = false;
+
+  private ahead(): number {
+    return this.between
+      ? (this.options.aheadBytesBetween ?? this.options.aheadBytes)
+      : this.options.aheadBytes;
   }
 
   private push(b: Buffer): void {
@@ -302,7 +312,8 @@ export class CopyFeed<T> {
 
   /** The next segment as one COPY: 'end' when the source is exhausted, 'cut' when cutWhenIdle ended it. */
   async copySegment(client: pg.PoolClient): Promise<'end' | 'cut'> {
-    let result: 'end' | 'cut' = 'end';
+    let result = 'end' as 'end' | 'cut';
+    this.between = false;
     const segment = async function* (this: CopyFeed<T>): AsyncGenerator<Buffer> {
       yield* header().drain(true);
       for (;;) {
@@ -332,6 +343,12 @@ export class CopyFeed<T> {
       Readable.from(segment, { highWaterMark: 1 }),
       client.query(copyQuery(this.table, this.columns)),
     );
+    if (result === 'cut') {
+      this.between = true;
+      const w = this.wakeProducer;
+      this.wakeProducer = null;
+      w?.();
+    }
     return result;
   }
 

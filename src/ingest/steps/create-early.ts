@@ -9,6 +9,7 @@
 import type { IngestContext } from '../context';
 import { markRelationsBeforeRun } from './resolve-relations';
 import { createNewBatch } from './insert-new-objects';
+import { analyzeStaged } from '../working-tables';
 import { refreshIdentifiers } from '@/server/identity/evidence';
 import { IDENTITY_TEMP_TABLES } from '@/server/identity/sql';
 
@@ -30,6 +31,9 @@ export async function createEarly(ctx: IngestContext, range: EarlyRange): Promis
     const [e] = await sql.query<{ any: boolean }>('select exists (select 1 from asset_identifiers) as any');
     state.earlyEvidence = e!.any;
   }
+  // The planner must know how large the run has grown: with the shared tables' statistics of before it, a
+  // join on this source's links became a scan of its kind per edge (seconds per batch).
+  await sql.query(analyzeStaged(range.assets[1], range.relations[1]));
   const batch = state.newBatches++;
   const created = await createNewBatch(ctx, batch, range.assets, state.earlyEvidence);
   if (!created) return;
@@ -56,7 +60,9 @@ async function createEdges(ctx: IngestContext, batch: number, [from, to]: [numbe
      join asset_source_links lf on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
      join asset_source_links lt on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
      where r.idx >= $5 and r.idx < $6
-       and exists (select 1 from _new n where n.batch = $4 and n.uuid in (lf.asset_uuid, lt.asset_uuid))
+       -- two IN lists, each hashed once (an EXISTS over both ends scanned the batch per edge)
+       and (lf.asset_uuid in (select uuid from _new where batch = $4)
+            or lt.asset_uuid in (select uuid from _new where batch = $4))
      order by r.type, lf.asset_uuid, lt.asset_uuid, r.idx desc`,
     [ctx.sourceId, ctx.runId, ctx.now, batch, from, to],
   );
