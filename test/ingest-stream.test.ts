@@ -265,6 +265,9 @@ describe('ingestStream', () => {
   });
 
   describe('a collector slower than the database', () => {
+    const hex = (n: number) => n.toString(16).padStart(2, '0');
+    const mac = (i: number) => `00:50:56:aa:${hex(i >> 8)}:${hex(i & 255)}`;
+
     /** VM `i` (moref `id`) with an instance UUID, and its runs_on relation right after it. */
     function* vm(i: number, id = `vm-${i}`, caption = `vm-${i}`): Generator<IngestItem> {
       yield {
@@ -274,7 +277,7 @@ describe('ingestStream', () => {
           external_id: id,
           normalized: {
             identity: { caption, machine_uuid: `4210${String(i).padStart(28, '0')}` },
-            network: { ip_addresses: [`10.9.${(i >> 8) & 255}.${i & 255}`] },
+            network: { ip_addresses: [`10.9.${(i >> 8) & 255}.${i & 255}`], mac_addresses: [mac(i)] },
             runtime: { power_state: 'poweredOn' },
           },
           raw_payload: { name: caption, pad: 'x'.repeat(400) },
@@ -362,6 +365,20 @@ describe('ingestStream', () => {
     }
 
     async function setUp(db: TestDatabase) {
+      // Another vCenter's VM with vm-4200's MAC: a duplicate candidate once vm-4200 is created (early).
+      const other = await createSource(db.db);
+      await ingestResponse(db.db, other.id, 'collect_vms', {
+        schema_version: 'collector-response-v1',
+        assets: [
+          {
+            external_kind: 'vm',
+            external_id: 'b-1',
+            normalized: { identity: { caption: 'b-1' }, network: { mac_addresses: [mac(4200)] } },
+          },
+        ],
+        relations: [],
+        stats: { inventory_complete: true, warnings: [] },
+      } as never);
       const src = await createSource(db.db);
       await ingestResponse(db.db, src.id, 'collect_hosts', hostsResponse(HOSTS));
       await run(
@@ -416,6 +433,23 @@ describe('ingestStream', () => {
           events: 'created',
         });
         expect(a).toEqual(await landed(other, fastSource));
+        const candidates = async (db: TestDatabase) =>
+          rows(
+            db.db,
+            sql`select la.external_id as a, lb.external_id as b, c.score, c.evidence from duplicate_candidates c
+                join asset_source_links la on la.asset_uuid = c.asset_a
+                join asset_source_links lb on lb.asset_uuid = c.asset_b order by 1, 2`,
+          );
+        // a and b are ordered by the UUIDs each database minted: compare the pairs as sets
+        const pairs = async (db: TestDatabase) =>
+          (await candidates(db)).map((c) => ({
+            pair: [c.a, c.b].sort(),
+            score: c.score,
+            evidence: c.evidence,
+          }));
+        const found = await pairs(t);
+        expect(found).toMatchObject([{ pair: ['b-1', 'vm-4200'], score: 90 }]);
+        expect(found).toEqual(await pairs(other));
       } finally {
         await other.drop();
       }

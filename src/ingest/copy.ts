@@ -267,7 +267,8 @@ export class CopyFeed<T> {
         const row = this.toRow(item);
         if (row) {
           writeRow(this.table, this.columns, this.rows, row);
-          for (const b of this.rows.drain()) this.push(b);
+          // a generator per row costs more than the row: only when a buffer is full
+          if (this.rows.hasFull) for (const b of this.rows.drain()) this.push(b);
         }
         while (this.queued >= this.ahead() && !this.stopped)
           await new Promise<void>((resolve) => (this.wakeProducer = resolve));

@@ -10,8 +10,16 @@ import { IDENTITY_TEMP_TABLES } from '@/server/identity/sql';
 
 export async function recordIdentifiers(ctx: IngestContext): Promise<void> {
   await ctx.sql.query(IDENTITY_TEMP_TABLES);
-  ctx.state.identityTouched = await markRunTouched(ctx.sql);
-  if (ctx.state.identityTouched) await refreshIdentifiers(ctx.sql);
+  const marked = await markRunTouched(ctx.sql);
+  if (marked) await refreshIdentifiers(ctx.sql);
+  // The objects create-early wrote the evidence of are touched as much: their candidates are scored too.
+  const [e] = ctx.state.earlyEvidence
+    ? await ctx.sql.query<{ n: number }>(
+        `with ins as (insert into _id_touched (uuid) select uuid from _new where evidence on conflict do nothing
+                      returning 1) select count(*)::int as n from ins`,
+      )
+    : [{ n: 0 }];
+  ctx.state.identityTouched = marked + e!.n;
 }
 
 // Only an object this run saw for the first time can be an asset that moved here.

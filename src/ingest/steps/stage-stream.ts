@@ -1,7 +1,7 @@
 // Stage the stream: pulls the run's items as they arrive and COPYs them into the working tables (one COPY
 // into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
 // identity key and search columns. An object whose hash is its link's current record's (../known-records.ts)
-// is staged as key, identity key and hash only: nothing reads the texts of an unchanged object. Node holds
+// is staged as key and hash only: nothing reads the texts or identity key of an unchanged object. Node holds
 // a few MB of encoded rows at a time (../copy.ts, CopyFeed); the COPY's back-pressure is what paces the
 // pulls. Then `end()` says whether the inventory was complete.
 //
@@ -83,14 +83,14 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
       }
       const n = a.normalized as Row;
       const { normalizedJson, rawJson, hash } = recordTexts(a);
-      const idKey = identityKey(a.external_kind, n);
+      // an unchanged object's identity key is its link's (record-presence keeps that one)
       if (known.has(a.external_kind, a.external_id, hash))
         return [
           ASSET,
           assets++,
           a.external_kind,
           a.external_id,
-          idKey,
+          null,
           null,
           null,
           ...UNCHANGED,
@@ -98,6 +98,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
           false,
           ...NO_RELATION,
         ];
+      const idKey = identityKey(a.external_kind, n);
       let early = known.surelyNew(a.external_kind, a.external_id, idKey);
       if (early) {
         const k = endpointKey(a.external_kind, a.external_id);
