@@ -22,12 +22,6 @@ export interface IpNetwork {
   keyLength: number;
 }
 
-/** A MAC prefix: the stored key (an even number of hex digits), and the whole prefix when it is longer. */
-export interface MacPrefix {
-  key: string;
-  hex: string;
-}
-
 export interface SearchTerms {
   /** Lower-case text for name / host name / serial (the \x01 field separator removed). */
   text: string;
@@ -41,7 +35,8 @@ export interface SearchTerms {
   ipNetwork: IpNetwork | null;
   mac: string | null;
   /** 4..11 hex digits, no separators: a MAC prefix such as the OUI '005056'. */
-  macPrefix: MacPrefix | null;
+  /** A MAC prefix's hex digits (4 to 11), each length a key of asset_mac_keys. */
+  macPrefix: string | null;
 }
 
 const codePoints = (s: string) => [...s].length;
@@ -129,14 +124,13 @@ function ipv6Cidr(q: string): IpNetwork | null {
  * A MAC prefix of at least two bytes in a common spelling: `00:50:56`, `00-50-56-`, `00:50:5`,
  * `0050.56`. Bare hex digits are not read as one ('cafe' is a name), only a full 12-digit MAC is.
  */
-function macPrefix(q: string): MacPrefix | null {
+function macPrefix(q: string): string | null {
   const t = q.trim();
   const colon = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){0,3}(?:\1[0-9a-f]{0,2})?$/i.test(t);
   const dotted = /^[0-9a-f]{4}\.[0-9a-f]{0,4}(?:\.[0-9a-f]{0,3})?$/i.test(t);
   if (!colon && !dotted) return null;
   const hex = t.replace(/[:.-]/g, '').toLowerCase();
-  if (hex.length < 4 || hex.length >= 12) return null;
-  return { key: hex.slice(0, hex.length - (hex.length % 2)), hex };
+  return hex.length >= 4 && hex.length < 12 ? hex : null;
 }
 
 const textArray = (values: string[]) =>
@@ -193,11 +187,7 @@ function branches(t: SearchTerms): Branches {
         : sql`(${key} and asset_ips_within(a.ip_addresses, set_masklen(${n.address}::inet, ${n.length}::int)))`,
     );
   }
-  if (t.macPrefix) {
-    const p = t.macPrefix;
-    const key = sql`asset_mac_keys(a.mac_addresses) @> ${textArray([p.key])}`;
-    b.prefix.push(p.key === p.hex ? key : sql`(${key} and asset_macs_start(a.mac_addresses, ${p.hex}))`);
-  }
+  if (t.macPrefix) b.prefix.push(sql`asset_mac_keys(a.mac_addresses) @> ${textArray([t.macPrefix])}`);
   return b;
 }
 
