@@ -176,6 +176,42 @@ describe('worker stop', () => {
   });
 });
 
+describe('worker wake-up', () => {
+  it('a triggered run is claimed on its NOTIFY, not at the next poll', async () => {
+    const src = await createSource(t.db);
+    const w = startWorker({ db: t.db, secretKeys: [TEST_KEY], pollMs: 600_000, pluginCommand: fake('ok') });
+    try {
+      // the worker has polled once (nothing queued) and listens; its next poll would be 10 minutes away
+      for (;;) {
+        const [l] = await rows<{ n: number }>(
+          t.db,
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and query = 'LISTEN asset_ledger_runs'`,
+        );
+        if (l!.n) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const { run } = await triggerRun(t.db, { sourceId: src.id, mode: 'healthcheck', trigger: 'manual' });
+      let r = await runOf(t.db, run.id);
+      while (['queued', 'running'].includes(r.status)) {
+        await new Promise((res) => setTimeout(res, 50));
+        r = await runOf(t.db, run.id);
+      }
+      expect(r.status).toBe('succeeded');
+    } finally {
+      await w.stop();
+    }
+    // stop() closes the listening connection rather than pooling it
+    const [after] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and query = 'LISTEN asset_ledger_runs'`,
+    );
+    expect(after!.n).toBe(0);
+  }, 60_000);
+});
+
 describe('worker success paths', () => {
   it('the plugin gets a minimal environment and the credential only on stdin', async () => {
     process.env.ASSET_LEDGER_SECRET_KEY ??= 'c'.repeat(64);

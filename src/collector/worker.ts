@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Db } from '@/db/client';
 import { isDatabaseReadOnly, isDatabaseUnavailable } from '@/db/errors';
 import { getConfig } from '@/lib/config';
@@ -11,6 +12,7 @@ import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
 import { keyring, type SecretKey } from '@/server/credentials/crypto';
 import type { RunRow } from '@/server/runs/types';
+import { RUNS_CHANNEL } from '@/server/runs/trigger';
 import { isCollectMode, type CollectorRequest, type RunMode } from './contract';
 import { FieldWarnings } from './field-invalid';
 import { ingestStream, stepTimings, type IngestResult } from '@/ingest/ingest';
@@ -506,6 +508,32 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     }
   }
 
+  // Woken by the NOTIFY of a trigger (src/server/runs/trigger.ts): a run someone starts is claimed at once,
+  // not at the next poll (up to a second later). Polling stays the fallback — retries come due by time, and
+  // a lost listening connection is only logged and opened again.
+  let listener: pg.PoolClient | null = null;
+  async function listen(): Promise<void> {
+    if (stopping) return;
+    let client: pg.PoolClient | null = null;
+    try {
+      client = await db.$client.connect();
+      const c = client;
+      c.on('notification', wakeAll);
+      c.on('error', (err) => {
+        log.warn('worker.listen_lost', errorFields(err));
+        if (listener === c) listener = null;
+        c.release(true);
+        setTimeout(() => void listen(), 5000).unref();
+      });
+      await c.query(`LISTEN ${RUNS_CHANNEL}`);
+      if (stopping) c.release(true);
+      else listener = c;
+    } catch (err) {
+      log.warn('worker.listen_failed', errorFields(err));
+      client?.release(true);
+    }
+  }
+
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const w = () => {
@@ -543,6 +571,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   }
 
   log.info('worker.started', { concurrency });
+  void listen();
   const slots = Array.from({ length: concurrency }, (_, i) => slot(i));
 
   return {
@@ -559,6 +588,9 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       if (timeoutMs !== undefined) timer = setTimeout(() => abort.abort(), timeoutMs);
       await Promise.all(slots);
       if (timer) clearTimeout(timer);
+      // destroyed, not returned: a pooled connection must not keep listening
+      listener?.release(true);
+      listener = null;
       log.info('worker.stopped');
     },
   };

@@ -28,6 +28,9 @@ export function scheduledModes(sourceType: string): RunMode[] {
   return sourceType === 'vcenter' ? ['collect_hosts', 'collect_vms'] : ['collect'];
 }
 
+/** The channel a trigger NOTIFYs (at its commit) and workers LISTEN on, to claim a new run at once. */
+export const RUNS_CHANNEL = 'asset_ledger_runs';
+
 async function enqueue(db: Db | Tx, input: TriggerRunInput): Promise<TriggerRunResult> {
   const maxAttempts = getConfig().RUN_MAX_ATTEMPTS;
   // A conflicting active run may finish between our insert and our read: then try again.
@@ -39,7 +42,10 @@ async function enqueue(db: Db | Tx, input: TriggerRunInput): Promise<TriggerRunR
               ${input.scheduleGroupId ?? null}, ${maxAttempts}, clock_timestamp(), clock_timestamp())
       on conflict (source_id, mode) where status in ('queued', 'running') do nothing
       returning *`);
-    if (inserted.rows[0]) return { run: inserted.rows[0], suppressed: false };
+    if (inserted.rows[0]) {
+      await db.execute(sql`select pg_notify(${RUNS_CHANNEL}, '')`);
+      return { run: inserted.rows[0], suppressed: false };
+    }
     const active = await db.execute<RunRow>(sql`
       select * from runs where source_id = ${input.sourceId} and mode = ${input.mode}
         and status in ('queued', 'running') limit 1`);
