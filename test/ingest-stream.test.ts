@@ -70,8 +70,8 @@ async function ledgerDigest(): Promise<Record<string, string>> {
   return out;
 }
 
-async function inTransaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
-  const client = await t.db.$client.connect();
+async function inTransaction<R>(fn: (client: pg.PoolClient) => Promise<R>, db = t): Promise<R> {
+  const client = await db.db.$client.connect();
   try {
     await client.query('begin');
     const r = await fn(client);
@@ -319,26 +319,20 @@ describe('ingestStream', () => {
       runId?: string,
     ): Promise<IngestResult> {
       const id = runId ?? (await createRunningRun(db.db, sourceId, 'collect_vms'));
-      const client = await db.db.$client.connect();
-      try {
-        await client.query('begin');
-        const r = await ingestStream(client, {
-          runId: id,
-          sourceId,
-          mode: 'collect_vms',
-          collectedAt: new Date(),
-          items,
-          end: () => Promise.resolve({ inventoryComplete: true }),
-        });
-        await client.query('commit');
-        await db.db.execute(sql`update runs set status = 'succeeded' where id = ${id}`);
-        return r;
-      } catch (err) {
-        await client.query('rollback');
-        throw err;
-      } finally {
-        client.release();
-      }
+      const r = await inTransaction(
+        (client) =>
+          ingestStream(client, {
+            runId: id,
+            sourceId,
+            mode: 'collect_vms',
+            collectedAt: new Date(),
+            items,
+            end: () => Promise.resolve({ inventoryComplete: true }),
+          }),
+        db,
+      );
+      await db.db.execute(sql`update runs set status = 'succeeded' where id = ${id}`);
+      return r;
     }
 
     const sync = async function* (items: Iterable<IngestItem>) {
@@ -393,67 +387,85 @@ describe('ingestStream', () => {
       return src.id;
     }
 
-    it('creates the new objects between COPY segments, and lands what a run fed all at once lands', async () => {
-      const other = await createTestDatabase();
-      try {
-        const slowSource = await setUp(t);
-        const fastSource = await setUp(other);
-        const slow: IngestResult = await run(t, slowSource, paced(secondRun()));
-        const fast: IngestResult = await run(other, fastSource, sync(secondRun()));
+    /** A VM of yet another source that went missing: one of a run's new objects could be it, moved. */
+    async function leaveMissingVm(db: TestDatabase) {
+      const src = await createSource(db.db);
+      await run(db, src.id, sync(vm(9_999_999, 'gone-1')));
+      await ingestResponse(db.db, src.id, 'collect_vms', {
+        schema_version: 'collector-response-v1',
+        assets: [],
+        relations: [],
+        stats: { inventory_complete: true, warnings: [] },
+      } as never);
+    }
 
-        const early = slow.timings.filter((x) => x.step === 'create-early');
-        expect(early.length).toBeGreaterThan(1);
-        // with their edges and evidence
-        for (const table of ['relations', '_id_touched'])
-          expect(slow.timings.some((x) => x.step.startsWith(`create-early: insert into ${table}`))).toBe(
-            true,
-          );
-        expect(fast.timings.some((x) => x.step === 'create-early')).toBe(false);
-        for (const r of [slow, fast])
-          expect(r.stats).toMatchObject({
-            assets: 6_000,
-            new: 5_900,
-            reattached: 1,
-            duplicates: 1,
-            missing: 0,
+    it.each([
+      ['with no missing link anywhere', false],
+      ['while another source has a missing link (a move could follow)', true],
+    ])(
+      'creates the new objects between COPY segments, %s, and lands what a run fed all at once lands',
+      async (_, moves) => {
+        const [mine, other] = [await createTestDatabase(), await createTestDatabase()];
+        try {
+          if (moves) for (const db of [mine, other]) await leaveMissingVm(db);
+          const slowSource = await setUp(mine);
+          const fastSource = await setUp(other);
+          const slow: IngestResult = await run(mine, slowSource, paced(secondRun()));
+          const fast: IngestResult = await run(other, fastSource, sync(secondRun()));
+
+          const early = slow.timings.filter((x) => x.step === 'create-early');
+          expect(early.length).toBeGreaterThan(1);
+          // with their edges and evidence
+          for (const table of ['relations', '_id_touched'])
+            expect(slow.timings.some((x) => x.step.startsWith(`create-early: insert into ${table}`))).toBe(
+              true,
+            );
+          expect(fast.timings.some((x) => x.step === 'create-early')).toBe(false);
+          for (const r of [slow, fast])
+            expect(r.stats).toMatchObject({
+              assets: 6_000,
+              new: 5_900,
+              reattached: 1,
+              duplicates: 1,
+              missing: 0,
+            });
+          expect(slow.stats).toEqual({ ...fast.stats, round_trips: slow.stats.round_trips });
+
+          const a = await landed(mine, slowSource);
+          expect(a).toHaveLength(6_000);
+          expect(a.find((x) => x.external_id === 'vm-150')).toMatchObject({
+            name: 'vm-150 renamed',
+            events: 'created',
+            snapshots: 1,
           });
-        expect(slow.stats).toEqual({ ...fast.stats, round_trips: slow.stats.round_trips });
-
-        const a = await landed(t, slowSource);
-        expect(a).toHaveLength(6_000);
-        expect(a.find((x) => x.external_id === 'vm-150')).toMatchObject({
-          name: 'vm-150 renamed',
-          events: 'created',
-          snapshots: 1,
-        });
-        expect(a.find((x) => x.external_id === 'vm-5-new')).toMatchObject({ events: 'created' });
-        expect(a.find((x) => x.external_id === 'vm-4000')).toMatchObject({
-          host_name: expect.any(String),
-          relations: 'runs_on>host-0',
-          events: 'created',
-        });
-        expect(a).toEqual(await landed(other, fastSource));
-        const candidates = async (db: TestDatabase) =>
-          rows(
-            db.db,
-            sql`select la.external_id as a, lb.external_id as b, c.score, c.evidence from duplicate_candidates c
-                join asset_source_links la on la.asset_uuid = c.asset_a
-                join asset_source_links lb on lb.asset_uuid = c.asset_b order by 1, 2`,
-          );
-        // a and b are ordered by the UUIDs each database minted: compare the pairs as sets
-        const pairs = async (db: TestDatabase) =>
-          (await candidates(db)).map((c) => ({
-            pair: [c.a, c.b].sort(),
-            score: c.score,
-            evidence: c.evidence,
-          }));
-        const found = await pairs(t);
-        expect(found).toMatchObject([{ pair: ['b-1', 'vm-4200'], score: 90 }]);
-        expect(found).toEqual(await pairs(other));
-      } finally {
-        await other.drop();
-      }
-    }, 120_000);
+          expect(a.find((x) => x.external_id === 'vm-5-new')).toMatchObject({ events: 'created' });
+          expect(a.find((x) => x.external_id === 'vm-4000')).toMatchObject({
+            host_name: expect.any(String),
+            relations: 'runs_on>host-0',
+            events: 'created',
+          });
+          expect(a).toEqual(await landed(other, fastSource));
+          // the candidates of this run's VMs (the database holds other tests' sources too); a and b are
+          // ordered by the UUIDs each database minted: compare the pairs as sets
+          const pairs = async (db: TestDatabase, sourceId: string) =>
+            (
+              await rows(
+                db.db,
+                sql`select la.external_id as a, lb.external_id as b, c.score, c.evidence from duplicate_candidates c
+                  join asset_source_links la on la.asset_uuid = c.asset_a
+                  join asset_source_links lb on lb.asset_uuid = c.asset_b
+                  where c.kind = 'vm' and ${sourceId} in (la.source_id, lb.source_id)`,
+              )
+            ).map((c) => ({ pair: [c.a, c.b].sort(), score: c.score, evidence: c.evidence }));
+          const found = await pairs(mine, slowSource);
+          expect(found).toMatchObject([{ pair: ['b-1', 'vm-4200'], score: 90 }]);
+          expect(found).toEqual(await pairs(other, fastSource));
+        } finally {
+          await Promise.all([mine.drop(), other.drop()]);
+        }
+      },
+      120_000,
+    );
 
     it('a stream that fails after objects were created early leaves every table as it was', async () => {
       const src = await setUp(t);
