@@ -400,8 +400,8 @@ describe('ingestStream', () => {
     }
 
     it.each([
-      ['with no missing link anywhere', false],
-      ['while another source has a missing link (a move could follow)', true],
+      ['scoring candidates as it goes', false],
+      ['leaving candidates to the end when a move from another source could follow', true],
     ])(
       'creates the new objects between COPY segments, %s, and lands what a run fed all at once lands',
       async (_, moves) => {
@@ -412,6 +412,9 @@ describe('ingestStream', () => {
           const fastSource = await setUp(other);
           const slow: IngestResult = await run(mine, slowSource, paced(secondRun()));
           const fast: IngestResult = await run(other, fastSource, sync(secondRun()));
+          // candidates are scored as the batches are created, unless a move could follow
+          const scoredEarly = slow.timings.some((x) => x.step.startsWith('create-early: with pairs as'));
+          expect(scoredEarly).toBe(!moves);
 
           const early = slow.timings.filter((x) => x.step === 'create-early');
           expect(early.length).toBeGreaterThan(1);

@@ -19,6 +19,8 @@ export interface IngestState {
   newBatches: number;
   /** create-early: whether it writes evidence (null until its first call) */
   earlyEvidence: boolean | null;
+  /** create-early: whether it scores duplicate candidates too */
+  earlyScoring: boolean;
   /** resolve-relations (or create-early before it): the edges active before this run are in `_rel_old` */
   relationsBeforeRun: boolean;
   /** stage-stream: relations staged (of the mode's types) */
@@ -40,6 +42,7 @@ export interface IngestState {
 export const initialState = (): IngestState => ({
   newBatches: 0,
   earlyEvidence: null,
+  earlyScoring: false,
   relationsBeforeRun: false,
   stagedRelations: 0,
   canonViews: 0,

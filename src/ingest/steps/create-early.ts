@@ -1,16 +1,18 @@
 // Create early: what stage-stream runs between two COPY segments while the collector is slower than the
 // database (see its header). The surely new objects staged since the last cut are created as
 // insert-new-objects creates them, with the edges that touch them and whose other end is known by now, and
-// their evidence (asset_identifiers): the writes of a first run that would otherwise all follow the
+// their evidence (asset_identifiers) and duplicate candidates: the writes of a first run that would otherwise all follow the
 // collection. What it leaves is left to the usual steps, which find these rows already written: an edge
 // created here is an active edge seen again for resolve-relations, and record-identifiers skips the
-// assets whose evidence is written (`_new.evidence`). Counts into counters.new; sets
-// state.relationsBeforeRun on its first call.
+// assets whose evidence is written (`_new.evidence`), and scores the candidates of only those it leaves.
+// Counts into counters.new and duplicate_candidates; sets state.relationsBeforeRun, earlyEvidence and
+// earlyScoring on its first call.
 import type { IngestContext } from '../context';
 import { markRelationsBeforeRun } from './resolve-relations';
 import { createNewBatch } from './insert-new-objects';
 import { analyzeStaged } from '../working-tables';
 import { refreshIdentifiers } from '@/server/identity/evidence';
+import { scoreDuplicateCandidates } from '@/server/identity/score-duplicate-candidates';
 import { IDENTITY_TEMP_TABLES } from '@/server/identity/sql';
 
 export interface EarlyRange {
@@ -28,8 +30,15 @@ export async function createEarly(ctx: IngestContext, range: EarlyRange): Promis
     // asset by record-identifiers, which early evidence would hide from it.
     await markRelationsBeforeRun(ctx);
     await sql.query(IDENTITY_TEMP_TABLES);
-    const [e] = await sql.query<{ any: boolean }>('select exists (select 1 from asset_identifiers) as any');
-    state.earlyEvidence = e!.any;
+    // Candidates are scored early too unless one of this run's objects may turn out to be an asset that
+    // moved here from another source (follow-cross-source-moves folds it into that one afterwards).
+    const [e] = await sql.query<{ evidence: boolean; moves: boolean }>(
+      `select exists (select 1 from asset_identifiers) as evidence,
+              exists (select 1 from asset_source_links g where g.presence = 'missing' and g.source_id <> $1) as moves`,
+      [ctx.sourceId],
+    );
+    state.earlyEvidence = e!.evidence;
+    state.earlyScoring = e!.evidence && !e!.moves;
   }
   // The planner must know how large the run has grown: with the shared tables' statistics of before it, a
   // join on this source's links became a scan of its kind per edge (seconds per batch).
@@ -41,6 +50,8 @@ export async function createEarly(ctx: IngestContext, range: EarlyRange): Promis
   if (state.earlyEvidence) {
     await sql.query(`insert into _id_touched (uuid) select uuid from _new where batch = $1`, [batch]);
     await refreshIdentifiers(sql);
+    // Each pair is found once: by the batch of its later asset (the earlier one's evidence is written).
+    if (state.earlyScoring) ctx.counters.duplicate_candidates += (await scoreDuplicateCandidates(sql)).open;
     await sql.query('delete from _id_touched');
   }
 }

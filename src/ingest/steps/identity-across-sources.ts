@@ -12,13 +12,15 @@ export async function recordIdentifiers(ctx: IngestContext): Promise<void> {
   await ctx.sql.query(IDENTITY_TEMP_TABLES);
   const marked = await markRunTouched(ctx.sql);
   if (marked) await refreshIdentifiers(ctx.sql);
-  // The objects create-early wrote the evidence of are touched as much: their candidates are scored too.
-  const [e] = ctx.state.earlyEvidence
-    ? await ctx.sql.query<{ n: number }>(
-        `with ins as (insert into _id_touched (uuid) select uuid from _new where evidence on conflict do nothing
+  // The objects create-early wrote the evidence of are touched as much: their candidates are scored here
+  // unless create-early scored them.
+  const [e] =
+    ctx.state.earlyEvidence && !ctx.state.earlyScoring
+      ? await ctx.sql.query<{ n: number }>(
+          `with ins as (insert into _id_touched (uuid) select uuid from _new where evidence on conflict do nothing
                       returning 1) select count(*)::int as n from ins`,
-      )
-    : [{ n: 0 }];
+        )
+      : [{ n: 0 }];
   ctx.state.identityTouched = marked + e!.n;
 }
 
@@ -30,5 +32,5 @@ export async function followMoves(ctx: IngestContext): Promise<void> {
 // No asset's evidence changed (an unchanged run): no candidate can have appeared or lost its evidence.
 export async function scoreCandidates(ctx: IngestContext): Promise<void> {
   if (ctx.state.identityTouched)
-    ctx.counters.duplicate_candidates = (await scoreDuplicateCandidates(ctx.sql)).open;
+    ctx.counters.duplicate_candidates += (await scoreDuplicateCandidates(ctx.sql)).open;
 }
