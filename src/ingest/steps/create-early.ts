@@ -1,12 +1,12 @@
 // Create early: what stage-stream runs between two COPY segments while the collector is slower than the
 // database (see its header). The surely new objects staged since the last cut are created as
-// insert-new-objects creates them, with the edges that touch them and whose other end is known by now, and
-// their evidence (asset_identifiers) and duplicate candidates: the writes of a first run that would otherwise all follow the
-// collection. What it leaves is left to the usual steps, which find these rows already written: an edge
-// created here is an active edge seen again for resolve-relations, and record-identifiers skips the
-// assets whose evidence is written (`_new.evidence`), and scores the candidates of only those it leaves.
-// Counts into counters.new and duplicate_candidates; sets state.relationsBeforeRun, earlyEvidence and
-// earlyScoring on its first call.
+// insert-new-objects creates them, with the edges that touch them and whose other end is known by now, their
+// evidence (asset_identifiers) and their duplicate candidates — the writes of a first run that would
+// otherwise all follow the collection. The usual steps then find these rows written: resolve-relations sees
+// an edge created here as an active edge seen again, record-identifiers skips assets whose evidence is
+// written (`_new.evidence`), and only the candidates of what is left are scored at the end. Counts into
+// counters.new and duplicate_candidates; sets state.relationsBeforeRun, earlyEvidence and earlyScoring on
+// its first call.
 import type { IngestContext } from '../context';
 import { markRelationsBeforeRun } from './resolve-relations';
 import { createNewBatch } from './insert-new-objects';
