@@ -22,7 +22,7 @@ import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
 import { identityKey, searchColumns } from '../canonical';
 import { loadKnownRecords } from '../known-records';
-import { endpointKey, recordTexts } from '../rows';
+import { recordTexts } from '../rows';
 import { createEarly } from './create-early';
 import { PLANNER_SETUP, TEMP_TABLES } from '../working-tables';
 
@@ -72,8 +72,6 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   let earlyWaiting = 0;
   let earlyFrom = 0;
   let earlyRelationsFrom = 0;
-  const earlyKeys = new Set<string>();
-  let earlyRepeated = false;
   const toRow = (item: IngestItem): readonly CopyValue[] | null => {
     if (item.type === 'asset') {
       const a = item.asset;
@@ -99,17 +97,8 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
           ...NO_RELATION,
         ];
       const idKey = identityKey(a.external_kind, n);
-      let early = known.surelyNew(a.external_kind, a.external_id, idKey);
-      if (early) {
-        const k = endpointKey(a.external_kind, a.external_id);
-        if (earlyKeys.has(k)) {
-          early = false;
-          earlyRepeated = true;
-        } else {
-          earlyKeys.add(k);
-          earlyWaiting++;
-        }
-      }
+      const early = known.surelyNew(a.external_kind, a.external_id, idKey);
+      if (early) earlyWaiting++;
       const c = searchColumns(a.external_kind, n);
       return [
         ASSET,
@@ -174,7 +163,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
      ) select count(*)::int as n from d`,
   );
   const duplicates = d!.n;
-  if (earlyRepeated) await takeBackEarlyRepeats(ctx);
+  if (duplicates && state.newBatches) await takeBackEarlyRepeats(ctx);
 
   if (duplicates)
     warnings.push({
