@@ -3,7 +3,7 @@
 // one long function; each step says in its header which fields it reads and which it sets.
 import type pg from 'pg';
 import { MODE_KINDS, MODE_RELATIONS, type AssetKind, type RunMode } from '@/collector/contract';
-import { CopyFeed, copyRowStream, copyRows, type CopyColumn, type CopyValue } from './copy';
+import { CopyFeed, copyRows, type CopyColumn, type CopyValue } from './copy';
 import { initialState, type IngestSource, type IngestState } from './state';
 
 export interface IngestWarning {
@@ -85,19 +85,6 @@ export class IngestSql {
   ): Promise<void> {
     this.roundTrips++;
     await this.timed(`${this.step}: copy ${table}`, () => copyRows(this.client, table, cols, rows));
-  }
-
-  /** One COPY fed by an asynchronous source, pulled as the server takes rows (see copyRowStream). */
-  async copyStream<T>(
-    table: string,
-    cols: readonly CopyColumn[],
-    items: AsyncIterable<T>,
-    toRow: (item: T) => readonly CopyValue[] | null,
-  ): Promise<void> {
-    this.roundTrips++;
-    await this.timed(`${this.step}: copy ${table}`, () =>
-      copyRowStream(this.client, table, cols, items, toRow),
-    );
   }
 
   /**

@@ -171,9 +171,6 @@ function* trailer(w: BinaryRows): Generator<Buffer> {
   yield* w.drain(true);
 }
 
-/** Buffers (of ~1 MB) a streamed COPY may have ready before the server takes them. */
-const AHEAD = 4;
-
 const copyQuery = (table: string, columns: readonly CopyColumn[]) =>
   copyFrom(`COPY ${table} (${columns.map(([name]) => name).join(', ')}) FROM STDIN (FORMAT binary)`);
 
@@ -193,28 +190,6 @@ export async function copyRows(
     yield* trailer(w);
   }
   await pipeline(Readable.from(chunks()), client.query(copyQuery(table, columns)));
-}
-
-/**
- * Streams the rows of an asynchronous source into `table(columns)`, pulling the next item only while fewer
- * than AHEAD buffers wait for the COPY stream: memory stays at a few megabytes however long the source is, a
- * slow database slows the source down, and Node can serialize ahead while PostgreSQL works through the
- * buffers before (with one, each waited for the other). `toRow` turns an item into its row, or null to skip it. If the source throws, the COPY is
- * cancelled (CopyFail) and the error is thrown here.
- */
-export async function copyRowStream<T>(
-  client: pg.PoolClient,
-  table: string,
-  columns: readonly CopyColumn[],
-  items: AsyncIterable<T>,
-  toRow: (item: T) => readonly CopyValue[] | null,
-): Promise<void> {
-  const feed = new CopyFeed(table, columns, items, toRow, { aheadBytes: AHEAD * CHUNK });
-  try {
-    while ((await feed.copySegment(client)) === 'cut');
-  } finally {
-    feed.stop();
-  }
 }
 
 export interface CopyFeedOptions {

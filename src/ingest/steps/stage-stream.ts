@@ -8,12 +8,12 @@
 // New objects are created while the stream still arrives. An object no link of the source knows by key or
 // identity key (../known-records.ts) is staged as `early`; whenever the collector is slower than the COPY
 // and enough of them are waiting, the COPY ends there, they are created with their edges and evidence
-// (./create-early.ts) while the feed goes on reading the collector, and a new COPY continues the stream. A first run's inserts —
-// most of its database work — so happen during the collection instead of after it; a collector faster
-// than the database (or an in-memory response) is never cut, so its run keeps one COPY. One transaction
-// still holds everything: a stream that fails later rolls the early objects back with the rest. A repeated
-// (kind, external id) whose first occurrence was created early has that object taken back before the last
-// occurrence is created in the usual step.
+// (./create-early.ts) while the feed goes on reading the collector, and a new COPY continues the stream.
+// A first run's inserts — most of its database work — so happen during the collection instead of after
+// it; a collector faster than the database (or an in-memory response) is never cut, so its run keeps one
+// COPY. One transaction still holds everything: a stream that fails later rolls the early objects back
+// with the rest. A repeated (kind, external id) whose first occurrence was created early has that object
+// taken back before the last occurrence is created in the usual step.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
 // counters.duplicates, state.stagedRelations.
