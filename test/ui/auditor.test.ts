@@ -3,27 +3,17 @@
 // VM pages, history in GiB in both languages, and every page screenshotted in both languages.
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '@/i18n';
 import { createTestDatabase, type TestDatabase } from '../db';
 import { describeWithVcsim, destroyVm, setVmMemory, startVcsim, type Vcsim } from '../vcsim';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  login,
-  screenshotPath,
-  startApp,
-  type RunningApp,
-} from './harness';
+import { launchBrowser, login, screenshotPath, startApp, type RunningApp } from './harness';
+import { browserSuite, eventually } from './suite';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const RUN_WAIT_MS = 300_000;
-const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
-  expect.poll(fn, { timeout, interval: 250 });
 
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+const suite = browserSuite(describeWithVcsim);
 
 /**
  * Filter selects and search boxes whose shown text (the chosen option, the placeholder) is wider than the

@@ -6,29 +6,21 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { en } from '@/i18n/en';
 import { zhCN } from '@/i18n/zh-CN';
 import { createTestDatabase, type TestDatabase } from '../db';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  login,
-  screenshotPath,
-  startApp,
-  type RunningApp,
-} from './harness';
+import { launchBrowser, login, screenshotPath, startApp, type RunningApp } from './harness';
+import { browserSuite, eventually as poll } from './suite';
 
 const VMS = 3000;
 const VIEWPORT = { width: 1280, height: 800 };
 // Bytes a second: the ~0.3 MB workbook and ~0.5 MB CSV then take seconds, not milliseconds.
 const THROTTLE = 48 * 1024;
-const eventually = <T>(fn: () => T | Promise<T>, timeout = 30_000) =>
-  expect.poll(fn, { timeout, interval: 200 });
+// a download throttled to seconds: longer, finer polls than the other suites'
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 30_000) => poll(fn, timeout, 200);
 
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-const suite = chromiumAvailable() ? describe : describe.skip;
+const suite = browserSuite();
 
 /** VMs as ingest leaves them: a name, placement columns and a canonical view with two disks. */
 async function seedVms(t: TestDatabase): Promise<void> {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunMode } from '@/collector/contract';
 import { en } from '@/i18n/en';
 import { zhCN } from '@/i18n/zh-CN';
@@ -22,21 +22,10 @@ import {
   vcsimInstanceUuid,
   type Vcsim,
 } from '../vcsim';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  login,
-  screenshotPath,
-  startApp,
-  type RunningApp,
-} from './harness';
-
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
+import { launchBrowser, login, screenshotPath, startApp, type RunningApp } from './harness';
+import { browserSuite, eventually } from './suite';
 
 const VIEWPORT = { width: 1280, height: 900 };
-const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
-  expect.poll(fn, { timeout, interval: 250 });
 const TWIN = {
   name: 'twin-vm',
   uuid: '4211aaaa-0000-4000-8000-0000000000a1',
@@ -48,7 +37,7 @@ const MOVING = {
   instanceUuid: '5011bbbb-0000-4000-8000-0000000000a2',
 };
 
-const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+const suite = browserSuite(describeWithVcsim);
 
 suite('identity across sources in Chromium', () => {
   let tdb: TestDatabase;

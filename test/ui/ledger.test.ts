@@ -5,25 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '@/server/auth/password';
 import { createTestDatabase, type TestDatabase } from '../db';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  login,
-  screenshotPath,
-  startApp,
-  type RunningApp,
-} from './harness';
+import { launchBrowser, login, screenshotPath, startApp, type RunningApp } from './harness';
+import { browserSuite, eventually } from './suite';
 
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-const suite = chromiumAvailable() ? describe : describe.skip;
+const suite = browserSuite();
 
 const VIEWPORT = { width: 1280, height: 900 };
-const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
-  expect.poll(fn, { timeout, interval: 250 });
 
 suite('ledger UI in Chromium', () => {
   let tdb: TestDatabase;

@@ -4,23 +4,15 @@
 // page; Cancel ends it `cancelled`, and nothing of it reaches the ledger.
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../db';
 import { armVcsimFault, describeWithVcsim, startVcsim, type Vcsim } from '../vcsim';
-import {
-  chromiumAvailable,
-  launchBrowser,
-  login,
-  screenshotPath,
-  startApp,
-  type RunningApp,
-} from './harness';
+import { launchBrowser, login, screenshotPath, startApp, type RunningApp } from './harness';
+import { browserSuite } from './suite';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+const suite = browserSuite(describeWithVcsim);
 
 suite('a slow run in the browser', () => {
   let tdb: TestDatabase;

@@ -2,7 +2,7 @@
 // simulator, and Debian's Chromium driven by playwright-core. Screenshots land in test-results/.
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { en } from '@/i18n/en';
 import { zhCN } from '@/i18n/zh-CN';
 import { createTestDatabase, type TestDatabase } from '../db';
@@ -16,19 +16,14 @@ import {
   startApp,
   type RunningApp,
 } from './harness';
+import { browserSuite, eventually } from './suite';
 
 const VIEWPORT = { width: 1280, height: 800 };
 // Long CJK names must not break the layout (checked on the screenshots and by the overflow check below).
 const SOURCE_NAME = '华东数据中心生产环境虚拟化平台主vCenter服务器（上海浦东新区张江高科技园区机房A）';
 const RUN_WAIT_MS = 180_000;
-// Page updates go through the server (router.refresh): give them time, not vitest's default 1 s.
-const eventually = <T>(fn: () => T | Promise<T>, timeout = 20_000) =>
-  expect.poll(fn, { timeout, interval: 250 });
 
-// CI sets REQUIRE_CHROMIUM=1: there a missing browser fails the run instead of skipping the suite.
-if (!chromiumAvailable() && process.env.REQUIRE_CHROMIUM === '1')
-  throw new Error('REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-const suite = chromiumAvailable() ? describeWithVcsim : describe.skip;
+const suite = browserSuite(describeWithVcsim);
 if (!chromiumAvailable())
   console.warn('\n!!! SKIPPING the UI suite: /usr/bin/chromium missing (apt-get install chromium)\n');
 
