@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CollectorResponse } from '@/collector/contract';
 import { MAX_HOLDERS } from '@/server/identity/junk';
+import { CANDIDATE_PAIRS_SQL } from '@/server/identity/score-duplicate-candidates';
+import { IDENTITY_TEMP_TABLES } from '@/server/identity/sql';
 import { createTestDatabase, type TestDatabase } from './db';
 import { createSource, ingestResponse, rows } from './pipeline-helpers';
 
@@ -81,3 +83,73 @@ it('an asset whose MAC changed loses that evidence and its candidates', async ()
   const left = MAX_HOLDERS - 1;
   expect((await candidates())[0]!.n).toBe((left * (left - 1)) / 2);
 });
+
+// The statement counts a value's holders one of two ways (one lookup per touched value, or one pass over
+// the table when the run touched a good part of it): both must pair the same assets.
+it('finds the same pairs whether it looks values up or counts the whole table', async () => {
+  // a value two assets hold, beside the one MAX_HOLDERS hold
+  for (const i of [100, 101]) {
+    const src = await createSource(t.db, { config: { endpoint: `https://vc-${i}.example`, insecure: true } });
+    await ingestResponse(t.db, src.id, 'collect_vms', oneVm(i, '00:50:56:12:34:56'));
+  }
+  await t.db.execute(sql`analyze asset_identifiers`);
+  const client = await t.db.$client.connect();
+  try {
+    await client.query('begin');
+    await client.query(IDENTITY_TEMP_TABLES);
+    const pairsOf = async (touched: string[]) => {
+      await client.query('delete from _id_touched');
+      await client.query('insert into _id_touched select unnest($1::uuid[])', [touched]);
+      const [plan] = (
+        await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `explain (analyze, format json) ${CANDIDATE_PAIRS_SQL}`,
+        )
+      ).rows[0]!['QUERY PLAN'];
+      const pairs = (await client.query<{ x: string; y: string }>(CANDIDATE_PAIRS_SQL)).rows;
+      return { pairs: pairs.map((p) => `${p.x} ${p.y}`), counted: countingBranch(plan.Plan) };
+    };
+    const all = (await client.query<{ uuid: string }>('select uuid from assets order by uuid')).rows.map(
+      (r) => r.uuid,
+    );
+    const whole = await pairsOf(all);
+    expect(whole.counted).toBe('whole table');
+    expect(whole.pairs.length).toBeGreaterThan(0);
+    const one: string[] = [];
+    for (const uuid of all) {
+      const r = await pairsOf([uuid]);
+      expect(r.counted).toBe('lookups');
+      one.push(...r.pairs);
+    }
+    expect([...new Set(one)].sort()).toEqual([...whole.pairs].sort());
+    await client.query('rollback');
+  } finally {
+    client.release();
+  }
+});
+
+interface PlanNode {
+  'Subplan Name'?: string;
+  'Node Type': string;
+  'Actual Loops': number;
+  'Group Key'?: string[];
+  Plans?: PlanNode[];
+}
+
+/** Which branch of the `shared` CTE ran: the lookups (a Limit per value) or the whole table's count. */
+function countingBranch(root: PlanNode): string {
+  const find = (n: PlanNode, f: (n: PlanNode) => boolean): PlanNode | undefined =>
+    f(n) ? n : n.Plans?.map((c) => find(c, f)).find(Boolean);
+  const shared = find(root, (n) => n['Subplan Name'] === 'CTE shared')!;
+  // a branch ran when its scan of asset_identifiers did (a false one-time filter skips it)
+  const ran = (f: (n: PlanNode) => boolean) => {
+    const branch = find(shared, f);
+    const scan = branch && find(branch, (n) => /Scan$/.test(n['Node Type']) && n['Node Type'] !== 'CTE Scan');
+    return (scan?.['Actual Loops'] ?? 0) > 0;
+  };
+  const lookups = ran((n) => n['Node Type'] === 'Limit');
+  // the count over the table groups asset_identifiers' own rows (the lookups' distinct groups `mine`)
+  const whole = ran(
+    (n) => n['Node Type'] === 'Aggregate' && /^o(_\d+)?\.rule$/.test(n['Group Key']?.[0] ?? ''),
+  );
+  return lookups && !whole ? 'lookups' : whole && !lookups ? 'whole table' : 'both or neither';
+}
