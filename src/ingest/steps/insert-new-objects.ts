@@ -24,17 +24,21 @@ export async function createNewBatch(
   evidence = false,
 ): Promise<number> {
   const { sql, sourceId, runId, now } = ctx;
+  // A key repeated within an early batch: its last occurrence (the stream's repeats are removed only once
+  // it has ended; an earlier batch's object of a repeated key is taken back then). After the stream there
+  // are no repeats left, and sorting 10,000 rows with their parsed records to find none cost ~30 ms.
+  const lastOccurrence = early
+    ? { select: 'distinct on (i.kind, i.external_id)', order: 'order by i.kind, i.external_id, i.idx desc' }
+    : { select: '', order: '' };
   const [n] = await sql.query<{ n: number }>(
     `with ins as (
        insert into _new (idx, batch, uuid, link_id, normalized, evidence)
-       -- a key repeated within an early batch: its last occurrence (the stream's repeats are removed only
-       -- once it has ended; an earlier batch's object of a repeated key is taken back then)
-       select distinct on (i.kind, i.external_id)
+       select ${lastOccurrence.select}
               i.idx, $2, gen_random_uuid(), gen_random_uuid(), i.normalized::jsonb, $5 from _in_asset i
        where ($3::int is null or (i.early and i.idx >= $3 and i.idx < $4))
          and not exists (select 1 from asset_source_links l
                          where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
-       order by i.kind, i.external_id, i.idx desc
+       ${lastOccurrence.order}
        returning 1
      ) select count(*)::int as n from ins`,
     [sourceId, batch, early?.[0] ?? null, early?.[1] ?? null, evidence],
