@@ -1,6 +1,6 @@
 // New objects: those whose (kind, external id) this source has never reported get an asset, a link, their
 // first record, a snapshot row and a `created` event, each table filled by one INSERT … SELECT from the
-// staged rows (`_new` holds the ids PostgreSQL minted for them, and the normalized object parsed once). Their canonical view is their own record
+// staged rows (`_new` holds the ids PostgreSQL minted for them). Their canonical view is their own record
 // (one source), built around the staged normalized object; a new VM whose host is already known takes its
 // host's name and cluster here, not in a second write of the row. Adds to counters.new.
 //
@@ -32,9 +32,9 @@ export async function createNewBatch(
     : { select: '', order: '' };
   const [n] = await sql.query<{ n: number }>(
     `with ins as (
-       insert into _new (idx, batch, uuid, link_id, normalized, evidence)
+       insert into _new (idx, batch, uuid, link_id, evidence)
        select ${lastOccurrence.select}
-              i.idx, $2, gen_random_uuid(), gen_random_uuid(), i.normalized::jsonb, $5 from _in_asset i
+              i.idx, $2, gen_random_uuid(), gen_random_uuid(), $5 from _in_asset i
        where ($3::int is null or (i.early and i.idx >= $3 and i.idx < $4))
          and not exists (select 1 from asset_source_links l
                          where l.source_id = $1 and l.external_kind = i.kind and l.external_id = i.external_id)
@@ -52,7 +52,7 @@ export async function createNewBatch(
     `insert into assets (uuid, kind, status, canonical, name, hostname, serial_number, ip_addresses, mac_addresses,
                          power_state, cluster_name, host_name, created_at, updated_at, last_seen_at)
      select n.uuid, i.kind, 'active',
-            jsonb_build_object('normalized', n.normalized, 'sources', $2::jsonb, 'provenance', '{}'::jsonb),
+            jsonb_build_object('normalized', i.normalized, 'sources', $2::jsonb, 'provenance', '{}'::jsonb),
             i.name, i.hostname, i.serial_number, i.ip_addresses, i.mac_addresses, i.power_state,
             coalesce(i.cluster_name, h.cluster_name), h.name, $3, $3, $3
      from _new n join _in_asset i using (idx)
@@ -77,7 +77,7 @@ export async function createNewBatch(
   await sql.query(
     `insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
                                  last_seen_run_id, last_seen_at)
-     select n.link_id, n.uuid, $1, $2, $3, n.normalized, i.raw, i.hash, $2, $3
+     select n.link_id, n.uuid, $1, $2, $3, i.normalized, i.raw, i.hash, $2, $3
      from _new n join _in_asset i using (idx) where n.batch = $4`,
     [sourceId, runId, now, batch],
   );

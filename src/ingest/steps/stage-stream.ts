@@ -32,7 +32,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
   ['kind', 'text'],
   ['external_id', 'text'],
   ['identity_key', 'text'],
-  ['normalized', 'text'],
+  ['normalized', 'jsonb'],
   ['raw', 'text'],
   ['name', 'text'],
   ['hostname', 'text'],

@@ -14,7 +14,7 @@ export async function writeChangedRecords(ctx: IngestContext): Promise<void> {
      ), ins as (
        insert into source_records (link_id, asset_uuid, source_id, run_id, collected_at, normalized, raw, hash,
                                    last_seen_run_id, last_seen_at)
-       select c.link_id, c.asset_uuid, $1, $2, $3, i.normalized::jsonb, i.raw, i.hash, $2, $3
+       select c.link_id, c.asset_uuid, $1, $2, $3, i.normalized, i.raw, i.hash, $2, $3
        from ch c join _in_asset i using (idx)
      ), superseded as (
        -- the link's previous record was last seen when the link was, before this run
