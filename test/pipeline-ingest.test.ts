@@ -190,6 +190,51 @@ describe('ingest', () => {
     ).toBe(2);
   });
 
+  // A re-run whose edges are the active ones writes nothing (one join tells); these are not that run.
+  it('a re-run that reports one edge twice and leaves another out, or changes an edge payload, is not unchanged', async () => {
+    const src = await createSource(t.db);
+    const e: SyntheticEstate = { clusters: 1, hosts: 2, vms: 3 };
+    await ingestResponse(t.db, src.id, 'collect_hosts', hostsResponse(e));
+    await ingestResponse(t.db, src.id, 'collect_vms', vmsResponse(e));
+    const active = () =>
+      rows<{ type: string; from_id: string; to_id: string; raw: unknown }>(
+        t.db,
+        sql`select r.type::text, lf.external_id as from_id, lt.external_id as to_id, r.raw_payload as raw
+            from relations r
+            join asset_source_links lf on lf.asset_uuid = r.from_asset_uuid and lf.source_id = r.source_id
+            join asset_source_links lt on lt.asset_uuid = r.to_asset_uuid and lt.source_id = r.source_id
+            where r.source_id = ${src.id} and r.status = 'active' and lf.external_kind = 'vm'
+            order by 1, 2, 3`,
+      );
+    const before = await active();
+    expect(before.length).toBeGreaterThan(1);
+
+    // as many edges as are active, all of them active ones, but one of them twice and another missing
+    const twice = vmsResponse(e);
+    const [left, ...rest] = twice.relations;
+    twice.relations = [...rest, rest[0]!];
+    const r1 = await ingestResponse(t.db, src.id, 'collect_vms', twice);
+    expect(r1.stats.relations_inactive).toBe(1);
+    expect((await active()).length).toBe(before.length - 1);
+    expect((await active()).some((x) => x.from_id === left!.from.external_id && x.type === left!.type)).toBe(
+      false,
+    );
+
+    // every edge again, one with another payload
+    const payload = vmsResponse(e);
+    payload.relations[0] = { ...payload.relations[0]!, raw_payload: { note: 'moved 🚚 <&>' } };
+    const r2 = await ingestResponse(t.db, src.id, 'collect_vms', payload);
+    expect(r2.stats.relations_inactive).toBe(0);
+    const after = await active();
+    expect(after.length).toBe(before.length);
+    expect(after.filter((x) => JSON.stringify(x.raw) === '{"note":"moved 🚚 <&>"}').length).toBe(1);
+
+    // and the same edges once more: unchanged, nothing written
+    const again = await ingestResponse(t.db, src.id, 'collect_vms', payload);
+    expect(again.stats).toMatchObject({ relations: payload.relations.length, relations_inactive: 0 });
+    expect(await active()).toEqual(after);
+  });
+
   it('an incomplete run records no presence or relation changes', async () => {
     const src = await createSource(t.db);
     const e: SyntheticEstate = { clusters: 1, hosts: 2, vms: 4 };

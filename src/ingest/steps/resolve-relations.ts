@@ -94,40 +94,39 @@ export async function markRelationsBeforeRun(ctx: IngestContext): Promise<void> 
 
 /**
  * A complete run whose edges are exactly the active ones, payloads included (an unchanged estate): nothing to
- * write — the scan stamps them all (../last-seen.ts). One join instead of staging every edge twice and
- * comparing the copies; any difference, or an edge reported twice, leaves it to the statements above.
+ * write — the scan stamps them all (../last-seen.ts). One pass over the staged edges joined to the active
+ * ones instead of staging every edge twice and comparing the copies: every resolved edge matches an active
+ * relation, no two match the same one (relations_edge_uq: each matches at most one), and there are as many
+ * as active relations. Any difference, or an edge reported twice, leaves it to the statements above.
  */
 async function unchangedEdges(ctx: IngestContext): Promise<boolean> {
   const { sql, sourceId, relTypes, counters } = ctx;
   const [r] = await sql.query<{
     rows: number;
     unresolved: number;
-    edges: number;
     matched: number;
+    distinct_matched: number;
     active: number;
   }>(
-    `with j as materialized (
-       select r.type, lf.asset_uuid as from_uuid, lt.asset_uuid as to_uuid, r.raw::jsonb as raw
-       from _in_rel r
-       left join asset_source_links lf
-         on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
-       left join asset_source_links lt
-         on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
-     ), edges as (
-       select * from j where from_uuid is not null and to_uuid is not null
-     ) select (select count(*)::int from edges) as rows,
-              (select count(*)::int from j where from_uuid is null or to_uuid is null) as unresolved,
-              (select count(*)::int from (select distinct type, from_uuid, to_uuid from edges) d) as edges,
-              (select count(*)::int from edges x join relations e
-                 on e.source_id = $1 and e.type = x.type and e.from_asset_uuid = x.from_uuid
-                and e.to_asset_uuid = x.to_uuid and e.status = 'active' and e.raw_payload is not distinct from x.raw) as matched,
-              (select count(*)::int from relations
-                where source_id = $1 and status = 'active' and type::text = any($2::text[])) as active`,
+    `select count(*) filter (where lf.asset_uuid is not null and lt.asset_uuid is not null)::int as rows,
+            count(*) filter (where lf.asset_uuid is null or lt.asset_uuid is null)::int as unresolved,
+            count(e.id)::int as matched, count(distinct e.id)::int as distinct_matched,
+            (select count(*)::int from relations
+              where source_id = $1 and status = 'active' and type::text = any($2::text[])) as active
+     from _in_rel r
+     left join asset_source_links lf
+       on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
+     left join asset_source_links lt
+       on lt.source_id = $1 and lt.external_kind = r.to_kind and lt.external_id = r.to_id
+     left join relations e
+       on e.source_id = $1 and e.type = r.type and e.from_asset_uuid = lf.asset_uuid
+      and e.to_asset_uuid = lt.asset_uuid and e.status = 'active' and e.raw_payload is not distinct from r.raw::jsonb`,
     [sourceId, relTypes],
   );
-  const same = r!.rows === r!.edges && r!.matched === r!.edges && r!.active === r!.edges;
+  const { rows, matched, active } = r!;
+  const same = matched === rows && r!.distinct_matched === rows && active === rows;
   if (!same) return false;
-  counters.relations = r!.edges;
+  counters.relations = rows;
   counters.relations_unresolved = r!.unresolved;
   if (r!.unresolved) warnUnresolved(ctx, r!.unresolved);
   return true;
