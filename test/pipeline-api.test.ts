@@ -28,7 +28,7 @@ const h = (x: unknown) => x as RouteHandler;
 
 describe('run routes', () => {
   it('POST /sources/{id}/runs: 201 new, 200 suppressed; 50 concurrent POSTs leave exactly one active run', async () => {
-    const src = await createSource(getDb());
+    const src = await createSource(getDb(), { name: 'vCenter 北京 & <lab>' });
     const post = () =>
       call(h(sourceRuns.POST), {
         token: actors.tokens.admin,
@@ -40,7 +40,13 @@ describe('run routes', () => {
     const body = await first.json();
     expect(body).toMatchObject({
       suppressed: false,
-      run: { sourceId: src.id, mode: 'collect_vms', status: 'queued', trigger: 'api' },
+      run: {
+        sourceId: src.id,
+        sourceName: 'vCenter 北京 & <lab>',
+        mode: 'collect_vms',
+        status: 'queued',
+        trigger: 'api',
+      },
     });
     const again = await post();
     expect(again.status).toBe(200);

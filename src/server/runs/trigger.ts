@@ -63,11 +63,13 @@ export async function triggerRun(
   input: TriggerRunInput,
   log: Logger = defaultLog,
 ): Promise<TriggerRunResult> {
-  const src = await db.execute<{ id: string; deleted_at: Date | null }>(
-    sql`select id, deleted_at from sources where id = ${input.sourceId}`,
+  const src = await db.execute<{ id: string; name: string; deleted_at: Date | null }>(
+    sql`select id, name, deleted_at from sources where id = ${input.sourceId}`,
   );
   if (!src.rows[0] || src.rows[0].deleted_at) throw new AppError('NOT_FOUND', 'source not found');
-  const result = await enqueue(db, input);
+  const queued = await enqueue(db, input);
+  // the run as GET /runs/{id} shows it, with its source's name (the queue's row has only the id)
+  const result = { ...queued, run: { ...queued.run, source_name: src.rows[0].name } };
   log.info('run.trigger', {
     trigger: input.trigger,
     source_id: input.sourceId,
