@@ -52,7 +52,11 @@ export function fmtDuration(
   if (!from) return '—';
   const a = new Date(from).getTime();
   const b = to ? new Date(to).getTime() : Date.now();
-  const s = Math.max(0, Math.round((b - a) / 1000));
+  const ms = Math.max(0, b - a);
+  // a run of a small estate takes under a second: "0 s" read as if it had done nothing
+  if (ms < 100) return '< 0.1 s';
+  if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${s % 60} s`;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { fmtDuration } from './format';
+
+const at = (ms: number) => new Date(Date.UTC(2026, 11, 1) + ms).toISOString();
+
+describe('fmtDuration', () => {
+  it('shows tenths under ten seconds, whole seconds, minutes and hours above', () => {
+    const cases: [number, string][] = [
+      [0, '< 0.1 s'],
+      [99, '< 0.1 s'],
+      [400, '0.4 s'],
+      [3_249, '3.2 s'],
+      [9_949, '9.9 s'],
+      [9_950, '10 s'],
+      [59_499, '59 s'],
+      [61_000, '1 min 1 s'],
+      [3_600_000 + 120_000, '1 h 2 min'],
+    ];
+    for (const [ms, text] of cases) expect(fmtDuration(at(0), at(ms)), `${ms} ms`).toBe(text);
+  });
+
+  it('is a dash without a start, and never negative', () => {
+    expect(fmtDuration(null, at(5))).toBe('—');
+    expect(fmtDuration(at(5_000), at(0))).toBe('< 0.1 s');
+  });
+});
