@@ -18,7 +18,7 @@ const TYPE: Record<LedgerFieldType, FieldType> = {
 type OptionLabels = Record<string, Record<string, string>>;
 
 /** Labels of an enum's options: the built-in fields' are translated, admin-defined ones read as written. */
-function optionLabels(f: LedgerField): Record<string, Label> | undefined {
+export function optionLabels(f: LedgerField): Record<string, Label> | undefined {
   if (f.type === 'boolean') {
     return {
       true: { en: en.ledger.yes, 'zh-CN': zhCN.ledger.yes },

@@ -35,6 +35,21 @@ describe('ledger values', () => {
       value: 'retired',
     });
     expect(parseTextValue(field('enum', { options: ['in_use'] }), 'gone').ok).toBe(false);
+    // a built-in field's options by their labels too, as the UI shows them in either language
+    const env = field('enum', {
+      key: 'environment',
+      options: ['production', 'staging', 'test', 'development'],
+    });
+    expect(parseTextValue(env, '生产')).toEqual({ ok: true, value: 'production' });
+    expect(parseTextValue(env, ' 预发布 ')).toEqual({ ok: true, value: 'staging' });
+    const life = field('enum', { key: 'lifecycle', options: ['in_use', 'retired'] });
+    expect(parseTextValue(life, '使用中')).toEqual({ ok: true, value: 'in_use' });
+    expect(parseTextValue(life, 'in use')).toEqual({ ok: true, value: 'in_use' });
+    expect(parseTextValue(env, '生产环境')).toEqual({
+      ok: false,
+      reason:
+        "'生产环境' is not one of: production (生产), staging (预发布), test (测试), development (开发)",
+    });
     expect(parseTextValue(field('boolean'), '是')).toEqual({ ok: true, value: true });
     expect(parseTextValue(field('number'), '1,234.5')).toEqual({ ok: true, value: 1234.5 });
     expect(parseTextValue(field('number'), '12abc').ok).toBe(false);

@@ -1,6 +1,7 @@
 // Typed ledger values: what a field of each type accepts, from JSON (the API) and from text (CSV import).
 // Pure functions; the database stores the result as JSON (numbers as numbers, dates as 'YYYY-MM-DD').
 import type { LedgerField } from './fields';
+import { optionLabels } from './field-defs';
 
 export const MAX_TEXT = 1000;
 export const MAX_LONG_TEXT = 10_000;
@@ -92,11 +93,28 @@ export function parseTextValue(def: LedgerField, raw: string): ParsedValue {
       const d = parseDate(s);
       return d ? ok(d) : bad(`'${s.slice(0, 40)}' is not a date YYYY-MM-DD`);
     }
-    case 'enum': {
-      const hit = def.options.find((o) => o.toLowerCase() === s.toLowerCase());
-      return hit ? ok(hit) : bad(`'${s.slice(0, 40)}' is not one of: ${def.options.join(', ')}`);
-    }
+    case 'enum':
+      return parseOption(def, s);
   }
+}
+
+/**
+ * An option by its value or by its label in either language, case-insensitively: a built-in field shows
+ * `生产` for `production`, and that is what a Chinese-locale spreadsheet holds.
+ */
+function parseOption(def: LedgerField, s: string): ParsedValue {
+  const want = s.toLowerCase();
+  const labels = optionLabels(def) ?? {};
+  const hit = def.options.find((o) => {
+    const l = labels[o];
+    return [o, l?.en, l?.['zh-CN']].some((x) => x !== undefined && x.toLowerCase() === want);
+  });
+  if (hit) return ok(hit);
+  const named = def.options.map((o) => {
+    const zh = labels[o]?.['zh-CN'];
+    return zh && zh !== o ? `${o} (${zh})` : o;
+  });
+  return bad(`'${s.slice(0, 40)}' is not one of: ${named.join(', ')}`);
 }
 
 /**
