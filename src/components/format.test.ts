@@ -19,6 +19,13 @@ describe('fmtDuration', () => {
     for (const [ms, text] of cases) expect(fmtDuration(at(0), at(ms)), `${ms} ms`).toBe(text);
   });
 
+  it("speaks the reader's language", () => {
+    expect(fmtDuration(at(0), at(400), 'zh-CN')).toBe('0.4 秒');
+    expect(fmtDuration(at(0), at(79_000), 'zh-CN')).toBe('1 分 19 秒');
+    expect(fmtDuration(at(0), at(3_720_000), 'zh-CN')).toBe('1 小时 2 分');
+    expect(fmtDuration(at(0), at(79_000), 'en')).toBe('1 min 19 s');
+  });
+
   it('is a dash without a start, and never negative', () => {
     expect(fmtDuration(null, at(5))).toBe('—');
     expect(fmtDuration(at(5_000), at(0))).toBe('< 0.1 s');

@@ -45,22 +45,30 @@ export function fmtBytes(n: unknown): string {
   return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i]}`;
 }
 
+const DURATION_UNITS: Record<Locale, { s: string; min: string; h: string }> = {
+  en: { s: 's', min: 'min', h: 'h' },
+  'zh-CN': { s: '秒', min: '分', h: '小时' },
+};
+
+/** How long from `from` to `to` (or now), in the reader's language: `0.4 s`, `1 min 19 s`, `1 分 19 秒`. */
 export function fmtDuration(
   from: Date | string | null | undefined,
   to: Date | string | null | undefined,
+  locale: Locale = 'en',
 ): string {
   if (!from) return '—';
+  const u = DURATION_UNITS[locale] ?? DURATION_UNITS.en;
   const a = new Date(from).getTime();
   const b = to ? new Date(to).getTime() : Date.now();
   const ms = Math.max(0, b - a);
   // a run of a small estate takes under a second: "0 s" read as if it had done nothing
-  if (ms < 100) return '< 0.1 s';
-  if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 100) return `< 0.1 ${u.s}`;
+  if (ms < 9950) return `${(ms / 1000).toFixed(1)} ${u.s}`;
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return `${s} ${u.s}`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return `${m} ${u.min} ${s % 60} ${u.s}`;
+  return `${Math.floor(m / 60)} ${u.h} ${m % 60} ${u.min}`;
 }
 
 /** Any value as display text: arrays joined, objects as compact JSON. */

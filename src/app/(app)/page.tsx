@@ -243,7 +243,7 @@ export default async function DashboardPage({
                       )}
                     </TableCell>
                     <TableCell className="py-1">
-                      {f.last ? t('common.ago', { age: fmtDuration(f.last.finishedAt, null) }) : '—'}
+                      {f.last ? t('common.ago', { age: fmtDuration(f.last.finishedAt, null, locale) }) : '—'}
                       {f.stale && (
                         <span className="ml-2 font-medium text-[oklch(0.45_0.12_75)]">
                           {t('dashboard.stale')}

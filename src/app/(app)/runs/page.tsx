@@ -184,7 +184,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               </TableCell>
               <TableCell className="whitespace-nowrap py-1">{fmtDateTime(r.createdAt, locale)}</TableCell>
               <TableCell className="whitespace-nowrap py-1">
-                {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt) : '—'}
+                {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt, locale) : '—'}
               </TableCell>
               <TableCell className="max-w-80 py-1">
                 {r.status === 'running' ? (

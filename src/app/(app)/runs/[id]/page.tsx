@@ -216,7 +216,7 @@ export default async function RunDetailPage({ params }: { params: Promise<{ id: 
               <div>
                 <dt className="text-xs text-muted-foreground">{t('runs.duration')}</dt>
                 <dd data-testid="run-duration">
-                  {run.startedAt ? fmtDuration(run.startedAt, run.finishedAt) : '—'}
+                  {run.startedAt ? fmtDuration(run.startedAt, run.finishedAt, locale) : '—'}
                 </dd>
               </div>
               <div>

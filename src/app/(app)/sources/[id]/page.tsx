@@ -230,7 +230,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                         <Link href={`/runs/${ok.runId}`} className="hover:underline">
                           {fmtDateTime(ok.finishedAt, locale)}{' '}
                           <span className="text-muted-foreground">
-                            ({t('common.ago', { age: fmtDuration(ok.finishedAt, null) })})
+                            ({t('common.ago', { age: fmtDuration(ok.finishedAt, null, locale) })})
                           </span>
                         </Link>
                       ) : (
@@ -276,7 +276,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                   </TableCell>
                   <TableCell className="py-1">{fmtDateTime(r.createdAt, locale)}</TableCell>
                   <TableCell className="py-1">
-                    {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt) : '—'}
+                    {r.startedAt ? fmtDuration(r.startedAt, r.finishedAt, locale) : '—'}
                   </TableCell>
                   <TableCell className="py-1">
                     {r.status === 'succeeded' && c.new !== null
