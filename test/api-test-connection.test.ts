@@ -47,7 +47,8 @@ describeWithVcsim('test connection (simulator)', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body, JSON.stringify(body)).toMatchObject({ ok: true, server: { version: expect.any(String) } });
-    expect(Date.parse(body.server.serverTime)).not.toBeNaN();
+    // RFC 3339 in UTC with milliseconds, as every time the API writes (the simulator sends nanoseconds)
+    expect(body.server.serverTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const audit = await getDb().execute<{ outcome: string; details: Record<string, unknown> }>(
       sql`select outcome, details from audit_events where action = 'source.test_connection' order by ts desc limit 1`,
     );

@@ -102,7 +102,7 @@ export const connectionTestSchema = z
     server: z
       .object({
         version: z.string().optional(),
-        serverTime: z.string().optional(),
+        serverTime: z.iso.datetime().optional(),
         instanceUuid: z.string().optional(),
       })
       .optional()

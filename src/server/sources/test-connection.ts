@@ -119,12 +119,15 @@ async function healthcheck(
     let detect: Record<string, unknown> | undefined;
     for await (const ev of plugin.events) if (ev.type === 'end') detect = ev.detect as typeof detect;
     const str = (k: string) => (typeof detect?.[k] === 'string' ? (detect[k] as string) : undefined);
+    // vCenter's clock as the API writes every time (milliseconds, UTC); it may send nanoseconds or an offset
+    const time = (s: string | undefined) =>
+      s !== undefined && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : undefined;
     return {
       ok: true,
       durationMs: 0,
       server: {
         version: str('target_version'),
-        serverTime: str('server_time'),
+        serverTime: time(str('server_time')),
         instanceUuid: str('instance_uuid'),
       },
     };
