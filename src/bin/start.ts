@@ -1,8 +1,6 @@
 // `npm start`: everything on one machine in one process — configuration, the database (embedded PostgreSQL
 // when DATABASE_URL is unset), migrations, the first admin, the web app (Next.js), the worker and scheduler
 // loops. SIGINT/SIGTERM stop all of it, the database last.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +13,7 @@ import { createLogger, errorFields } from '@/lib/logger';
 import { ensureFirstAdmin } from '@/server/auth/bootstrap';
 import { ensureSecretKey } from '@/server/auth/secret-key';
 import { APP_VERSION } from '@/server/http/version';
+import { ensureBuilt } from './build';
 import { startScheduler } from './scheduler';
 import { startWorker } from './worker';
 import { checkDatabaseReachable, describeUrl, fatal, migrateWithLock } from './cli';
@@ -26,40 +25,6 @@ const log = createLogger('start');
 interface Stoppable {
   name: string;
   stop(): Promise<void>;
-}
-
-/** Builds the web app once (first start, or after `rm -rf .next`); later starts reuse it. */
-async function ensureBuilt(): Promise<void> {
-  if (fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
-  console.log('Building the web app (first start only, about a minute)…');
-  const started = Date.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  delete (env as Record<string, string | undefined>).NODE_ENV; // next build sets production itself and warns about any other value
-  const nextBin = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const output: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin, 'build'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (b: Buffer) => {
-      output.push(b.toString());
-      if (output.length > 200) output.shift();
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) {
-    process.stderr.write(output.join(''));
-    throw new AppError(
-      'BUILD_FAILED',
-      `Building the web app failed (next build exited with ${code}); output above`,
-    );
-  }
-  log.info('web_built', { duration_ms: Date.now() - started });
 }
 
 async function startWeb(
@@ -157,7 +122,7 @@ async function main(): Promise<void> {
     if (key.generated) log.info('secret_key_generated', { file: key.file });
     process.env.ASSET_LEDGER_SECRET_KEY = key.value;
     // The build needs no database; doing it first means a failed build leaves nothing running.
-    await ensureBuilt();
+    await ensureBuilt(ROOT);
     const tBuilt = performance.now();
 
     // Database: DATABASE_URL, else the embedded PostgreSQL under <data dir>/pg.
