@@ -43,6 +43,8 @@ it('does not change when nothing did: same content, same stamp, whatever the fil
   const f = path.join(root, 'src', 'app', 'page.tsx');
   fs.utimesSync(f, new Date(2000, 0, 1), new Date(2000, 0, 1));
   expect(sourceStamp(root)).toBe(a);
+  fs.writeFileSync(path.join(root, 'src', 'app', 'page.test.ts'), 'it(1);\n'); // tests are not built
+  expect(sourceStamp(root)).toBe(a);
   fs.renameSync(f, path.join(root, 'src', 'app', 'other.tsx')); // same content, another file
   expect(sourceStamp(root)).not.toBe(a);
 });

@@ -30,7 +30,8 @@ export function sourceStamp(root: string): string {
     if (!fs.existsSync(path.join(root, dir))) continue;
     const files = (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[])
       .map((f) => path.join(dir, f))
-      .filter((f) => fs.statSync(path.join(root, f)).isFile())
+      // tests are not part of the build: editing one must not make the next start build again
+      .filter((f) => !/\.test\.tsx?$/.test(f) && fs.statSync(path.join(root, f)).isFile())
       .sort();
     for (const f of files) add(f);
   }

@@ -57,11 +57,15 @@ export async function ensureBuilt(root: string): Promise<void> {
   await buildWebApp(root);
 }
 
+// `--if-needed`: only when the build is missing or stale (the browser suites, under a file lock).
 if (isMainModule(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  console.log('Building the web app (about a minute)…');
-  buildWebApp(root).then(
-    () => console.log('Built. `npm start` serves it.'),
+  const ifNeeded = process.argv.includes('--if-needed');
+  if (!ifNeeded) console.log('Building the web app (about a minute)…');
+  (ifNeeded ? ensureBuilt(root) : buildWebApp(root)).then(
+    () => {
+      if (!ifNeeded) console.log('Built. `npm start` serves it.');
+    },
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);

@@ -36,12 +36,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * Runs `next build` unless a fresh build exists (test/ui/build-next.mjs decides). A file lock makes
- * parallel test files — and other test runs in the same tree — wait for one build instead of writing
- * .next at the same time.
+ * Builds the web app unless .next is the build of these sources (src/bin/build.ts --if-needed, the check
+ * `npm start` makes). A file lock makes parallel test files — and other test runs in the same tree — wait
+ * for one build instead of writing .next at the same time.
  */
 export function ensureNextBuild(): void {
-  const r = spawnSync('flock', [BUILD_LOCK, process.execPath, path.join(ROOT, 'test/ui/build-next.mjs')], {
+  const build = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/bin/build.ts'), '--if-needed'];
+  const r = spawnSync('flock', [BUILD_LOCK, ...build], {
     cwd: ROOT,
     env: process.env,
     encoding: 'utf8',
