@@ -180,15 +180,19 @@ describe('worker wake-up', () => {
   it('a triggered run is claimed on its NOTIFY, not at the next poll', async () => {
     const src = await createSource(t.db);
     const w = startWorker({ db: t.db, secretKeys: [TEST_KEY], pollMs: 600_000, pluginCommand: fake('ok') });
+    let listener = 0;
     try {
       // the worker has polled once (nothing queued) and listens; its next poll would be 10 minutes away
       for (;;) {
-        const [l] = await rows<{ n: number }>(
+        const [l] = await rows<{ pid: number }>(
           t.db,
-          sql`select count(*)::int as n from pg_stat_activity
+          sql`select pid from pg_stat_activity
               where datname = current_database() and query = 'LISTEN asset_ledger_runs'`,
         );
-        if (l!.n) break;
+        if (l) {
+          listener = l.pid;
+          break;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -202,13 +206,19 @@ describe('worker wake-up', () => {
     } finally {
       await w.stop();
     }
-    // stop() closes the listening connection rather than pooling it
-    const [after] = await rows<{ n: number }>(
-      t.db,
-      sql`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and query = 'LISTEN asset_ledger_runs'`,
-    );
-    expect(after!.n).toBe(0);
+    // stop() closes the listening connection rather than pooling it: its backend goes away (a pooled one
+    // would live on, and its last query change once reused). A closed connection's backend leaves
+    // pg_stat_activity a moment after the socket closes, so wait for that.
+    const alive = async () =>
+      (
+        await rows<{ n: number }>(
+          t.db,
+          sql`select count(*)::int as n from pg_stat_activity where pid = ${listener}`,
+        )
+      )[0]!.n;
+    const until = Date.now() + 5_000;
+    while ((await alive()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await alive()).toBe(0);
   }, 60_000);
 });
 
