@@ -1,6 +1,6 @@
 // Formatting shared by server and client components. Times are shown in UTC with the zone named, so
 // every reader (and every screenshot) sees the same instant the same way.
-import type { Locale } from '@/i18n';
+import { MESSAGES, type Locale } from '@/i18n';
 
 /** `2026-11-25 23:50:01 UTC` in every language: unambiguous for auditors, no 12/24-hour or day/month order. */
 export function fmtDateTime(value: Date | string | null | undefined, _locale?: Locale): string {
@@ -45,11 +45,6 @@ export function fmtBytes(n: unknown): string {
   return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i]}`;
 }
 
-const DURATION_UNITS: Record<Locale, { s: string; min: string; h: string }> = {
-  en: { s: 's', min: 'min', h: 'h' },
-  'zh-CN': { s: '秒', min: '分', h: '小时' },
-};
-
 /** How long from `from` to `to` (or now), in the reader's language: `0.4 s`, `1 min 19 s`, `1 分 19 秒`. */
 export function fmtDuration(
   from: Date | string | null | undefined,
@@ -57,7 +52,7 @@ export function fmtDuration(
   locale: Locale = 'en',
 ): string {
   if (!from) return '—';
-  const u = DURATION_UNITS[locale] ?? DURATION_UNITS.en;
+  const u = (MESSAGES[locale] ?? MESSAGES.en).common.durationUnits;
   const a = new Date(from).getTime();
   const b = to ? new Date(to).getTime() : Date.now();
   const ms = Math.max(0, b - a);

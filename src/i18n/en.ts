@@ -51,7 +51,8 @@ export const en = {
     forbidden: 'This page is for administrators. Your account can read assets and runs.',
     notFound: 'Not found.',
     back: 'Back',
-    seconds: '{n} s',
+    // run durations and ages (src/components/format.ts, fmtDuration)
+    durationUnits: { s: 's', min: 'min', h: 'h' },
     copy: 'Copy',
     ago: '{age} ago',
     copied: 'Copied',

@@ -53,7 +53,7 @@ export const zhCN: Messages = {
     forbidden: '此页面仅限管理员。您的账户可以查看资产和采集任务。',
     notFound: '未找到。',
     back: '返回',
-    seconds: '{n} 秒',
+    durationUnits: { s: '秒', min: '分', h: '小时' },
     copy: '复制',
     ago: '{age}前',
     copied: '已复制',

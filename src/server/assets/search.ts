@@ -34,8 +34,7 @@ export interface SearchTerms {
   /** A CIDR that no set of keys names exactly: IPv4 longer than /24, IPv6 between two stored lengths. */
   ipNetwork: IpNetwork | null;
   mac: string | null;
-  /** 4..11 hex digits, no separators: a MAC prefix such as the OUI '005056'. */
-  /** A MAC prefix's hex digits (4 to 11), each length a key of asset_mac_keys. */
+  /** A MAC prefix's 4 to 11 hex digits, no separators (the OUI '005056'): each length a key of asset_mac_keys. */
   macPrefix: string | null;
 }
 

@@ -13,7 +13,8 @@ export const CANDIDATE_PAIRS_SQL = `
     select t.asset_uuid as a, t.rule, t.value
     from _id_touched x join asset_identifiers t on t.asset_uuid = x.uuid
   ), counting as materialized (
-    -- the table's size as of its last ANALYZE (none yet: -1, a first run)
+    -- whether the run touched a fifth of the table or more, by its size at its last ANALYZE (none yet: -1,
+    -- a first run)
     select (select count(*) from mine) * 5 > (select greatest(reltuples, 0) from pg_class
                                               where oid = 'asset_identifiers'::regclass) as big
   ), shared as materialized (
