@@ -3,6 +3,7 @@
 // buffer with a length in front, with no escaping pass in Node and no delimiter scan in PostgreSQL.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
@@ -16,6 +17,9 @@ export type CopyColumn = readonly [name: string, type: CopyType];
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
+// A feed's buffers are smaller: PostgreSQL takes each as soon as it is full, and an unchanged object's row
+// is only ~100 bytes, so a 1 MB buffer held most of a 10,000-VM re-run until the stream's end.
+const FEED_CHUNK = 1 << 18;
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
 const UUID_DASHES = [8, 13, 18, 23];
@@ -23,9 +27,12 @@ const UUID_BYTES = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const hexDigit = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 
-/** Writes rows into ~1 MB buffers, yielding each when full; strings are UTF-8 encoded in place. */
+/** Writes rows into buffers of `chunk` bytes, yielding each when full; strings are UTF-8 encoded in place. */
 class BinaryRows {
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
+  constructor(private readonly chunk = CHUNK) {
+    this.buf = Buffer.allocUnsafe(chunk);
+  }
   private at = 0;
   private lastTs: { key: string | number; micros: bigint } | null = null;
   private readonly full: Buffer[] = [];
@@ -33,7 +40,7 @@ class BinaryRows {
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     if (this.at) this.full.push(this.buf.subarray(0, this.at));
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunk, n));
     this.at = 0;
   }
 
@@ -215,7 +222,7 @@ export interface CopyFeedOptions {
  * is cancelled); stop() ends the loop after the item it waits for.
  */
 export class CopyFeed<T> {
-  private rows = new BinaryRows();
+  private rows = new BinaryRows(FEED_CHUNK);
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private done = false;
@@ -243,7 +250,12 @@ export class CopyFeed<T> {
         if (row) {
           writeRow(this.table, this.columns, this.rows, row);
           // a generator per row costs more than the row: only when a buffer is full
-          if (this.rows.hasFull) for (const b of this.rows.drain()) this.push(b);
+          if (this.rows.hasFull) {
+            for (const b of this.rows.drain()) this.push(b);
+            // A source that is always ready (a response in memory, a pipe with many lines buffered) never
+            // leaves the microtask queue: the COPY would get the buffers only once the source ran dry.
+            await nextMacrotask();
+          }
         }
         while (this.queued >= this.ahead() && !this.stopped)
           await new Promise<void>((resolve) => (this.wakeProducer = resolve));
@@ -300,7 +312,7 @@ export class CopyFeed<T> {
         if (this.done) {
           if (this.error) throw this.error;
           yield* trailer(this.rows);
-          this.rows = new BinaryRows();
+          this.rows = new BinaryRows(FEED_CHUNK);
           return;
         }
         // Every full buffer is sent: the rows of the one in the making wait until it is full or the source
@@ -310,7 +322,7 @@ export class CopyFeed<T> {
         if (!woken && !this.queue.length && !this.done) {
           result = 'cut';
           yield* trailer(this.rows);
-          this.rows = new BinaryRows();
+          this.rows = new BinaryRows(FEED_CHUNK);
           return;
         }
       }
