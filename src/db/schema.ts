@@ -387,6 +387,9 @@ export const sourceRecords = pgTable(
     }).onDelete('cascade'),
     index('source_records_link_idx').on(t.linkId, t.id),
     index('source_records_asset_idx').on(t.assetUuid, t.id),
+    // The source's latest record id: ingest tells by it whether another run wrote records since it read
+    // the known ones (src/ingest/known-records.ts).
+    index('source_records_source_idx').on(t.sourceId, t.id),
   ],
 );
 

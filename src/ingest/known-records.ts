@@ -3,8 +3,14 @@
 // hash, not its texts (an unchanged estate used to send, compress and hash ~50 MB per 10,000 VMs only to
 // find that nothing changed). With them the links' identity keys, which tell an object that is surely new
 // (created while the stream still arrives, ../steps/stage-stream.ts). Per link its key, the first 128 bits
-// of its hash and its identity key, about 200 bytes (8 MB at 40,000 VMs): the one thing ingest keeps that
-// grows with the estate.
+// of its hash, the record's id and its identity key, about 200 bytes (8 MB at 40,000 VMs): the one thing
+// ingest keeps that grows with the estate.
+//
+// An unchanged object is staged with its record's id, so that mapping it to its link under the lock need
+// not look its latest record up again (../steps/map-known-links.ts) — unless another run wrote a record of
+// this source since. Every run writes its records of existing links under the source's ingest lock, after
+// every run this read could see had committed: such a record has an id above every record of the source
+// this read could see (`maxId`).
 //
 // Read before the source's ingest lock, so that a run still streaming does not hold up others. Only runs of
 // this source and mode write these links' records, and only one such run is active at a time (the runs
@@ -13,13 +19,15 @@
 import type { IngestSql } from './context';
 
 export interface KnownRecords {
-  /** Whether (kind, external id) has a link whose current record has this hash. */
-  has(kind: string, externalId: string, hash: string): boolean;
+  /** The id of (kind, external id)'s link's current record if that has this hash, else null. */
+  unchanged(kind: string, externalId: string, hash: string): string | null;
   /**
    * Whether an object may be created while the stream still arrives: no link of the source holds its
    * (kind, external id), and none its identity key (it could be a re-attach, ../steps/reattach-links.ts).
    */
   surelyNew(kind: string, externalId: string, identityKey: string | null): boolean;
+  /** The highest id of the source's records when they were read: a later record has a higher one. */
+  maxId: string;
 }
 
 // kind (no colon in it) first: any external id fits after it, unambiguously
@@ -30,23 +38,34 @@ export async function loadKnownRecords(
   sourceId: string,
   kinds: readonly string[],
 ): Promise<KnownRecords> {
+  // Read first: a record committed before the records below are read is then above it too, and only sends
+  // the check back to the records (a statement reads what committed before it started).
+  const [m] = await sql.query<{ id: string }>(
+    `select coalesce(max(id), 0)::text as id from source_records where source_id = $1`,
+    [sourceId],
+  );
+  // h: the hash's first 32 hex digits, then the record's id
   const rows = await sql.query<{ k: string; h: string; i: string | null }>(
-    `select l.external_kind::text || ':' || l.external_id as k, left(r.hash, 32) as h,
+    `select l.external_kind::text || ':' || l.external_id as k, left(r.hash, 32) || r.id as h,
             l.external_kind::text || ':' || l.identity_key as i
      from asset_source_links l
-     join lateral (select s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r on true
+     join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r on true
      where l.source_id = $1 and l.external_kind::text = any($2::text[])`,
     [sourceId, kinds],
   );
-  const hashes = new Map<string, string>();
+  const records = new Map<string, string>();
   const identities = new Set<string>();
   for (const r of rows) {
-    hashes.set(r.k, r.h);
+    records.set(r.k, r.h);
     if (r.i !== null) identities.add(r.i);
   }
   return {
-    has: (kind, externalId, hash) => hashes.get(key(kind, externalId)) === hash.slice(0, 32),
+    unchanged: (kind, externalId, hash) => {
+      const r = records.get(key(kind, externalId));
+      return r !== undefined && r.startsWith(hash.slice(0, 32)) ? r.slice(32) : null;
+    },
     surelyNew: (kind, externalId, identityKey) =>
-      !hashes.has(key(kind, externalId)) && (identityKey === null || !identities.has(key(kind, identityKey))),
+      !records.has(key(kind, externalId)) && (identityKey === null || !identities.has(key(kind, identityKey))),
+    maxId: m!.id,
   };
 }

@@ -25,6 +25,8 @@ export interface IngestState {
   relationsBeforeRun: boolean;
   /** stage-stream: relations staged (of the mode's types) */
   stagedRelations: number;
+  /** stage-stream: the highest record id among the known records unchanged objects were staged with */
+  knownMaxRecordId: string;
   /** merge-canonical-views: how many canonical views were rewritten */
   canonViews: number;
   /** resolve-relations: edges added (not active before) */
@@ -45,6 +47,7 @@ export const initialState = (): IngestState => ({
   earlyScoring: false,
   relationsBeforeRun: false,
   stagedRelations: 0,
+  knownMaxRecordId: '0',
   canonViews: 0,
   relationsAdded: 0,
   relationsChanged: 0,

@@ -56,7 +56,7 @@ begin
     create temp table _in_item (item int not null, idx int not null,
       kind asset_kind, external_id text, identity_key text, normalized jsonb, raw text,
       name text, hostname text, serial_number text, ip_addresses text[], mac_addresses text[], power_state text,
-      cluster_name text, hash text, early boolean,
+      cluster_name text, hash text, early boolean, rec_id bigint,
       type relation_type, from_kind asset_kind, from_id text, to_kind asset_kind, to_id text)
       partition by list (item) on commit delete rows;
     create temp table _in_asset partition of _in_item for values in (0) on commit delete rows;

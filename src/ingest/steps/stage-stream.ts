@@ -1,7 +1,7 @@
 // Stage the stream: pulls the run's items as they arrive and COPYs them into the working tables (one COPY
 // into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
 // identity key and search columns. An object whose hash is its link's current record's (../known-records.ts)
-// is staged as key and hash only: nothing reads the texts or identity key of an unchanged object. Node holds
+// is staged as key, hash and record id only: nothing reads the texts or identity key of an unchanged object. Node holds
 // a few MB of encoded rows at a time (../copy.ts, CopyFeed); the COPY's back-pressure is what paces the
 // pulls. Then `end()` says whether the inventory was complete.
 //
@@ -16,7 +16,7 @@
 // taken back before the last occurrence is created in the usual step.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
-// counters.duplicates, state.stagedRelations.
+// counters.duplicates, state.stagedRelations, state.knownMaxRecordId.
 import type { IngestContext } from '../context';
 import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
@@ -43,6 +43,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
   ['cluster_name', 'text'],
   ['hash', 'text'],
   ['early', 'bool'],
+  ['rec_id', 'int8'],
   ['type', 'text'],
   ['from_kind', 'text'],
   ['from_id', 'text'],
@@ -51,7 +52,7 @@ const ITEM_COLUMNS: readonly CopyColumn[] = [
 ];
 const ASSET = 0;
 const RELATION = 1;
-const NO_ASSET = Array<null>(9).fill(null); // name … early
+const NO_ASSET = Array<null>(10).fill(null); // name … rec_id
 const UNCHANGED = Array<null>(7).fill(null); // name … cluster_name
 const NO_RELATION = Array<null>(5).fill(null); // type … to_id
 
@@ -65,6 +66,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   const { sql, kinds, relTypes, state, warnings } = ctx;
   await sql.query(PLANNER_SETUP + TEMP_TABLES);
   const known = await loadKnownRecords(sql, ctx.sourceId, kinds);
+  state.knownMaxRecordId = known.maxId;
   let assets = 0;
   let relations = 0;
   let foreignKinds = 0;
@@ -82,7 +84,8 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
       const n = a.normalized as Row;
       const { normalizedJson, rawJson, hash } = recordTexts(a);
       // an unchanged object's identity key is its link's (record-presence keeps that one)
-      if (known.has(a.external_kind, a.external_id, hash))
+      const recordId = known.unchanged(a.external_kind, a.external_id, hash);
+      if (recordId !== null)
         return [
           ASSET,
           assets++,
@@ -94,6 +97,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
           ...UNCHANGED,
           hash,
           false,
+          recordId,
           ...NO_RELATION,
         ];
       const idKey = identityKey(a.external_kind, n);
@@ -117,6 +121,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
         c.cluster_name,
         hash,
         early,
+        null,
         ...NO_RELATION,
       ];
     } else {

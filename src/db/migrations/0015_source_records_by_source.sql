@@ -1,0 +1,1 @@
+CREATE INDEX "source_records_source_idx" ON "source_records" USING btree ("source_id","id");
