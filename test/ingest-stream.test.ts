@@ -272,6 +272,54 @@ describe('ingestStream', () => {
     }
   });
 
+  it('does not take an unchanged object for its record read before another run wrote a newer one', async () => {
+    // Run A reads the known records, then run B (another mode of the same source) writes a new record of
+    // host-0 and commits while A still streams; A then sends host-0 as the record it read. A must not
+    // keep B's record as host-0's latest by that stale reading: it finds B's write and fails, as an
+    // object it staged as unchanged has no texts to write (a retry reads the records again).
+    const src = await createSource(t.db);
+    const hosts = hostsResponse(HOSTS);
+    await ingestResponse(t.db, src.id, 'collect_hosts', hosts);
+    const host0 = hosts.assets.find((a) => a.external_id === 'host-0')!;
+    const changedByB = { ...host0, normalized: { ...host0.normalized, tags: ['written by B'] } };
+    const latest = () =>
+      rows<{ hash: string }>(
+        t.db,
+        sql`select s.hash from source_records s join asset_source_links l on l.id = s.link_id
+            where l.source_id = ${src.id} and l.external_id = 'host-0' order by s.id desc limit 1`,
+      );
+    const runA = await createRunningRun(t.db, src.id, 'collect_hosts');
+    async function* itemsOfA(): AsyncGenerator<IngestItem> {
+      // pulled for the first time once A has read the known records
+      await ingestResponse(t.db, src.id, 'collect', {
+        ...hosts,
+        assets: hosts.assets.map((a) => (a === host0 ? changedByB : a)),
+      });
+      for (const asset of hosts.assets) yield { type: 'asset', asset };
+      for (const relation of hosts.relations) yield { type: 'relation', relation };
+    }
+    const a = inTransaction((client) =>
+      ingestStream(client, {
+        runId: runA,
+        sourceId: src.id,
+        mode: 'collect_hosts',
+        collectedAt: new Date(),
+        items: itemsOfA(),
+        end: () => Promise.resolve({ inventoryComplete: true }),
+      }),
+    );
+    await expect(a).rejects.toThrow(/normalized/);
+    expect(await latest()).toEqual([{ hash: recordTexts(changedByB).hash }]);
+    await t.db.execute(sql`update runs set status = 'failed', finished_at = now() where id = ${runA}`);
+
+    // Without a write in between, the same run finds host-0 unchanged and writes nothing.
+    const again = await ingestResponse(t.db, src.id, 'collect_hosts', {
+      ...hosts,
+      assets: hosts.assets.map((x) => (x === host0 ? changedByB : x)),
+    });
+    expect(again.stats).toMatchObject({ changed: 0, records_written: 0 });
+  });
+
   describe('a collector slower than the database', () => {
     const hex = (n: number) => n.toString(16).padStart(2, '0');
     const mac = (i: number) => `00:50:56:aa:${hex(i >> 8)}:${hex(i & 255)}`;
