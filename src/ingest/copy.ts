@@ -17,6 +17,7 @@ export type CopyColumn = readonly [name: string, type: CopyType];
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
+const SHORT = 64;
 // A feed's buffers are smaller: PostgreSQL takes each as soon as it is full, and an unchanged object's row
 // is only ~100 bytes, so a 1 MB buffer held most of a 10,000-VM re-run until the stream's end.
 const FEED_CHUNK = 1 << 18;
@@ -67,13 +68,31 @@ class BinaryRows {
     const start = this.at;
     let at = start + 4;
     if (lead !== undefined) this.buf[at++] = lead;
-    at += this.buf.write(s, at, 'utf8');
+    at = s.length <= SHORT ? this.short(s, at) : at + this.buf.write(s, at, 'utf8');
     this.buf.writeInt32BE(at - start - 4, start);
     this.at = at;
   }
 
+  // Keys, ids and hashes are short and ASCII: copied in a loop rather than by a call into the encoder,
+  // which costs more than the copy for them (most of an unchanged re-run's row encoding).
+  private short(s: string, at: number): number {
+    const buf = this.buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) return at - i + buf.write(s, at - i, 'utf8');
+      buf[at++] = c;
+    }
+    return at;
+  }
+
   value(v: CopyValue, type: CopyType): void {
-    if (v === null || v === undefined) return this.int32(-1);
+    if (v === null || v === undefined) {
+      this.room(4);
+      const buf = this.buf;
+      buf[this.at] = buf[this.at + 1] = buf[this.at + 2] = buf[this.at + 3] = 0xff; // length -1: NULL
+      this.at += 4;
+      return;
+    }
     switch (type) {
       case 'text':
         return this.string(String(v));
