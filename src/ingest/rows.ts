@@ -28,10 +28,13 @@ export const searchValues = (c: SearchColumns): CopyValue[] => [
  * and dropped right after: 10,000 raw texts kept for the whole ingest (≈45 MB) would survive into the old
  * generation, and copying them there cost more garbage collection than serializing them.
  */
-export function recordTexts(
-  a: CollectorAsset,
-  normalizedJson = JSON.stringify(a.normalized),
-): { normalizedJson: string; rawJson: string | null; hash: string } {
+export interface RecordTexts {
+  normalizedJson: string;
+  rawJson: string | null;
+  hash: string;
+}
+
+export function recordTexts(a: CollectorAsset, normalizedJson = JSON.stringify(a.normalized)): RecordTexts {
   const rawJson = a.raw_payload === undefined ? null : JSON.stringify(a.raw_payload);
   const hash = createHash('sha256')
     .update('[')
