@@ -320,6 +320,56 @@ describe('ingestStream', () => {
     expect(again.stats).toMatchObject({ changed: 0, records_written: 0 });
   });
 
+  it('a re-run of known objects only keeps the last occurrence of a repeated one', async () => {
+    const src = await createSource(t.db);
+    const hosts = hostsResponse(HOSTS);
+    await ingestResponse(t.db, src.id, 'collect_hosts', hosts);
+    const host3 = hosts.assets.find((a) => a.external_id === 'host-3')!;
+    const renamed = { ...host3, normalized: { ...host3.normalized, tags: ['last occurrence'] } };
+    const r = await ingestResponse(t.db, src.id, 'collect_hosts', {
+      ...hosts,
+      assets: [...hosts.assets, renamed],
+    });
+    expect(r.stats).toMatchObject({ assets: hosts.assets.length, duplicates: 1, new: 0, changed: 1 });
+    expect(r.warnings.map((w) => w.code)).toContain('DUPLICATE_ASSETS');
+    const [latest] = await rows<{ hash: string }>(
+      t.db,
+      sql`select s.hash from source_records s join asset_source_links l on l.id = s.link_id
+          where l.source_id = ${src.id} and l.external_id = 'host-3' order by s.id desc limit 1`,
+    );
+    expect(latest!.hash).toBe(recordTexts(renamed).hash);
+  });
+
+  it('fails, and writes nothing, when a known object lost its link to another run while it streamed', async () => {
+    const src = await createSource(t.db);
+    const hosts = hostsResponse(HOSTS);
+    await ingestResponse(t.db, src.id, 'collect_hosts', hosts);
+    const before = await ledgerDigest();
+    const runId = await createRunningRun(t.db, src.id, 'collect_hosts');
+    async function* items(): AsyncGenerator<IngestItem> {
+      // once the known records are read: another run re-attaches host-2's link to a new moref
+      await t.db.execute(sql`update asset_source_links set external_id = 'host-2-moved'
+                             where source_id = ${src.id} and external_id = 'host-2'`);
+      for (const asset of hosts.assets) yield { type: 'asset', asset };
+      for (const relation of hosts.relations) yield { type: 'relation', relation };
+    }
+    const run = inTransaction((client) =>
+      ingestStream(client, {
+        runId,
+        sourceId: src.id,
+        mode: 'collect_hosts',
+        collectedAt: new Date(),
+        items: items(),
+        end: () => Promise.resolve({ inventoryComplete: true }),
+      }),
+    );
+    await expect(run).rejects.toThrow(/1 objects of this run have no link/);
+    await t.db.execute(sql`update asset_source_links set external_id = 'host-2'
+                           where source_id = ${src.id} and external_id = 'host-2-moved'`);
+    expect(await ledgerDigest()).toEqual({ ...before, runs: (await ledgerDigest()).runs });
+    await t.db.execute(sql`update runs set status = 'failed', finished_at = now() where id = ${runId}`);
+  });
+
   describe('a collector slower than the database', () => {
     const hex = (n: number) => n.toString(16).padStart(2, '0');
     const mac = (i: number) => `00:50:56:aa:${hex(i >> 8)}:${hex(i & 255)}`;

@@ -78,6 +78,16 @@ export class IngestSql {
     );
   }
 
+  /** A statement whose result is the number of rows it wrote. */
+  async execute(text: string, values?: unknown[]): Promise<number> {
+    this.roundTrips++;
+    const label = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+    return this.timed(
+      `${this.step}: ${label}`,
+      async () => (await this.client.query(text, values)).rowCount ?? 0,
+    );
+  }
+
   async copy(
     table: string,
     cols: readonly CopyColumn[],

@@ -26,6 +26,11 @@ export interface KnownRecords {
    * (kind, external id), and none its identity key (it could be a re-attach, ../steps/reattach-links.ts).
    */
   surelyNew(kind: string, externalId: string, identityKey: string | null): boolean;
+  /**
+   * An object of the stream met: 'unknown' if no link of the source holds its (kind, external id), else
+   * 'first' the first time and 'again' for a repeat (the stream's repeats of unknown ones are not told).
+   */
+  meet(kind: string, externalId: string): 'unknown' | 'first' | 'again';
   /** The highest id of the source's records when they were read: a later record has a higher one. */
   maxId: string;
 }
@@ -53,19 +58,30 @@ export async function loadKnownRecords(
      where l.source_id = $1 and l.external_kind::text = any($2::text[])`,
     [sourceId, kinds],
   );
-  const records = new Map<string, string>();
+  // per link: its position by key, its `h`, and whether the stream has brought it yet
+  const index = new Map<string, number>();
+  const records: string[] = [];
+  const met = new Uint8Array(rows.length);
   const identities = new Set<string>();
   for (const r of rows) {
-    records.set(r.k, r.h);
+    index.set(r.k, records.push(r.h) - 1);
     if (r.i !== null) identities.add(r.i);
   }
   return {
     unchanged: (kind, externalId, hash) => {
-      const r = records.get(key(kind, externalId));
+      const i = index.get(key(kind, externalId));
+      const r = i === undefined ? undefined : records[i]!;
       return r !== undefined && r.startsWith(hash.slice(0, 32)) ? r.slice(32) : null;
     },
+    meet: (kind, externalId) => {
+      const i = index.get(key(kind, externalId));
+      if (i === undefined) return 'unknown';
+      if (met[i]) return 'again';
+      met[i] = 1;
+      return 'first';
+    },
     surelyNew: (kind, externalId, identityKey) =>
-      !records.has(key(kind, externalId)) && (identityKey === null || !identities.has(key(kind, identityKey))),
+      !index.has(key(kind, externalId)) && (identityKey === null || !identities.has(key(kind, identityKey))),
     maxId: m!.id,
   };
 }

@@ -27,6 +27,8 @@ export interface IngestState {
   stagedRelations: number;
   /** stage-stream: the highest record id among the known records unchanged objects were staged with */
   knownMaxRecordId: string;
+  /** stage-stream: staged objects whose (kind, external id) no link held when the known records were read */
+  stagedUnknown: number;
   /** merge-canonical-views: how many canonical views were rewritten */
   canonViews: number;
   /** resolve-relations: edges added (not active before) */
@@ -48,6 +50,7 @@ export const initialState = (): IngestState => ({
   relationsBeforeRun: false,
   stagedRelations: 0,
   knownMaxRecordId: '0',
+  stagedUnknown: 0,
   canonViews: 0,
   relationsAdded: 0,
   relationsChanged: 0,

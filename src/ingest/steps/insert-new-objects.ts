@@ -9,6 +9,9 @@
 import type { IngestContext } from '../context';
 
 export async function insertNewObjects(ctx: IngestContext): Promise<void> {
+  // Every object was known by its moref: nothing to create (links are never deleted, and map-known-links
+  // fails the run should one have lost its moref to another run meanwhile).
+  if (!ctx.state.stagedUnknown) return;
   await createNewBatch(ctx, ctx.state.newBatches++, null);
 }
 

@@ -7,7 +7,7 @@ import type { IngestContext } from '../context';
 import { linkLastSeenAt, linkLastSeenRunId, linkScanJoin } from '../last-seen';
 
 export async function mapKnownLinks(ctx: IngestContext): Promise<void> {
-  await ctx.sql.query(
+  const mapped = await ctx.sql.execute(
     `with written as materialized (
        select exists (select 1 from source_records s where s.source_id = $1 and s.id > $2 and s.run_id <> $3) as since
      )
@@ -25,5 +25,11 @@ export async function mapKnownLinks(ctx: IngestContext): Promise<void> {
                         order by s.id desc limit 1) r on true`,
     [ctx.sourceId, ctx.state.knownMaxRecordId, ctx.runId],
   );
+  // Each object has its link by now (an existing one, or one created by this run); an object without one
+  // would be left out of the run unnoticed.
+  if (mapped !== ctx.counters.assets)
+    throw new Error(
+      `${ctx.counters.assets - mapped} objects of this run have no link: another run changed this source's links meanwhile; run it again`,
+    );
   await ctx.sql.query('analyze _map');
 }

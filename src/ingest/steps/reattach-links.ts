@@ -5,6 +5,8 @@ import type { IngestContext } from '../context';
 import { linkLastSeenAt, linkScanJoin } from '../last-seen';
 
 export async function reattachLinks(ctx: IngestContext): Promise<void> {
+  // only an object no link knows by its moref can take a link over
+  if (!ctx.state.stagedUnknown) return;
   const [r] = await ctx.sql.query<{ n: number }>(
     `with cand as (
        select distinct on (i.idx) i.idx, i.external_id, l.id as link_id

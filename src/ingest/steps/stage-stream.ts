@@ -16,13 +16,14 @@
 // taken back before the last occurrence is created in the usual step.
 // Objects of kinds the mode does not collect and relations of other types are dropped (counted); a repeated
 // (kind, external id) keeps its last occurrence. Sets ctx.inventoryComplete, counters.assets and
-// counters.duplicates, state.stagedRelations, state.knownMaxRecordId.
+// counters.duplicates, state.stagedRelations, state.knownMaxRecordId, state.stagedUnknown.
 import type { IngestContext } from '../context';
 import type { IngestItem } from '../state';
 import type { CopyColumn, CopyValue } from '../copy';
 import { identityKey, searchColumns } from '../canonical';
 import { loadKnownRecords } from '../known-records';
-import { recordTexts } from '../rows';
+import { readAhead, type AheadItem } from '../read-ahead';
+import { recordTexts, type RecordTexts } from '../rows';
 import { createEarly } from './create-early';
 import { PLANNER_SETUP, TEMP_TABLES } from '../working-tables';
 
@@ -61,11 +62,24 @@ type Row = Record<string, unknown>;
 // Surely new objects that make an early creation worth its round trips (a first run of 40,000 VMs is cut
 // some ten times; a steady estate's few new VMs wait for the usual step).
 const EARLY_BATCH = 2000;
+// Texts computed while the known records load, at most (about 1,500 VMs: more than that query takes).
+const READ_AHEAD_BYTES = 8 << 20;
 
 export async function stageStream(ctx: IngestContext): Promise<void> {
   const { sql, kinds, relTypes, state, warnings } = ctx;
-  await sql.query(PLANNER_SETUP + TEMP_TABLES);
-  const known = await loadKnownRecords(sql, ctx.sourceId, kinds);
+  const knownRecords = sql
+    .query(PLANNER_SETUP + TEMP_TABLES)
+    .then(() => loadKnownRecords(sql, ctx.sourceId, kinds));
+  // the first items' texts and hashes are computed while the known records load
+  const items = await readAhead(
+    ctx.source.items,
+    knownRecords,
+    (item) =>
+      item.type === 'asset' && kinds.includes(item.asset.external_kind) ? recordTexts(item.asset) : undefined,
+    (texts) => texts.normalizedJson.length + (texts.rawJson?.length ?? 0),
+    READ_AHEAD_BYTES,
+  );
+  const known = await knownRecords;
   state.knownMaxRecordId = known.maxId;
   let assets = 0;
   let relations = 0;
@@ -74,15 +88,22 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   let earlyWaiting = 0;
   let earlyFrom = 0;
   let earlyRelationsFrom = 0;
-  const toRow = (item: IngestItem): readonly CopyValue[] | null => {
+  // Repeats of known objects, and objects no link held (which may repeat too): a stream with neither needs
+  // no statement to remove repeats, nor to create or re-attach objects.
+  let repeats = 0;
+  let unknown = 0;
+  const toRow = ({ item, prepared }: AheadItem<IngestItem, RecordTexts>): readonly CopyValue[] | null => {
     if (item.type === 'asset') {
       const a = item.asset;
       if (!kinds.includes(a.external_kind)) {
         foreignKinds++;
         return null;
       }
+      const met = known.meet(a.external_kind, a.external_id);
+      if (met === 'again') repeats++;
+      else if (met === 'unknown') unknown++;
       const n = a.normalized as Row;
-      const { normalizedJson, rawJson, hash } = recordTexts(a);
+      const { normalizedJson, rawJson, hash } = prepared ?? recordTexts(a);
       // an unchanged object's identity key is its link's (record-presence keeps that one)
       const recordId = known.unchanged(a.external_kind, a.external_id, hash);
       if (recordId !== null)
@@ -144,7 +165,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
       ];
     }
   };
-  await sql.copyFeed('_in_item', ITEM_COLUMNS, ctx.source.items, toRow, {
+  await sql.copyFeed('_in_item', ITEM_COLUMNS, items, toRow, {
     wantsCut: () => earlyWaiting >= EARLY_BATCH,
     // the COPY has ended at a row boundary: every row so far is staged
     onCut: async () => {
@@ -160,14 +181,13 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   ctx.inventoryComplete = (await ctx.source.end()).inventoryComplete;
 
   // A repeated (kind, external id) would make two writes of one row: its last occurrence wins.
-  const [d] = await sql.query<{ n: number }>(
-    `with d as (
-       delete from _in_asset a using _in_asset b
-       where b.kind = a.kind and b.external_id = a.external_id and b.idx > a.idx
-       returning 1
-     ) select count(*)::int as n from d`,
-  );
-  const duplicates = d!.n;
+  const duplicates =
+    repeats || unknown
+      ? await sql.execute(
+          `delete from _in_asset a using _in_asset b
+         where b.kind = a.kind and b.external_id = a.external_id and b.idx > a.idx`,
+        )
+      : 0;
   if (duplicates && state.newBatches) await takeBackEarlyRepeats(ctx);
 
   if (duplicates)
@@ -186,6 +206,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   ctx.counters.assets = assets - duplicates;
   ctx.counters.duplicates = duplicates;
   state.stagedRelations = relations;
+  state.stagedUnknown = unknown;
 }
 
 /** Objects created early from an occurrence that a later one of the same (kind, external id) replaced. */
