@@ -340,6 +340,44 @@ describe('ingestStream', () => {
     expect(latest!.hash).toBe(recordTexts(renamed).hash);
   });
 
+  it("keeps a link's identity key current: changed with its object's, kept when the object leaves it out", async () => {
+    const src = await createSource(t.db);
+    const hosts = hostsResponse(HOSTS);
+    await ingestResponse(t.db, src.id, 'collect_hosts', hosts);
+    const keyOf = async (id: string) =>
+      (
+        await rows<{ k: string | null }>(
+          t.db,
+          sql`select identity_key as k from asset_source_links where source_id = ${src.id} and external_id = ${id}`,
+        )
+      )[0]!.k;
+    const host1 = hosts.assets.find((a) => a.external_id === 'host-1')!;
+    const host4 = hosts.assets.find((a) => a.external_id === 'host-4')!;
+    const identity = (a: typeof host1) => a.normalized.identity as Record<string, unknown>;
+    const key4 = await keyOf('host-4');
+    expect(key4).toBe(String(identity(host4).machine_uuid).toLowerCase());
+    const newUuid = '4c4c4544-0000-4000-8000-00000000abcd';
+    const r = await ingestResponse(t.db, src.id, 'collect_hosts', {
+      ...hosts,
+      assets: hosts.assets.map((a) =>
+        a === host1
+          ? {
+              ...a,
+              normalized: {
+                ...a.normalized,
+                identity: { ...identity(a), machine_uuid: newUuid.toUpperCase() },
+              },
+            }
+          : a === host4
+            ? { ...a, normalized: { ...a.normalized, identity: { caption: identity(a).caption } } }
+            : a,
+      ),
+    });
+    expect(r.stats).toMatchObject({ changed: 2, new: 0 });
+    expect(await keyOf('host-1')).toBe(newUuid);
+    expect(await keyOf('host-4')).toBe(key4);
+  });
+
   it('fails, and writes nothing, when a known object lost its link to another run while it streamed', async () => {
     const src = await createSource(t.db);
     const hosts = hostsResponse(HOSTS);

@@ -16,11 +16,15 @@ export async function recordPresence(ctx: IngestContext): Promise<void> {
        from _map m join _in_asset i using (idx) where m.was_missing
        returning 1
      ), links as (
+       -- the run's rows that may change their link picked first: an unchanged object (no identity key staged)
+       -- seen again by a complete run changes none, and its link is not even read
        update asset_source_links l
        set last_seen_at = $2, last_seen_run_id = $1, presence = 'present', missing_since = null,
-           identity_key = coalesce(i.identity_key, l.identity_key)
-       from _map m join _in_asset i using (idx) where l.id = m.link_id and not m.is_new
-         and (m.was_missing or not $3::boolean or (i.identity_key is not null and i.identity_key is distinct from l.identity_key))
+           identity_key = coalesce(x.identity_key, l.identity_key)
+       from (select m.link_id, m.was_missing, i.identity_key from _map m join _in_asset i using (idx)
+             where not m.is_new and (m.was_missing or not $3::boolean or i.identity_key is not null)) x
+       where l.id = x.link_id
+         and (x.was_missing or not $3::boolean or x.identity_key is distinct from l.identity_key)
      ), assets as (
        update assets a set last_seen_at = $2, status = 'active'
        from _map m where a.uuid = m.asset_uuid and not m.is_new and (a.status <> 'active' or not $3::boolean)
