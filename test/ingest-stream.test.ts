@@ -87,6 +87,24 @@ async function inTransaction<R>(fn: (client: pg.PoolClient) => Promise<R>, db = 
   }
 }
 
+/**
+ * Resolves once a run in this database has read its known records (stage-stream pulls the first items
+ * while that query runs, so a test that changes the ledger "meanwhile" must wait for it).
+ */
+async function knownRecordsRead(): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const [r] = await rows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and state = 'idle in transaction'
+            and query like '%left(r.hash, 32)%'`,
+    );
+    if (r!.n) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no run read its known records within 10 s');
+}
+
 describe('ingestStream', () => {
   it('an iterator that throws after 5,000 items leaves every table of the ledger as it was', async () => {
     const src = await createSource(t.db);
@@ -290,7 +308,7 @@ describe('ingestStream', () => {
       );
     const runA = await createRunningRun(t.db, src.id, 'collect_hosts');
     async function* itemsOfA(): AsyncGenerator<IngestItem> {
-      // pulled for the first time once A has read the known records
+      await knownRecordsRead();
       await ingestResponse(t.db, src.id, 'collect', {
         ...hosts,
         assets: hosts.assets.map((a) => (a === host0 ? changedByB : a)),
@@ -386,6 +404,7 @@ describe('ingestStream', () => {
     const runId = await createRunningRun(t.db, src.id, 'collect_hosts');
     async function* items(): AsyncGenerator<IngestItem> {
       // once the known records are read: another run re-attaches host-2's link to a new moref
+      await knownRecordsRead();
       await t.db.execute(sql`update asset_source_links set external_id = 'host-2-moved'
                              where source_id = ${src.id} and external_id = 'host-2'`);
       for (const asset of hosts.assets) yield { type: 'asset', asset };
