@@ -75,6 +75,8 @@ begin
     create temp table _map (idx int primary key, link_id uuid not null, asset_uuid uuid not null, is_new boolean not null,
       was_missing boolean not null, rec_id bigint, rec_hash text, prev_seen_at timestamptz, prev_seen_run uuid)
       on commit delete rows;
+    -- presence's anti-join of the source's links: without it a first run's plan scanned _map per link
+    create index on _map (link_id);
     create temp table _changed (idx int primary key, link_id uuid not null, asset_uuid uuid not null)
       on commit delete rows;
     create temp table _presence (link_id uuid not null, asset_uuid uuid not null, change text not null,
