@@ -387,7 +387,7 @@ describe('ingestStream', () => {
               },
             }
           : a === host4
-            ? { ...a, normalized: { ...a.normalized, identity: { caption: identity(a).caption } } }
+            ? { ...a, normalized: { ...a.normalized, identity: { caption: String(identity(a).caption) } } }
             : a,
       ),
     });

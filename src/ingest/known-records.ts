@@ -55,7 +55,7 @@ export async function loadKnownRecords(
             l.external_kind::text || ':' || l.identity_key as i
      from asset_source_links l
      join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r on true
-     where l.source_id = $1 and l.external_kind::text = any($2::text[])`,
+     where l.source_id = $1 and l.external_kind = any($2::asset_kind[])`,
     [sourceId, kinds],
   );
   // per link: its position by key, its `h`, and whether the stream has brought it yet

@@ -15,11 +15,11 @@ export async function recordPlacementMoves(ctx: IngestContext): Promise<void> {
       await sql.query(
         `with old as (
          select type, from_uuid, array_agg(to_uuid order by to_uuid) as t from _rel_old
-         where type::text = any($4::text[]) group by 1, 2
+         where type = any($4::relation_type[]) group by 1, 2
        ), cur as (
          -- after this run: what it saw, and (an incomplete run deactivates nothing) old edges it did not report
          select type, from_asset_uuid as from_uuid, array_agg(to_asset_uuid order by to_asset_uuid) as t
-         from relations where source_id = $2 and status = 'active' and type::text = any($4::text[]) group by 1, 2
+         from relations where source_id = $2 and status = 'active' and type = any($4::relation_type[]) group by 1, 2
        )
        insert into asset_events (asset_uuid, run_id, source_id, ts, type, details)
        select coalesce(c.from_uuid, o.from_uuid), $1, $2, $3, 'relation_changed',

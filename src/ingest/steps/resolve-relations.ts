@@ -58,7 +58,7 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
        update relations r set status = 'inactive', inactive_since = $3,
          last_seen_at = ${relationLastSeenAt('r0', 'c')}, last_seen_run_id = ${relationLastSeenRunId('r0', 'c')}
        from relations r0 ${relationScanJoin('r0', 'c')}
-       where r0.id = r.id and $4::boolean and r.source_id = $1 and r.status = 'active' and r.type::text = any($5::text[])
+       where r0.id = r.id and $4::boolean and r.source_id = $1 and r.status = 'active' and r.type = any($5::relation_type[])
          and not exists (select 1 from _rel x where x.type = r.type and x.from_uuid = r.from_asset_uuid
                                                and x.to_uuid = r.to_asset_uuid)
        returning 1
@@ -67,7 +67,7 @@ export async function resolveRelations(ctx: IngestContext): Promise<void> {
          select 1 from _rel_old o where o.type = x.type and o.from_uuid = x.from_uuid and o.to_uuid = x.to_uuid)
      ) select (select count(*)::int from gone) as inactive,
               (select count(*)::int from added) as added,
-              (select count(*)::int from added a where a.type::text = any($6::text[])
+              (select count(*)::int from added a where a.type = any($6::relation_type[])
                  and not exists (select 1 from _new n where n.uuid = a.from_uuid)) as placement_added`,
     [sourceId, runId, now, ctx.inventoryComplete, relTypes, PLACEMENT_RELATIONS],
   );
@@ -86,7 +86,7 @@ export async function markRelationsBeforeRun(ctx: IngestContext): Promise<void> 
   await ctx.sql.query(
     `insert into _rel_old (type, from_uuid, to_uuid)
      select type, from_asset_uuid, to_asset_uuid from relations
-     where source_id = $1 and status = 'active' and type::text = any($2::text[])`,
+     where source_id = $1 and status = 'active' and type = any($2::relation_type[])`,
     [ctx.sourceId, ctx.relTypes],
   );
   ctx.state.relationsBeforeRun = true;
@@ -112,7 +112,7 @@ async function unchangedEdges(ctx: IngestContext): Promise<boolean> {
             count(*) filter (where lf.asset_uuid is null or lt.asset_uuid is null)::int as unresolved,
             count(e.id)::int as matched, count(distinct e.id)::int as distinct_matched,
             (select count(*)::int from relations
-              where source_id = $1 and status = 'active' and type::text = any($2::text[])) as active
+              where source_id = $1 and status = 'active' and type = any($2::relation_type[])) as active
      from _in_rel r
      left join asset_source_links lf
        on lf.source_id = $1 and lf.external_kind = r.from_kind and lf.external_id = r.from_id
