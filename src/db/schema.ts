@@ -313,6 +313,10 @@ export const assets = pgTable(
   },
   (t) => [
     index('assets_kind_status_idx').on(t.kind, t.status),
+    // The few assets not active: a run's objects seen again are checked against these, not all assets.
+    index('assets_not_active_idx')
+      .on(t.uuid)
+      .where(sql`${t.status} <> 'active'`),
     index('assets_display_name_lower_idx').on(sql`lower(${t.displayName})`),
     index('assets_name_lower_idx').on(sql`lower(${t.name})`),
     index('assets_hostname_lower_idx').on(sql`lower(${t.hostname})`),

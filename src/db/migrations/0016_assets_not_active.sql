@@ -1,0 +1,1 @@
+CREATE INDEX "assets_not_active_idx" ON "assets" USING btree ("uuid") WHERE "assets"."status" <> 'active';
