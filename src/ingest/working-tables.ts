@@ -20,8 +20,7 @@ export function analyzeStaged(assets: number, relations: number): string {
   return `
 do $$
 begin
-  perform set_config('default_statistics_target',
-                     (select reset_val from pg_settings where name = 'default_statistics_target'), true);
+  set local default_statistics_target to default; -- the configured one, for the shared tables
   if (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${Math.floor(assets / 2)} then
     analyze asset_source_links (source_id, external_kind, external_id, asset_uuid, presence);
   end if;

@@ -8,12 +8,12 @@ export async function refreshStatistics(ctx: IngestContext): Promise<void> {
   const { sql, state } = ctx;
   const created = ctx.counters.new;
   const { relationsAdded } = state;
+  if (created <= 1000 && relationsAdded <= 1000) return;
   await sql.query(
     `do $$
      begin
        -- shared tables get the configured statistics target, not the temporary tables' one
-       perform set_config('default_statistics_target',
-                          (select reset_val from pg_settings where name = 'default_statistics_target'), true);
+       set local default_statistics_target to default;
        if ${created} > 1000
           and (select reltuples from pg_class where oid = 'asset_source_links'::regclass) < ${created} then
          analyze asset_source_links (source_id, external_kind, external_id, asset_uuid, presence);
