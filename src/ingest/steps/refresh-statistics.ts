@@ -8,7 +8,6 @@ export async function refreshStatistics(ctx: IngestContext): Promise<void> {
   const { sql, state } = ctx;
   const created = ctx.counters.new;
   const { relationsAdded } = state;
-  if (created <= 1000 && relationsAdded <= 1000) return;
   await sql.query(
     `do $$
      begin
