@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtDuration } from './format';
+import { fmtAge, fmtDuration } from './format';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 11, 1) + ms).toISOString();
 
@@ -29,5 +29,21 @@ describe('fmtDuration', () => {
   it('is a dash without a start, and never negative', () => {
     expect(fmtDuration(null, at(5))).toBe('—');
     expect(fmtDuration(at(5_000), at(0))).toBe('< 0.1 s');
+  });
+});
+
+describe('fmtAge', () => {
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+  it("says how long ago in whole units, in the reader's language", () => {
+    expect(fmtAge(ago(300))).toBe('< 1 s');
+    expect(fmtAge(ago(9_400))).toBe('9 s');
+    expect(fmtAge(ago(79_400))).toBe('1 min 19 s');
+    expect(fmtAge(ago(79_400), 'zh-CN')).toBe('1 分 19 秒');
+    expect(fmtAge(ago(3_720_000), 'zh-CN')).toBe('1 小时 2 分');
+  });
+
+  it('is a dash without a time, and never negative', () => {
+    expect(fmtAge(null)).toBe('—');
+    expect(fmtAge(new Date(Date.now() + 60_000))).toBe('< 1 s');
   });
 });

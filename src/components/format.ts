@@ -59,7 +59,18 @@ export function fmtDuration(
   // a run of a small estate takes under a second: "0 s" read as if it had done nothing
   if (ms < 100) return `< 0.1 ${u.s}`;
   if (ms < 9950) return `${(ms / 1000).toFixed(1)} ${u.s}`;
-  const s = Math.round(ms / 1000);
+  return wholeUnits(Math.round(ms / 1000), u);
+}
+
+/** How long ago `at` was, in whole units (an age needs no tenths): `< 1 s`, `9 s`, `1 min 19 s`. */
+export function fmtAge(at: Date | string | null | undefined, locale: Locale = 'en'): string {
+  if (!at) return '—';
+  const u = (MESSAGES[locale] ?? MESSAGES.en).common.durationUnits;
+  const s = Math.floor(Math.max(0, Date.now() - new Date(at).getTime()) / 1000);
+  return s < 1 ? `< 1 ${u.s}` : wholeUnits(s, u);
+}
+
+function wholeUnits(s: number, u: { s: string; min: string; h: string }): string {
   if (s < 60) return `${s} ${u.s}`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} ${u.min} ${s % 60} ${u.s}`;

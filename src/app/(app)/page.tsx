@@ -15,7 +15,7 @@ import { setupProgress } from '@/server/dashboard/setup-progress';
 import { listSourceNames } from '@/server/runs/run-origins';
 import { listLastSuccesses } from '@/server/sources/get-source-overview';
 import { CheckCircle2, Circle } from 'lucide-react';
-import { fmtDuration } from '@/components/format';
+import { fmtAge } from '@/components/format';
 
 // A source whose last successful collection is older than this is highlighted as stale (daily schedules
 // plus slack).
@@ -243,7 +243,7 @@ export default async function DashboardPage({
                       )}
                     </TableCell>
                     <TableCell className="py-1">
-                      {f.last ? t('common.ago', { age: fmtDuration(f.last.finishedAt, null, locale) }) : '—'}
+                      {f.last ? t('common.ago', { age: fmtAge(f.last.finishedAt, locale) }) : '—'}
                       {f.stale && (
                         <span className="ml-2 font-medium text-[oklch(0.45_0.12_75)]">
                           {t('dashboard.stale')}

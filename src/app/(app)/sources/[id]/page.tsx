@@ -5,7 +5,7 @@ import { PageHeader } from '@/components/app-shell';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Breadcrumbs } from '@/components/breadcrumbs';
 import { DeleteButton } from '@/components/delete-button';
-import { fmtDateTime, fmtDuration } from '@/components/format';
+import { fmtAge, fmtDateTime, fmtDuration } from '@/components/format';
 import { RunMenu } from '@/components/run-menu';
 import { RunStatusBadge } from '@/components/status-badge';
 import { Badge } from '@/components/ui/badge';
@@ -230,7 +230,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
                         <Link href={`/runs/${ok.runId}`} className="hover:underline">
                           {fmtDateTime(ok.finishedAt, locale)}{' '}
                           <span className="text-muted-foreground">
-                            ({t('common.ago', { age: fmtDuration(ok.finishedAt, null, locale) })})
+                            ({t('common.ago', { age: fmtAge(ok.finishedAt, locale) })})
                           </span>
                         </Link>
                       ) : (
