@@ -18,9 +18,10 @@ export type CopyColumn = readonly [name: string, type: CopyType];
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
 const SHORT = 64;
-// A feed's buffers are smaller: PostgreSQL takes each as soon as it is full, and an unchanged object's row
-// is only ~100 bytes, so a 1 MB buffer held most of a 10,000-VM re-run until the stream's end.
-const FEED_CHUNK = 1 << 18;
+// A feed hands out its rows at least every so many, though their buffer is not full: an unchanged object's
+// row is only ~100 bytes, and a 1 MB buffer held most of a 10,000-VM re-run until the stream's end. (Not
+// smaller buffers: a first run's COPY would then never wait long enough for the collector to be cut.)
+const FEED_ROWS = 2000;
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
 const UUID_DASHES = [8, 13, 18, 23];
@@ -28,21 +29,21 @@ const UUID_BYTES = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const hexDigit = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 
-/** Writes rows into buffers of `chunk` bytes, yielding each when full; strings are UTF-8 encoded in place. */
+/** Writes rows into ~1 MB buffers, yielding each when full; strings are UTF-8 encoded in place. */
 class BinaryRows {
-  private buf: Buffer;
-  constructor(private readonly chunk = CHUNK) {
-    this.buf = Buffer.allocUnsafe(chunk);
-  }
+  private buf = Buffer.allocUnsafe(CHUNK);
   private at = 0;
+  // where the bytes not yet handed out begin (flush() hands out part of a buffer)
+  private start = 0;
   private lastTs: { key: string | number; micros: bigint } | null = null;
   private readonly full: Buffer[] = [];
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    if (this.at) this.full.push(this.buf.subarray(0, this.at));
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunk, n));
+    if (this.at > this.start) this.full.push(this.buf.subarray(this.start, this.at));
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
     this.at = 0;
+    this.start = 0;
   }
 
   raw(b: Buffer): void {
@@ -156,10 +157,16 @@ class BinaryRows {
     return this.full.length > 0;
   }
 
+  /** Hands out the rows written so far with the full buffers, though their buffer is not full. */
+  flush(): void {
+    if (this.at > this.start) this.full.push(this.buf.subarray(this.start, this.at));
+    this.start = this.at;
+  }
+
   /** The buffers filled so far, and with `end` the one being filled. */
   *drain(end = false): Generator<Buffer> {
     while (this.full.length) yield this.full.shift()!;
-    if (end && this.at) yield this.buf.subarray(0, this.at);
+    if (end && this.at > this.start) yield this.buf.subarray(this.start, this.at);
   }
 
   // 8-4-4-4-12 hex digits into 16 bytes, without the intermediate strings of a replace.
@@ -241,7 +248,11 @@ export interface CopyFeedOptions {
  * is cancelled); stop() ends the loop after the item it waits for.
  */
 export class CopyFeed<T> {
-  private rows = new BinaryRows(FEED_CHUNK);
+  private rows = new BinaryRows();
+  /** rows written since the last buffer was handed out */
+  private rowsHeld = 0;
+  /** the COPY waits for the next buffer without a time limit (the caller had no work for it then) */
+  private waitsForBuffer = false;
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private done = false;
@@ -268,8 +279,13 @@ export class CopyFeed<T> {
         const row = this.toRow(item);
         if (row) {
           writeRow(this.table, this.columns, this.rows, row);
-          // a generator per row costs more than the row: only when a buffer is full
+          if (++this.rowsHeld >= FEED_ROWS) this.rows.flush();
+          // The COPY waits for a full buffer, having had no reason to end yet: now that the caller has
+          // work, it should end as soon as the source is slow (not only once this buffer is full).
+          if (this.waitsForBuffer && this.options.wantsCut?.()) this.wake();
+          // a generator per row costs more than the row: only when a buffer is full (or flushed)
           if (this.rows.hasFull) {
+            this.rowsHeld = 0;
             for (const b of this.rows.drain()) this.push(b);
             // A source that is always ready (a response in memory, a pipe with many lines buffered) never
             // leaves the microtask queue: the COPY would get the buffers only once the source ran dry.
@@ -331,7 +347,8 @@ export class CopyFeed<T> {
         if (this.done) {
           if (this.error) throw this.error;
           yield* trailer(this.rows);
-          this.rows = new BinaryRows(FEED_CHUNK);
+          this.rows = new BinaryRows();
+          this.rowsHeld = 0;
           return;
         }
         // Every full buffer is sent: the rows of the one in the making wait until it is full or the source
@@ -341,7 +358,8 @@ export class CopyFeed<T> {
         if (!woken && !this.queue.length && !this.done) {
           result = 'cut';
           yield* trailer(this.rows);
-          this.rows = new BinaryRows(FEED_CHUNK);
+          this.rows = new BinaryRows();
+          this.rowsHeld = 0;
           return;
         }
       }
@@ -361,6 +379,7 @@ export class CopyFeed<T> {
 
   /** Resolves true when the loop has pushed a buffer or ended, false after `ms` without (if given). */
   private waitForRows(ms?: number): Promise<boolean> {
+    this.waitsForBuffer = ms === undefined;
     return new Promise<boolean>((resolve) => {
       const timer =
         ms === undefined
@@ -371,6 +390,7 @@ export class CopyFeed<T> {
             }, ms);
       this.wakeConsumer = () => {
         clearTimeout(timer);
+        this.waitsForBuffer = false;
         resolve(true);
       };
     });
