@@ -18,10 +18,13 @@ export type CopyColumn = readonly [name: string, type: CopyType];
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const CHUNK = 1 << 20;
 const SHORT = 64;
-// A feed hands out its rows at least every so many, though their buffer is not full: an unchanged object's
-// row is only ~100 bytes, and a 1 MB buffer held most of a 10,000-VM re-run until the stream's end. (Not
-// smaller buffers: a first run's COPY would then never wait long enough for the collector to be cut.)
-const FEED_ROWS = 2000;
+// What a source must bring within a feed's idleMs, while the COPY waits for it, not to count as slow (about
+// what a 1 MB buffer used to hold when this was judged by how soon one filled).
+const CUT_BYTES = 1 << 20;
+// A feed's buffers are smaller: PostgreSQL takes each as soon as it is full (an unchanged object's row is
+// only ~100 bytes, and a 1 MB buffer held most of a 10,000-VM re-run until the stream's end), and they are
+// still in the CPU's cache when sent (an unchanged 10,000-VM re-run took 40 ms longer with 1 MB ones).
+const FEED_CHUNK = 1 << 18;
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TEXT_OID = 25;
 const UUID_DASHES = [8, 13, 18, 23];
@@ -29,21 +32,21 @@ const UUID_BYTES = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const hexDigit = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 
-/** Writes rows into ~1 MB buffers, yielding each when full; strings are UTF-8 encoded in place. */
+/** Writes rows into buffers of `chunk` bytes, yielding each when full; strings are UTF-8 encoded in place. */
 class BinaryRows {
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
+  constructor(private readonly chunk = CHUNK) {
+    this.buf = Buffer.allocUnsafe(chunk);
+  }
   private at = 0;
-  // where the bytes not yet handed out begin (flush() hands out part of a buffer)
-  private start = 0;
   private lastTs: { key: string | number; micros: bigint } | null = null;
   private readonly full: Buffer[] = [];
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    if (this.at > this.start) this.full.push(this.buf.subarray(this.start, this.at));
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    if (this.at) this.full.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunk, n));
     this.at = 0;
-    this.start = 0;
   }
 
   raw(b: Buffer): void {
@@ -157,16 +160,17 @@ class BinaryRows {
     return this.full.length > 0;
   }
 
-  /** Hands out the rows written so far with the full buffers, though their buffer is not full. */
-  flush(): void {
-    if (this.at > this.start) this.full.push(this.buf.subarray(this.start, this.at));
-    this.start = this.at;
+  /** Bytes written and not yet drained. */
+  get pending(): number {
+    let n = this.at;
+    for (const b of this.full) n += b.length;
+    return n;
   }
 
   /** The buffers filled so far, and with `end` the one being filled. */
   *drain(end = false): Generator<Buffer> {
     while (this.full.length) yield this.full.shift()!;
-    if (end && this.at > this.start) yield this.buf.subarray(this.start, this.at);
+    if (end && this.at) yield this.buf.subarray(0, this.at);
   }
 
   // 8-4-4-4-12 hex digits into 16 bytes, without the intermediate strings of a replace.
@@ -248,11 +252,11 @@ export interface CopyFeedOptions {
  * is cancelled); stop() ends the loop after the item it waits for.
  */
 export class CopyFeed<T> {
-  private rows = new BinaryRows();
-  /** rows written since the last buffer was handed out */
-  private rowsHeld = 0;
+  private rows = new BinaryRows(FEED_CHUNK);
   /** the COPY waits for the next buffer without a time limit (the caller had no work for it then) */
   private waitsForBuffer = false;
+  /** bytes handed to the queue so far (with the rows of the buffer in the making: encodedBytes()) */
+  private pushedBytes = 0;
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private done = false;
@@ -273,19 +277,30 @@ export class CopyFeed<T> {
   }
 
   private async fill(items: AsyncIterable<T>): Promise<void> {
+    const it = items[Symbol.asyncIterator]();
+    let open = true; // the source may hold more items: closed if the loop ends before it does
     try {
-      for await (const item of items) {
+      for (;;) {
+        let next: IteratorResult<T>;
+        try {
+          next = await it.next();
+        } catch (err) {
+          open = false;
+          throw err;
+        }
+        if (next.done) {
+          open = false;
+          return;
+        }
         if (this.stopped) return;
-        const row = this.toRow(item);
+        const row = this.toRow(next.value);
         if (row) {
           writeRow(this.table, this.columns, this.rows, row);
-          if (++this.rowsHeld >= FEED_ROWS) this.rows.flush();
           // The COPY waits for a full buffer, having had no reason to end yet: now that the caller has
           // work, it should end as soon as the source is slow (not only once this buffer is full).
           if (this.waitsForBuffer && this.options.wantsCut?.()) this.wake();
-          // a generator per row costs more than the row: only when a buffer is full (or flushed)
+          // a generator per row costs more than the row: only when a buffer is full
           if (this.rows.hasFull) {
-            this.rowsHeld = 0;
             for (const b of this.rows.drain()) this.push(b);
             // A source that is always ready (a response in memory, a pipe with many lines buffered) never
             // leaves the microtask queue: the COPY would get the buffers only once the source ran dry.
@@ -299,6 +314,7 @@ export class CopyFeed<T> {
     } catch (err) {
       this.error = err;
     } finally {
+      if (open) await it.return?.()?.catch(() => undefined);
       this.done = true;
       this.wake();
     }
@@ -315,6 +331,7 @@ export class CopyFeed<T> {
   private push(b: Buffer): void {
     this.queue.push(b);
     this.queued += b.length;
+    this.pushedBytes += b.length;
     this.wake();
   }
 
@@ -339,6 +356,8 @@ export class CopyFeed<T> {
     this.between = false;
     const segment = async function* (this: CopyFeed<T>): AsyncGenerator<Buffer> {
       yield* header().drain(true);
+      // while the caller has work: since when the COPY has been watching the source, and the bytes then
+      let window: { since: number; bytes: number } | null = null;
       for (;;) {
         if (this.queue.length) {
           yield this.take();
@@ -347,21 +366,33 @@ export class CopyFeed<T> {
         if (this.done) {
           if (this.error) throw this.error;
           yield* trailer(this.rows);
-          this.rows = new BinaryRows();
-          this.rowsHeld = 0;
+          this.rows = new BinaryRows(FEED_CHUNK);
           return;
         }
         // Every full buffer is sent: the rows of the one in the making wait until it is full or the source
-        // ends, unless the source stays slower than the COPY and the caller has work for the connection.
-        const wantsCut = this.options.wantsCut?.() ?? false;
-        const woken = await this.waitForRows(wantsCut ? (this.options.idleMs ?? 25) : undefined);
-        if (!woken && !this.queue.length && !this.done) {
-          result = 'cut';
-          yield* trailer(this.rows);
-          this.rows = new BinaryRows();
-          this.rowsHeld = 0;
-          return;
+        // ends, unless the caller has work for the connection and the source is slower than the COPY: over
+        // idleMs in which the COPY had taken every full buffer, the source brought less than CUT_BYTES
+        // (judged by bytes, not by how soon a buffer fills, which depends on its size).
+        const idleMs = this.options.idleMs ?? 25;
+        if (!(this.options.wantsCut?.() ?? false)) {
+          window = null;
+          await this.waitForRows();
+          continue;
         }
+        const now = performance.now();
+        window ??= { since: now, bytes: this.encodedBytes() };
+        if (now - window.since < idleMs) {
+          await this.waitForRows(idleMs - (now - window.since));
+          continue;
+        }
+        if (this.encodedBytes() - window.bytes >= CUT_BYTES) {
+          window = null; // a fast stretch: watch the next one
+          continue;
+        }
+        result = 'cut';
+        yield* trailer(this.rows);
+        this.rows = new BinaryRows(FEED_CHUNK);
+        return;
       }
     }.call(this);
     await pipeline(
@@ -375,6 +406,10 @@ export class CopyFeed<T> {
       w?.();
     }
     return result;
+  }
+
+  private encodedBytes(): number {
+    return this.pushedBytes + this.rows.pending;
   }
 
   /** Resolves true when the loop has pushed a buffer or ended, false after `ms` without (if given). */
