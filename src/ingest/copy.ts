@@ -257,6 +257,12 @@ export class CopyFeed<T> {
   private waitsForBuffer = false;
   /** bytes handed to the queue so far (with the rows of the buffer in the making: encodedBytes()) */
   private pushedBytes = 0;
+  /**
+   * Whether the loop waits for the source's next item. The COPY looks when a timer fires, so between two
+   * macrotasks: then a source that is always ready (a response in memory) never has the loop waiting for
+   * it, however slowly the process runs; a collector that is slower than the COPY mostly has.
+   */
+  private sourceWaiting = false;
   private readonly queue: Buffer[] = [];
   private queued = 0;
   private done = false;
@@ -282,11 +288,14 @@ export class CopyFeed<T> {
     try {
       for (;;) {
         let next: IteratorResult<T>;
+        this.sourceWaiting = true;
         try {
           next = await it.next();
         } catch (err) {
           open = false;
           throw err;
+        } finally {
+          this.sourceWaiting = false;
         }
         if (next.done) {
           open = false;
@@ -372,7 +381,8 @@ export class CopyFeed<T> {
         // Every full buffer is sent: the rows of the one in the making wait until it is full or the source
         // ends, unless the caller has work for the connection and the source is slower than the COPY: over
         // idleMs in which the COPY had taken every full buffer, the source brought less than CUT_BYTES
-        // (judged by bytes, not by how soon a buffer fills, which depends on its size).
+        // (judged by bytes, not by how soon a buffer fills, which depends on its size), and the loop is
+        // waiting for it now (not merely slow itself, as on a loaded machine).
         const idleMs = this.options.idleMs ?? 25;
         if (!(this.options.wantsCut?.() ?? false)) {
           window = null;
@@ -385,8 +395,8 @@ export class CopyFeed<T> {
           await this.waitForRows(idleMs - (now - window.since));
           continue;
         }
-        if (this.encodedBytes() - window.bytes >= CUT_BYTES) {
-          window = null; // a fast stretch: watch the next one
+        if (this.encodedBytes() - window.bytes >= CUT_BYTES || !this.sourceWaiting) {
+          window = null; // a fast stretch, or the source is not what is slow: watch the next one
           continue;
         }
         result = 'cut';
