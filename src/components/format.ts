@@ -52,7 +52,7 @@ export function fmtDuration(
   locale: Locale = 'en',
 ): string {
   if (!from) return '—';
-  const u = (MESSAGES[locale] ?? MESSAGES.en).common.durationUnits;
+  const u = unitsOf(locale);
   const a = new Date(from).getTime();
   const b = to ? new Date(to).getTime() : Date.now();
   const ms = Math.max(0, b - a);
@@ -65,12 +65,15 @@ export function fmtDuration(
 /** How long ago `at` was, in whole units (an age needs no tenths): `< 1 s`, `9 s`, `1 min 19 s`. */
 export function fmtAge(at: Date | string | null | undefined, locale: Locale = 'en'): string {
   if (!at) return '—';
-  const u = (MESSAGES[locale] ?? MESSAGES.en).common.durationUnits;
+  const u = unitsOf(locale);
   const s = Math.floor(Math.max(0, Date.now() - new Date(at).getTime()) / 1000);
   return s < 1 ? `< 1 ${u.s}` : wholeUnits(s, u);
 }
 
-function wholeUnits(s: number, u: { s: string; min: string; h: string }): string {
+type Units = { s: string; min: string; h: string };
+const unitsOf = (locale: Locale): Units => (MESSAGES[locale] ?? MESSAGES.en).common.durationUnits;
+
+function wholeUnits(s: number, u: Units): string {
   if (s < 60) return `${s} ${u.s}`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} ${u.min} ${s % 60} ${u.s}`;

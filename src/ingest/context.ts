@@ -70,22 +70,18 @@ export class IngestSql {
   }
 
   async query<T extends Row = Row>(text: string, values?: unknown[]): Promise<T[]> {
-    this.roundTrips++;
-    const label = text.replace(/\s+/g, ' ').trim().slice(0, 60);
-    return this.timed(
-      `${this.step}: ${label}`,
-      async () => (await this.client.query(text, values)).rows as T[],
-    );
+    return (await this.send(text, values)).rows as T[];
   }
 
   /** A statement whose result is the number of rows it wrote. */
   async execute(text: string, values?: unknown[]): Promise<number> {
+    return (await this.send(text, values)).rowCount ?? 0;
+  }
+
+  private send(text: string, values?: unknown[]): Promise<pg.QueryResult> {
     this.roundTrips++;
     const label = text.replace(/\s+/g, ' ').trim().slice(0, 60);
-    return this.timed(
-      `${this.step}: ${label}`,
-      async () => (await this.client.query(text, values)).rowCount ?? 0,
-    );
+    return this.timed(`${this.step}: ${label}`, () => this.client.query(text, values));
   }
 
   async copy(

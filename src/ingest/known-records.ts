@@ -19,20 +19,23 @@
 import type { IngestSql } from './context';
 
 export interface KnownRecords {
-  /** The id of (kind, external id)'s link's current record if that has this hash, else null. */
-  unchanged(kind: string, externalId: string, hash: string): string | null;
+  /**
+   * An object of the stream met: its link's position, or -1 when no link of the source holds its (kind,
+   * external id). Counts the known objects met again (`repeats`; repeats of unknown ones are not told).
+   */
+  meet(kind: string, externalId: string): number;
+  /** How many known objects the stream brought more than once so far. */
+  readonly repeats: number;
+  /** The id of the current record of the link at `at` if that has this hash, else null. */
+  unchanged(at: number, hash: string): string | null;
   /**
    * Whether an object may be created while the stream still arrives: no link of the source holds its
-   * (kind, external id), and none its identity key (it could be a re-attach, ../steps/reattach-links.ts).
+   * (kind, external id) (`at` is -1), and none its identity key (it could be a re-attach,
+   * ../steps/reattach-links.ts).
    */
-  surelyNew(kind: string, externalId: string, identityKey: string | null): boolean;
-  /**
-   * An object of the stream met: 'unknown' if no link of the source holds its (kind, external id), else
-   * 'first' the first time and 'again' for a repeat (the stream's repeats of unknown ones are not told).
-   */
-  meet(kind: string, externalId: string): 'unknown' | 'first' | 'again';
+  surelyNew(at: number, kind: string, identityKey: string | null): boolean;
   /** The highest id of the source's records when they were read: a later record has a higher one. */
-  maxId: string;
+  readonly maxId: string;
 }
 
 // kind (no colon in it) first: any external id fits after it, unambiguously
@@ -49,39 +52,40 @@ export async function loadKnownRecords(
     `select coalesce(max(id), 0)::text as id from source_records where source_id = $1`,
     [sourceId],
   );
-  // h: the hash's first 32 hex digits, then the record's id
-  const rows = await sql.query<{ k: string; h: string; i: string | null }>(
-    `select l.external_kind::text || ':' || l.external_id as k, left(r.hash, 32) || r.id as h,
+  const rows = await sql.query<{ k: string; h: string; id: string; i: string | null }>(
+    `select l.external_kind::text || ':' || l.external_id as k, left(r.hash, 32) as h, r.id::text as id,
             l.external_kind::text || ':' || l.identity_key as i
      from asset_source_links l
      join lateral (select s.id, s.hash from source_records s where s.link_id = l.id order by s.id desc limit 1) r on true
      where l.source_id = $1 and l.external_kind = any($2::asset_kind[])`,
     [sourceId, kinds],
   );
-  // per link: its position by key, its `h`, and whether the stream has brought it yet
+  // per link, by position: its hash's first 128 bits, its record's id, whether the stream has brought it yet
   const index = new Map<string, number>();
-  const records: string[] = [];
+  const hashes: string[] = [];
+  const ids: string[] = [];
   const met = new Uint8Array(rows.length);
   const identities = new Set<string>();
   for (const r of rows) {
-    index.set(r.k, records.push(r.h) - 1);
+    index.set(r.k, hashes.push(r.h) - 1);
+    ids.push(r.id);
     if (r.i !== null) identities.add(r.i);
   }
+  let repeats = 0;
   return {
-    unchanged: (kind, externalId, hash) => {
-      const i = index.get(key(kind, externalId));
-      const r = i === undefined ? undefined : records[i]!;
-      return r !== undefined && r.startsWith(hash.slice(0, 32)) ? r.slice(32) : null;
-    },
     meet: (kind, externalId) => {
-      const i = index.get(key(kind, externalId));
-      if (i === undefined) return 'unknown';
-      if (met[i]) return 'again';
-      met[i] = 1;
-      return 'first';
+      const at = index.get(key(kind, externalId));
+      if (at === undefined) return -1;
+      if (met[at]) repeats++;
+      met[at] = 1;
+      return at;
     },
-    surelyNew: (kind, externalId, identityKey) =>
-      !index.has(key(kind, externalId)) && (identityKey === null || !identities.has(key(kind, identityKey))),
+    get repeats() {
+      return repeats;
+    },
+    unchanged: (at, hash) => (at >= 0 && hash.startsWith(hashes[at]!) ? ids[at]! : null),
+    surelyNew: (at, kind, identityKey) =>
+      at < 0 && (identityKey === null || !identities.has(key(kind, identityKey))),
     maxId: m!.id,
   };
 }

@@ -25,7 +25,7 @@ export interface IngestState {
   relationsBeforeRun: boolean;
   /** stage-stream: relations staged (of the mode's types) */
   stagedRelations: number;
-  /** stage-stream: the highest record id among the known records unchanged objects were staged with */
+  /** stage-stream: the source's highest record id when the known records (staged record ids) were read */
   knownMaxRecordId: string;
   /** stage-stream: staged objects whose (kind, external id) no link held when the known records were read */
   stagedUnknown: number;

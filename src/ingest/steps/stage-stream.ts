@@ -1,9 +1,9 @@
 // Stage the stream: pulls the run's items as they arrive and COPYs them into the working tables (one COPY
 // into `_in_item`, routed to `_in_asset` and `_in_rel`), computing per asset its record texts and hash,
 // identity key and search columns. An object whose hash is its link's current record's (../known-records.ts)
-// is staged as key, hash and record id only: nothing reads the texts or identity key of an unchanged object. Node holds
-// a few MB of encoded rows at a time (../copy.ts, CopyFeed); the COPY's back-pressure is what paces the
-// pulls. Then `end()` says whether the inventory was complete.
+// is staged as key, hash and record id only: nothing reads the texts or identity key of an unchanged object.
+// Node holds a few MB of encoded rows at a time (../copy.ts, CopyFeed); the COPY's back-pressure is what
+// paces the pulls. Then `end()` says whether the inventory was complete.
 //
 // New objects are created while the stream still arrives. An object no link of the source knows by key or
 // identity key (../known-records.ts) is staged as `early`; whenever the collector is slower than the COPY
@@ -88,9 +88,8 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
   let earlyWaiting = 0;
   let earlyFrom = 0;
   let earlyRelationsFrom = 0;
-  // Repeats of known objects, and objects no link held (which may repeat too): a stream with neither needs
-  // no statement to remove repeats, nor to create or re-attach objects.
-  let repeats = 0;
+  // Objects no link held (which may repeat too): a stream with none, and no repeats of known ones
+  // (known.repeats), needs no statement to remove repeats, nor to create or re-attach objects.
   let unknown = 0;
   const toRow = ({ item, prepared }: AheadItem<IngestItem, RecordTexts>): readonly CopyValue[] | null => {
     if (item.type === 'asset') {
@@ -99,13 +98,12 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
         foreignKinds++;
         return null;
       }
-      const met = known.meet(a.external_kind, a.external_id);
-      if (met === 'again') repeats++;
-      else if (met === 'unknown') unknown++;
+      const at = known.meet(a.external_kind, a.external_id);
+      if (at < 0) unknown++;
       const n = a.normalized as Row;
       const { normalizedJson, rawJson, hash } = prepared ?? recordTexts(a);
       // an unchanged object's identity key is its link's (record-presence keeps that one)
-      const recordId = known.unchanged(a.external_kind, a.external_id, hash);
+      const recordId = known.unchanged(at, hash);
       if (recordId !== null)
         return [
           ASSET,
@@ -122,7 +120,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
           ...NO_RELATION,
         ];
       const idKey = identityKey(a.external_kind, n);
-      const early = known.surelyNew(a.external_kind, a.external_id, idKey);
+      const early = known.surelyNew(at, a.external_kind, idKey);
       if (early) earlyWaiting++;
       const c = searchColumns(a.external_kind, n);
       return [
@@ -182,7 +180,7 @@ export async function stageStream(ctx: IngestContext): Promise<void> {
 
   // A repeated (kind, external id) would make two writes of one row: its last occurrence wins.
   const duplicates =
-    repeats || unknown
+    known.repeats || unknown
       ? await sql.execute(
           `delete from _in_asset a using _in_asset b
          where b.kind = a.kind and b.external_id = a.external_id and b.idx > a.idx`,
