@@ -422,21 +422,21 @@ export class CopyFeed<T> {
     return this.pushedBytes + this.rows.pending;
   }
 
-  /** Resolves true when the loop has pushed a buffer or ended, false after `ms` without (if given). */
-  private waitForRows(ms?: number): Promise<boolean> {
+  /** Resolves when the loop has pushed a buffer or ended, or after `ms` (if given). */
+  private waitForRows(ms?: number): Promise<void> {
     this.waitsForBuffer = ms === undefined;
-    return new Promise<boolean>((resolve) => {
+    return new Promise<void>((resolve) => {
       const timer =
         ms === undefined
           ? undefined
           : setTimeout(() => {
               this.wakeConsumer = null;
-              resolve(false);
+              resolve();
             }, ms);
       this.wakeConsumer = () => {
         clearTimeout(timer);
         this.waitsForBuffer = false;
-        resolve(true);
+        resolve();
       };
     });
   }
