@@ -125,6 +125,23 @@ describe('camelCase everywhere', () => {
     expect(snake).toEqual([]);
   });
 
+  it('a jsonb-written timestamp (…+00:00) inside a free-form bag names its path; data documents and names are left alone', async () => {
+    const v = await contractViolations(
+      op,
+      declaredBag,
+      json({
+        stats: {
+          attempts: [{ startedAt: '2026-12-02T02:14:23.788504+00:00', finishedAt: '2026-12-02T02:14:24.9Z' }],
+          name: '2026-12-01 07:04 backup',
+        },
+        normalized: { seenAt: '2026-12-01 07:04:37+00' },
+      }),
+    );
+    expect(v).toEqual([
+      `${op} → 200: body.stats.attempts.0.startedAt: not an RFC 3339 UTC timestamp (…T…Z, DESIGN §9)`,
+    ]);
+  });
+
   it('leaves data documents alone (a normalized-v1 document keeps the collector contract’s spelling)', async () => {
     const body = { stats: { ok: 1 }, normalized: { hardware: { cpu_count: 2 } } };
     expect(await contractViolations(op, declaredBag, json(body))).toEqual([]);

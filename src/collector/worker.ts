@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from '@/db/client';
+import { rfc3339Sql, rfc3339Text } from '@/db/timestamps';
 import { isDatabaseReadOnly, isDatabaseUnavailable } from '@/db/errors';
 import { getConfig } from '@/lib/config';
 import { createLogger, errorFields, type Logger } from '@/lib/logger';
@@ -56,6 +57,8 @@ export interface WorkerHandle {
 }
 
 const MAX_BACKOFF_SECONDS = 15 * 60;
+// An attempt's timestamps live in jsonb, where PostgreSQL would write them as `…+00:00`.
+const NOW = rfc3339Sql(sql`now()`);
 /** How often a running run looks for an admin's cancel. */
 const cancelPollMs = 1000;
 /** Progress reaches the run row at most this often. */
@@ -138,7 +141,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
                                                     when s.cancelled then 'cancelled' else 'failed' end),
         attempts = case when jsonb_array_length(r.attempts) = 0 then r.attempts else jsonb_set(r.attempts,
           array[(jsonb_array_length(r.attempts) - 1)::text],
-          (r.attempts -> -1) || jsonb_build_object('finishedAt', now(), 'errorCode', 'WORKER_LOST',
+          (r.attempts -> -1) || jsonb_build_object('finishedAt', ${NOW}, 'errorCode', 'WORKER_LOST',
             'errorMessage', 'no heartbeat')) end
       from stale s where r.id = s.id
       returning r.id, r.status::text as status, r.attempt`);
@@ -163,7 +166,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         started_at = coalesce(r.started_at, now()), finished_at = null,
         progress = jsonb_build_object('phase', 'starting'),
         attempts = r.attempts || jsonb_build_array(jsonb_build_object(
-          'attempt', r.attempt, 'startedAt', now(), 'workerId', ${workerId}::text))
+          'attempt', r.attempt, 'startedAt', ${NOW}, 'workerId', ${workerId}::text))
       from next where r.id = next.id
       returning r.*`);
     return r.rows[0] ?? null;
@@ -178,7 +181,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   const patchLastAttempt = (patch: Record<string, unknown>) =>
     sql`jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
-                  (attempts -> -1) || jsonb_build_object('finishedAt', now()) || ${JSON.stringify(patch)}::jsonb)`;
+                  (attempts -> -1) || jsonb_build_object('finishedAt', ${NOW}) || ${JSON.stringify(patch)}::jsonb)`;
 
   /**
    * Records a failure. While the database is unreachable or read-only (a failover) the write is tried again
@@ -346,7 +349,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
            stats = $5::jsonb, warnings = $6::jsonb, errors = '[]'::jsonb, error_code = null, error_message = null,
            detect = coalesce($7::jsonb, detect), progress = $8::jsonb,
            attempts = jsonb_set(attempts, array[(jsonb_array_length(attempts) - 1)::text],
-                                (attempts -> -1) || jsonb_build_object('finishedAt', clock_timestamp()))
+                                (attempts -> -1) || jsonb_build_object('finishedAt', ${rfc3339Text('clock_timestamp()')}))
          where id = $1 and worker_id = $2 and status = 'running' and attempt = $3 and $4::boolean
            and cancel_requested_at is null`,
         [

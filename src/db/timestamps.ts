@@ -65,5 +65,10 @@ export class Rfc3339Client extends pg.Client {
  * query (`to_jsonb(row)` writes `…+00:00`, and jsonb is parsed by pg, not by the client class above).
  */
 export function rfc3339Sql(expr: SQL): SQL {
-  return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  return sql`to_char(${expr} at time zone 'UTC', ${sql.raw(RFC3339_FORMAT)})`;
 }
+
+/** rfc3339Sql for statements written as text (a timestamp that goes into jsonb the statement builds). */
+export const rfc3339Text = (expr: string): string => `to_char(${expr} at time zone 'UTC', ${RFC3339_FORMAT})`;
+
+const RFC3339_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;

@@ -60,7 +60,12 @@ export async function contractViolations(
     return [`${at}: the body is not JSON (${text.slice(0, 80)})`];
   }
   const r = schema.safeParse(body);
-  if (r.success) return [...errorCodeViolations(at, status, body), ...snakeCaseViolations(at, body)];
+  if (r.success)
+    return [
+      ...errorCodeViolations(at, status, body),
+      ...snakeCaseViolations(at, body),
+      ...timestampViolations(at, body),
+    ];
   return r.error.issues.slice(0, 10).map((i) => {
     const field = ['body', ...i.path.map(String)].join('.');
     const value = valueAt(body, i.path);
@@ -130,6 +135,34 @@ export function snakeCaseKeys(body: unknown, path = 'body', keysAreValues = fals
     if (!DATA_KEYS.has(k)) out.push(...snakeCaseKeys(v, `${path}.${k}`, VALUE_KEYED.has(k)));
   }
   return out;
+}
+
+// Timestamps are RFC 3339 in UTC (`2026-12-01T07:04:37.569Z`, DESIGN §9), also inside the free-form bags
+// (a run's attempts, progress, stats) where no date-time schema checks them: PostgreSQL writes `…+00:00`
+// into jsonb it builds. A timestamp is a field named like one (`…At`, `…Since`, `ts`).
+const TIMESTAMP_KEY = /(At|Since)$|^(ts|at)$/;
+const LOOKS_LIKE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Paths of timestamp fields whose value is not RFC 3339 UTC, outside the data documents above. */
+export function nonUtcTimestamps(body: unknown, path = 'body'): string[] {
+  if (body === null || typeof body !== 'object') return [];
+  if (Array.isArray(body)) return body.flatMap((v, i) => nonUtcTimestamps(v, `${path}.${i}`));
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (DATA_KEYS.has(k)) continue;
+    if (typeof v === 'string') {
+      if (TIMESTAMP_KEY.test(k) && LOOKS_LIKE_TIMESTAMP.test(v) && !RFC3339_UTC.test(v))
+        out.push(`${path}.${k}`);
+    } else out.push(...nonUtcTimestamps(v, `${path}.${k}`));
+  }
+  return out;
+}
+
+function timestampViolations(at: string, body: unknown): string[] {
+  return nonUtcTimestamps(body)
+    .slice(0, 10)
+    .map((p) => `${at}: ${p}: not an RFC 3339 UTC timestamp (…T…Z, DESIGN §9)`);
 }
 
 function snakeCaseViolations(at: string, body: unknown): string[] {

@@ -2,6 +2,7 @@
 // return database-named rows (RunRow), mapped here — including the keys inside the JSON the worker stores
 // in the collector contract's snake_case (stats, attempts, detect, warnings, errors). The pages use RunDto.
 import { RUN_MODES } from '@/collector/contract';
+import { pgTimestamptzToRfc3339 } from '@/db/timestamps';
 import { camelKeys } from '@/lib/camel-case';
 import { z } from '@/server/http/openapi';
 import { paginationQuery } from '@/server/http/pagination';
@@ -32,6 +33,19 @@ export const runProgressSchema = z
   .catchall(z.unknown())
   .openapi('RunProgress', { description: 'Phase and counts while running; updated about once a second' });
 
+export const runAttemptSchema = z
+  .object({
+    attempt: z.number().int(),
+    startedAt: ts(),
+    finishedAt: ts().optional().openapi({ description: 'Absent while the attempt runs' }),
+    workerId: z.string().optional(),
+    errorCode: z.string().optional(),
+    errorMessage: z.string().optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('RunAttempt');
+type RunAttempt = z.infer<typeof runAttemptSchema>;
+
 export const runSchema = z
   .object({
     id: z.uuid(),
@@ -44,9 +58,7 @@ export const runSchema = z
     scheduleGroupId: z.uuid().nullable(),
     attempt: z.number().int(),
     maxAttempts: z.number().int(),
-    attempts: z.array(z.record(z.string(), z.unknown())).openapi({
-      description: 'One entry per attempt: attempt, startedAt, finishedAt, workerId, errorCode, errorMessage',
-    }),
+    attempts: z.array(runAttemptSchema).openapi({ description: 'One entry per attempt, oldest first' }),
     notBefore: ts().openapi({ description: 'A retry waits until then (backoff)' }),
     workerId: z.string().nullable(),
     heartbeatAt: ts().nullable(),
@@ -92,7 +104,7 @@ export function toRunDto(r: RunRow): RunDto {
     scheduleGroupId: r.schedule_group_id,
     attempt: r.attempt,
     maxAttempts: r.max_attempts,
-    attempts: camelKeys(r.attempts),
+    attempts: camelKeys<RunAttempt[]>(r.attempts).map(utcAttempt),
     notBefore: r.not_before,
     workerId: r.worker_id,
     heartbeatAt: r.heartbeat_at,
@@ -159,4 +171,11 @@ export const listRunsQuery = paginationQuery.extend({
   status: csv(RUN_STATUSES).openapi({ description: `Comma-separated: ${RUN_STATUSES.join(', ')}` }),
   mode: csv(RUN_MODES).openapi({ description: `Comma-separated: ${RUN_MODES.join(', ')}` }),
   trigger: csv(RUN_TRIGGERS).openapi({ description: `Comma-separated: ${RUN_TRIGGERS.join(', ')}` }),
+});
+
+// Attempts written before their timestamps were (jsonb's `…+00:00`), as RFC 3339 UTC.
+const utcAttempt = (a: RunAttempt): RunAttempt => ({
+  ...a,
+  startedAt: pgTimestamptzToRfc3339(a.startedAt),
+  ...(a.finishedAt === undefined ? {} : { finishedAt: pgTimestamptzToRfc3339(a.finishedAt) }),
 });
