@@ -326,6 +326,22 @@ export async function renameVm(
   });
 }
 
+/** Renames a managed entity (Rename_Task: the simulator honours it on clusters, datacenters, folders, VMs). */
+export async function renameEntity(
+  sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>,
+  type: string,
+  moref: string,
+  name: string,
+) {
+  await withClient(sim, async (c) => {
+    const task = await c.invokeTask('Rename_Task', [
+      moEl('_this', { type, value: moref }),
+      el('newName', name),
+    ]);
+    await c.waitForTask(task);
+  });
+}
+
 /** Changes a VM's memory (ReconfigVM_Task with spec.memoryMB) and waits for the task. */
 export async function setVmMemory(
   sim: Pick<Vcsim, 'endpoint' | 'username' | 'password'>,

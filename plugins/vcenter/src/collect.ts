@@ -15,6 +15,7 @@ import {
   normalizeCluster,
   normalizeHost,
   normalizeVm,
+  entityName,
   txt,
   type DatastoreInfo,
   type Placement,
@@ -159,7 +160,7 @@ class Inventory {
     const ptype = parent?.attrs?.type;
     this.nodes.set(key(o.obj.type, o.obj.value), {
       type: o.obj.type,
-      name: txt(o.props.get('name')),
+      name: entityName(o.props.get('name')),
       parent: parent && ptype ? key(ptype, parent.text) : undefined,
     });
   }
@@ -182,13 +183,16 @@ class Inventory {
     return this.chain(k).find((n) => n.type === 'Datacenter')?.name;
   }
 
-  /** Folder path below the datacenter, e.g. "vm/Prod/Web" (the datacenter's own vm folder included). */
+  /**
+   * Folder path below the datacenter, e.g. "vm/Prod/Web" (the datacenter's own vm folder included). A '/'
+   * or '%' in a folder's name stays escaped as vCenter writes it (%2f, %25), so the path stays unambiguous.
+   */
   folderPath(folderKey: string | undefined): string | undefined {
     const names: string[] = [];
     for (const n of this.chain(folderKey)) {
       if (n.type === 'Datacenter') return names.length ? names.reverse().join('/') : undefined;
       if (n.type !== 'Folder' || !n.name) return undefined;
-      names.push(n.name);
+      names.push(n.name.replace(/%/g, '%25').replace(/\//g, '%2f'));
     }
     return undefined;
   }
@@ -394,7 +398,7 @@ export async function collect(
         ? retrieve('Datastore', PROPS.Datastore, (o) => {
             const s = o.props.get('summary');
             datastores.set(o.obj.value, {
-              name: txt(s, 'name'),
+              name: entityName(s, 'name'),
               type: txt(s, 'type'),
               capacity: txt(s, 'capacity'),
               free: txt(s, 'freeSpace'),
@@ -404,7 +408,7 @@ export async function collect(
       wantVms ? retrieve('ResourcePool', PROPS.ResourcePool, (o) => inv.add(o)) : undefined,
       wantVms
         ? retrieve('Network', PROPS.Network, (o) => {
-            const name = txt(o.props.get('name'));
+            const name = entityName(o.props.get('name'));
             if (name) networks.set(o.obj.value, name);
           })
         : undefined,

@@ -18,6 +18,15 @@ export function txt(node: XmlNode | undefined, ...path: string[]): string | unde
   return t ? t : undefined;
 }
 
+/**
+ * A managed entity's name as the vSphere Client shows it. vCenter escapes three characters in names (the
+ * `name` property of VMs, hosts, clusters, folders, pools, datastores, networks): '/' as %2f, a backslash as %5c
+ * and '%' as %25, so a VM named "web/db" is "web%2fdb" in the API.
+ */
+export function entityName(node: XmlNode | undefined, ...path: string[]): string | undefined {
+  return txt(node, ...path)?.replace(/%(2f|5c|25)/gi, (e) => decodeURIComponent(e));
+}
+
 export function num(node: XmlNode | undefined, ...path: string[]): number | undefined {
   const t = txt(node, ...path);
   if (t === undefined) return undefined;
@@ -185,7 +194,7 @@ export function normalizeHost(
     n,
     'identity',
     compact({
-      caption: txt(props.get('name')),
+      caption: entityName(props.get('name')),
       hostname: dnsHost ? (dnsDomain ? `${dnsHost}.${dnsDomain}` : dnsHost) : undefined,
       machine_uuid: uuid,
       bios_uuid: uuid,
@@ -328,7 +337,7 @@ export function normalizeCluster(
 ): NormalizedV1 {
   const n: NormalizedV1 = {};
   const s = props.get('summary');
-  section(n, 'identity', compact({ caption: txt(props.get('name')) }));
+  section(n, 'identity', compact({ caption: entityName(props.get('name')) }));
   section(
     n,
     'hardware',
@@ -363,7 +372,7 @@ export function normalizeVm(
     n,
     'identity',
     compact({
-      caption: txt(props.get('name')),
+      caption: entityName(props.get('name')),
       hostname: txt(props.get('guest.hostName')),
       machine_uuid: txt(props.get('config.instanceUuid')),
       bios_uuid: txt(props.get('config.uuid')),
