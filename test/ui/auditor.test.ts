@@ -1,8 +1,9 @@
 // The auditor's UI at RVTools density (issue 15), in Chromium at 1280×800 against a 200-VM simulator:
 // ≥ 25 asset rows on one screen, columns chosen once and kept on the server, one row per fact on host and
-// VM pages, history in GiB in both languages, and every page screenshotted in both languages.
+// VM pages, history in GiB in both languages, and every page screenshotted in both languages, none logging an
+// error.
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '@/i18n';
 import { createTestDatabase, type TestDatabase } from '../db';
@@ -471,9 +472,20 @@ suite('auditor UI at 200 VMs', () => {
       ['audit', '/audit'],
       ['not-found', '/no-such-page'],
     ];
+    // No page logs an error (a resource that failed to load, a script error).
+    const failures: string[] = [];
+    let at = '';
+    const onConsole = (m: ConsoleMessage) => {
+      if (m.type() === 'error' && !(at === '/no-such-page' && /\b404\b/.test(m.text())))
+        failures.push(`${at}: console: ${m.text()} ${m.location().url}`);
+    };
+    const onPageError = (e: Error) => failures.push(`${at}: ${e.message}`);
+    page.on('console', onConsole);
+    page.on('pageerror', onPageError);
     for (const locale of ['en', 'zh-CN'] as const) {
       await setLocale(locale);
       for (const [name, path] of pages) {
+        at = path;
         await go(page, path);
         await shot(page, `page-${name}.${locale}`);
         const text = await page.locator('body').innerText();
@@ -487,16 +499,25 @@ suite('auditor UI at 200 VMs', () => {
         }
       }
     }
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
     // The sign-in page, as someone signed out sees it.
+    at = '/login';
     for (const locale of ['en', 'zh-CN'] as const) {
       const anon = await browser.newContext({ viewport: VIEWPORT });
       await anon.addCookies([{ name: LOCALE_COOKIE, value: locale, url: app.url }]);
       const p = await anon.newPage();
+      p.on('console', onConsole);
+      p.on('pageerror', onPageError);
       await p.goto(`${app.url}/login`);
       await p.screenshot({ path: screenshotPath(`page-login.${locale}`), fullPage: true });
       expect(await p.locator('body').innerText()).not.toContain('⟦');
+      // the site's icon (a browser tab, a bookmark; before it, every first visit logged a 404)
+      const icon = await p.locator('link[rel="icon"]').first().getAttribute('href');
+      expect((await p.request.get(new URL(icon ?? '/favicon.ico', app.url).href)).status()).toBe(200);
       await anon.close();
     }
+    expect(failures).toEqual([]);
     await setLocale('en');
   }, 300_000);
 });
