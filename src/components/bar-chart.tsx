@@ -1,4 +1,6 @@
 // A small stacked bar chart in plain SVG (no chart library): succeeded and failed runs per day.
+import { niceTicks } from '@/lib/nice-ticks';
+
 export function RunsBarChart({
   data,
   labels,
@@ -11,11 +13,11 @@ export function RunsBarChart({
   const W = 560;
   const H = 180;
   const pad = { top: 12, bottom: 28, left: 28, right: 8 };
-  const max = Math.max(1, ...data.map((d) => d.succeeded + d.failed));
+  const ticks = niceTicks(Math.max(0, ...data.map((d) => d.succeeded + d.failed)));
+  const top = ticks.at(-1)!;
   const step = (W - pad.left - pad.right) / Math.max(1, data.length);
   const bar = Math.min(48, step * 0.6);
-  const y = (v: number) => ((H - pad.top - pad.bottom) * v) / max;
-  const ticks = [0, Math.ceil(max / 2), max];
+  const y = (v: number) => ((H - pad.top - pad.bottom) * v) / top;
   return (
     <figure className="w-full">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} className="h-auto w-full max-w-2xl">
