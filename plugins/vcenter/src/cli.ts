@@ -168,6 +168,14 @@ async function writeWorkbook(sink: WorkbookSink, run: Parameters<WorkbookSink['w
   if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
 }
 
+// A reader that stops reading (`collect … | head`): nobody will read the rest, so the CLI stops at once and
+// quietly, as Unix tools do, instead of dying of an EPIPE stack trace. Like the plugin's lifeline it does not
+// wait to log out: the session ends with vCenter's idle timeout.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main().then(
   (code) => {
     process.exitCode = code;

@@ -161,4 +161,29 @@ describeWithVcsim('CLI exports against the simulator', () => {
     }
     expect(vms.filter((r) => r[at('cluster')]).length).toBe(6);
   });
+
+  it('a reader that stops early (`| head`) ends the CLI quietly with exit 0, not an EPIPE stack trace', async () => {
+    const cmd = [process.execPath, '--import', 'tsx', CLI, '--endpoint', sim.endpoint, '--username']
+      .concat([sim.username, '--password-env', 'VC_PASS', '--insecure'])
+      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        // pipefail: the exit status is the CLI's, not head's
+        const child = spawn('bash', ['-c', `set -o pipefail; ${cmd} | head -c 100`], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, VC_PASS: sim.password } as never,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
+      },
+    );
+    expect(r.stdout).toHaveLength(100); // the collection had more to say than head took
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
 });
