@@ -185,6 +185,11 @@ describe('npm start when its postgres dies', () => {
     }
     expect(health!.status).toBe(200);
     expect((await health!.json()).database).toMatchObject({ reachable: true });
+    // the outage is a line or two from each loop, not a failed statement per poll
+    const out = s.output();
+    expect(out).not.toContain('Failed query');
+    expect(out).not.toContain('worker.poll_failed');
+    expect(out.match(/worker\.database_unavailable/g)?.length ?? 0).toBeLessThanOrEqual(2);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(alive(restarted)).toBe(false);

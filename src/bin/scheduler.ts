@@ -1,7 +1,8 @@
 // The scheduler process: `npm run scheduler`. The first tick on start-up is the catch-up (within the grace).
 import type { Db } from '@/db/client';
 import { getConfig } from '@/lib/config';
-import { createLogger, errorFields, type Logger } from '@/lib/logger';
+import { createOutageLog } from '@/db/outage-log';
+import { createLogger, type Logger } from '@/lib/logger';
 import { isMainModule, runLoopProcess } from './cli';
 import { tick, type Clock } from '@/server/scheduler/scheduler';
 
@@ -25,13 +26,15 @@ export function startScheduler(options: {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
+  const tickLog = createOutageLog(log, 'scheduler', 'scheduler.tick_failed');
   const runTick = () => {
     running = running.then(async () => {
       if (stopped) return;
       try {
         await tick(options.db, clock(), { log, graceMinutes: options.graceMinutes });
+        tickLog.ok();
       } catch (err) {
-        log.error('scheduler.tick_failed', errorFields(err));
+        tickLog.failed(err);
       }
     });
     return running;

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Db } from '@/db/client';
 import { rfc3339Sql, rfc3339Text } from '@/db/timestamps';
 import { isDatabaseReadOnly, isDatabaseUnavailable } from '@/db/errors';
+import { createOutageLog } from '@/db/outage-log';
 import { getConfig } from '@/lib/config';
 import { createLogger, errorFields, type Logger } from '@/lib/logger';
 import { loadCredentialForPlugin } from '@/server/credentials/store';
@@ -548,14 +549,16 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       wakers.add(w);
     });
 
+  const pollLog = createOutageLog(log, 'worker', 'worker.poll_failed');
   async function slot(index: number): Promise<void> {
     while (!stopping) {
       let run: RunRow | null = null;
       try {
         if (index === 0) await recoverStale();
         run = await claim();
+        pollLog.ok();
       } catch (err) {
-        log.error('worker.poll_failed', errorFields(err));
+        pollLog.failed(err);
       }
       if (!run) {
         lastPollEmpty = inFlight === 0;

@@ -40,9 +40,18 @@ export function createLogger(service: string): Logger {
   return wrap(base.child({ service }));
 }
 
-/** Error fields for a log line, without the stack unless debugging. */
+/**
+ * Error fields for a log line, without the stack unless debugging. A failed database query is logged by its
+ * cause and the statement's start: Drizzle's message carries the whole statement and its parameters (a
+ * poll's SQL on every line of an outage, and values that do not belong in a log).
+ */
 export function errorFields(err: unknown): Fields {
   if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (err.message.startsWith('Failed query:') && cause instanceof Error) {
+      const query = err.message.slice('Failed query:'.length).split('\nparams:')[0]!.replace(/\s+/g, ' ');
+      return { ...errorFields(cause), query: query.trim().slice(0, 120) };
+    }
     const code = (err as { code?: unknown }).code;
     return { error: err.message, error_code: typeof code === 'string' ? code : undefined };
   }
