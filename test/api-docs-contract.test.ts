@@ -106,4 +106,19 @@ describe('docs/api.md agrees with the OpenAPI document', () => {
     expect(pending, `codes without a status in docs/api.md: ${pending.join(', ')}`).toEqual([]);
     expect(documented).toEqual(codes);
   });
+
+  it('the document’s description names every role an operation requires', () => {
+    const roles = new Set<string>();
+    for (const ops of Object.values(doc.paths ?? {}))
+      for (const op of Object.values(ops as Record<string, { 'x-required-role'?: string }>))
+        if (op['x-required-role']) roles.add(op['x-required-role']);
+    const listed = /`x-required-role` \(([^)]*)\)/.exec(doc.info.description ?? '')?.[1] ?? '';
+    expect(roles.size).toBeGreaterThan(2);
+    expect(
+      listed
+        .split(/[^a-z]+/)
+        .filter((r) => roles.has(r))
+        .sort(),
+    ).toEqual([...roles].sort());
+  });
 });

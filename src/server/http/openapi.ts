@@ -70,7 +70,8 @@ export function buildOpenApiDocument(info: { version: string }) {
       version: info.version,
       description:
         'Errors are always `{error: {code, message, details?}}`. Every response carries `x-request-id`. ' +
-        'Each operation states the role it needs in `x-required-role` (public, user, admin).',
+        'Each operation states the role it needs in `x-required-role` (public, user, editor, admin: each ' +
+        'role may do what the ones before it may).',
     },
     servers: [{ url: '/' }],
   });
