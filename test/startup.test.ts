@@ -213,6 +213,72 @@ describe('npm start when its postgres dies', () => {
   }, 250_000);
 });
 
+/** `npm run reset-password` as an operator runs it beside (or without) `npm start`. */
+function resetPassword(args: string[]): Promise<{ code: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASSET_LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.ASSET_LEDGER_SECRET_KEY;
+  delete (env as Record<string, string | undefined>).NODE_ENV;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/reset-password.ts', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
+const newPassword = (out: string) => /\(shown only this once\): (\S+)/.exec(out)?.[1];
+
+async function signIn(port: number, password: string) {
+  const r = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  return { status: r.status, body: (await r.json()) as { user?: { mustChangePassword: boolean } } };
+}
+
+describe('npm run reset-password (the first admin lost the password npm start printed once)', () => {
+  it('beside a running npm start, and with none running; the old password stops working', async () => {
+    const port = await freePort();
+    let s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 120_000);
+    const first = await resetPassword([]);
+    expect(first.code, first.out).toBe(0);
+    const a = newPassword(first.out)!;
+    expect(a).toMatch(/^\S{12,}$/);
+    expect(await signIn(port, a)).toMatchObject({
+      status: 200,
+      body: { user: { mustChangePassword: true } },
+    });
+    const pgPid = postmasterPid()!;
+    expect(alive(pgPid), 'the running database was left running').toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+
+    // Nothing running: the embedded database is started for the moment and stopped again.
+    const second = await resetPassword(['admin']);
+    expect(second.code, second.out).toBe(0);
+    const b = newPassword(second.out)!;
+    expect(b).not.toBe(a);
+    const left = postmasterPid();
+    expect(left !== null && alive(left), 'postgres left running').toBe(false);
+
+    s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(s, 'is running at', 120_000);
+    expect((await signIn(port, a)).status).toBe(401);
+    expect((await signIn(port, b)).status).toBe(200);
+    const unknown = await resetPassword(['nobody']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out.trim()).toBe('asset-ledger: No user named "nobody". Admins: admin');
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  }, 250_000);
+});
+
 describe('npm start (bad configuration)', () => {
   it('a bad value: one line naming the variable, no stack trace, non-zero exit', async () => {
     const s = start({ ASSET_LEDGER_DATA_DIR: dataDir, PORT: 'eighty' });

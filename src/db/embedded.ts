@@ -187,6 +187,31 @@ function readOrCreatePassword(file: string): string {
   }
 }
 
+/**
+ * The application database's URL of the embedded cluster in `dataDir` while another process (`npm start`)
+ * runs it: its port from postmaster.pid, its password from the file beside the cluster. Null when no
+ * postgres runs on the directory. (Starting it again would stop that one, as a leftover.)
+ */
+export function runningEmbeddedUrl(dataDirOption: string, database = 'asset_ledger'): string | null {
+  const dataDir = path.resolve(dataDirOption);
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid) || !Number.isInteger(port) || port <= 0)
+    return null;
+  const password = fs.readFileSync(`${dataDir}.password`, 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** True when `dataDir` holds an initialised cluster. */
+export const embeddedClusterExists = (dataDir: string): boolean =>
+  fs.existsSync(path.join(path.resolve(dataDir), 'PG_VERSION'));
+
 /** Starts (initialising on first use) the embedded cluster and ensures the database exists. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
