@@ -179,6 +179,14 @@ describe('run routes', () => {
     });
     expect(run.warnings[0].examples[0]).toMatchObject({ externalKind: 'vm', externalId: 'vm-1' });
     expect(run.errors[0].context).toEqual({ duplicateOfSourceId: 's' });
+    // an attempt stored before its timestamps were written as RFC 3339 (jsonb's `…+00:00`) is served as `…Z`
+    await getDb().execute(sql`update runs set attempts =
+      '[{"attempt": 1, "startedAt": "2026-12-02T02:14:23.788504+00:00", "finishedAt": "2026-12-02T02:14:24.9+00:00"}]'
+      where id = ${id}`);
+    const legacy = await (await call(h(runRoute.GET), { token: actors.tokens.user, params: { id } })).json();
+    expect(legacy.attempts).toEqual([
+      { attempt: 1, startedAt: '2026-12-02T02:14:23.788504Z', finishedAt: '2026-12-02T02:14:24.9Z' },
+    ]);
     // The list answers the same shape.
     const again = await (
       await call(h(runsRoute.GET), { token: actors.tokens.user, url: '/api/v1/runs?limit=1' })

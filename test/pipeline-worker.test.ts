@@ -124,6 +124,12 @@ describe('worker failure codes', () => {
     expect(run.attempts).toEqual(
       [1, 2, 3].map((attempt) => expect.objectContaining({ attempt, errorCode: 'PLUGIN_ERRORS' })),
     );
+    // stored as the API serves them: RFC 3339 UTC, not jsonb's `…+00:00`
+    const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+    for (const a of run.attempts as { startedAt: string; finishedAt: string }[]) {
+      expect(a.startedAt).toMatch(RFC3339_UTC);
+      expect(a.finishedAt).toMatch(RFC3339_UTC);
+    }
     expect(run.errors).toEqual([expect.objectContaining({ code: 'VCENTER_UNREACHABLE', retryable: true })]);
   });
 
