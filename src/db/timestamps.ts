@@ -60,6 +60,8 @@ export class Rfc3339Client extends pg.Client {
   }
 }
 
+const RFC3339_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+
 /**
  * A timestamptz as RFC 3339 UTC text inside SQL, for timestamps that travel in json/jsonb built by a
  * query (`to_jsonb(row)` writes `…+00:00`, and jsonb is parsed by pg, not by the client class above).
@@ -70,5 +72,3 @@ export function rfc3339Sql(expr: SQL): SQL {
 
 /** rfc3339Sql for statements written as text (a timestamp that goes into jsonb the statement builds). */
 export const rfc3339Text = (expr: string): string => `to_char(${expr} at time zone 'UTC', ${RFC3339_FORMAT})`;
-
-const RFC3339_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
