@@ -464,12 +464,16 @@ describe('ingestStream', () => {
       yield* vm(150, 'vm-150', 'vm-150 renamed');
     }
 
-    /** Pauses every `every` items, as a collector waiting for its next page does. */
+    /**
+     * Pauses 100 ms every 100 VMs, as a collector waiting for its next page does: about 6 s for the run, so
+     * that the stream still arrives after the first early creation even where that takes seconds (a loaded
+     * CI machine; with 60 ms every 200 VMs the rest had arrived by then, and there was no second cut).
+     */
     async function* paced(items: Iterable<IngestItem>, fail?: number): AsyncGenerator<IngestItem> {
       let n = 0;
       for (const item of items) {
         if (n === fail) throw new Error('plugin died');
-        if (++n % 400 === 0) await new Promise((r) => setTimeout(r, 60));
+        if (++n % 200 === 0) await new Promise((r) => setTimeout(r, 100));
         yield item;
       }
     }
